@@ -1,0 +1,83 @@
+"""Workspace: a secure collaboration space for communities of practice.
+
+`main()` is the WSGI application factory that `pserve` and the tests call.
+"""
+import os
+from urllib.parse import parse_qs, urlsplit
+
+from argon2 import PasswordHasher
+from argon2.profiles import CHEAPEST
+from pyramid.config import Configurator
+from pyramid.session import SignedCookieSessionFactory
+from pyramid.settings import asbool
+import transaction
+
+from .content.evolve import evolve
+from .content.people import use_password_hasher
+from .content.site import appmaker
+from .root import csrf_applies, root_factory, site_of_request
+from .security import SESSION_COOKIE, SecurityPolicy, current_user
+
+
+def session_secret(settings):
+    secret = os.environ.get("WORKSPACE_SESSION_SECRET") or settings.get("workspace.session_secret")
+    if not secret or len(secret) < 32:
+        raise ValueError("Set WORKSPACE_SESSION_SECRET (or workspace.session_secret) "
+                         "to a random string of at least 32 characters.")
+    return secret
+
+
+def make_data_dirs(settings):
+    """Create the folders a file:// database and the search index live in."""
+    uri = urlsplit(settings.get("zodbconn.uri", ""))
+    if uri.scheme == "file":
+        os.makedirs(os.path.dirname(uri.path), exist_ok=True)
+        for blob_dir in parse_qs(uri.query).get("blobstorage_dir", []):
+            os.makedirs(blob_dir, exist_ok=True)
+    if settings.get("workspace.index_dir"):
+        os.makedirs(settings["workspace.index_dir"], exist_ok=True)
+
+
+def prepare_database(config):
+    """Create the site if the database is new and run pending evolve steps, at start-up."""
+    db = config.registry._zodb_databases[""]
+    tm = transaction.TransactionManager(explicit=True)
+    conn = db.open(transaction_manager=tm)
+    try:
+        with tm:
+            evolve(appmaker(conn.root()))
+    finally:
+        conn.close()
+
+
+def main(global_config, **settings):
+    settings.setdefault("retry.attempts", "3")
+    settings.setdefault("tm.manager_hook", "pyramid_tm.explicit_manager")
+    if settings.get("workspace.password_hasher") == "cheapest":
+        use_password_hasher(PasswordHasher.from_parameters(CHEAPEST))
+    make_data_dirs(settings)
+    with Configurator(settings=settings) as config:
+        config.include("pyramid_tm")
+        config.include("pyramid_retry")
+        config.include("pyramid_zodbconn")
+        config.include("pyramid_chameleon")
+        config.include(".search")
+
+        config.set_security_policy(SecurityPolicy())
+        config.set_default_permission("view")
+        config.set_session_factory(SignedCookieSessionFactory(
+            session_secret(settings), cookie_name=SESSION_COOKIE, httponly=True,
+            secure=asbool(settings.get("workspace.secure_cookies", False)), samesite="Lax",
+            timeout=int(settings.get("workspace.session_timeout", 8 * 3600)),
+            reissue_time=600))
+        config.set_default_csrf_options(require_csrf=True, callback=csrf_applies)
+        config.add_request_method(site_of_request, "site", reify=True)
+        config.add_request_method(current_user, "user", reify=True)
+        config.set_root_factory(root_factory)
+
+        config.add_static_view("static", "workspace:static", cache_max_age=3600)
+        config.add_route("api", "/api/*traverse", factory=root_factory)
+        config.add_tween("workspace.tweens.limits_and_headers_factory")
+        config.scan(ignore=["workspace.scripts"])
+        prepare_database(config)
+        return config.make_wsgi_app()

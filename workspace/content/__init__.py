@@ -1,0 +1,1 @@
+"""Persistent content: the site, people, groups and their tools. No web, no search here."""

@@ -1,0 +1,50 @@
+"""Permissions, principals and the ACLs content carries, derived from group role maps.
+
+Plain data: the security policy in `workspace.security` reads these `__acl__`s.
+"""
+from pyramid.authorization import DENY_ALL, Allow, Authenticated
+
+# view: read content; edit: create and change content, post; moderate: edit or delete
+# anyone's posts, purge the trash; manage_group: settings and roles; see: a group's name,
+# description; see_members: its member list; join: ask to join; admin: site administration.
+ROLE_PERMISSIONS = {
+    "manager": ("view", "edit", "moderate", "manage_group", "see", "see_members"),
+    "member": ("view", "edit", "see", "see_members"),
+    "observer": ("view", "see", "see_members"),
+}
+ADMIN = "role:admin"
+
+
+def user_principal(login):
+    return f"user:{login}"
+
+
+def group_principal(group_id, role):
+    return f"g:{group_id}:{role}"
+
+
+SITE_ACL = [
+    (Allow, ADMIN, ("view", "admin", "edit_profile", "see", "manage_group")),
+    (Allow, Authenticated, "view"),
+    DENY_ALL,
+]
+
+
+def group_acl(group_id, visibility):
+    """A group's ACL: its roles, admins' right to see and manage, visibility; then deny."""
+    acl = [(Allow, group_principal(group_id, role), perms)
+           for role, perms in ROLE_PERMISSIONS.items()]
+    acl.append((Allow, ADMIN, ("see", "see_members", "manage_group")))
+    if visibility == "open":
+        acl.append((Allow, Authenticated, ("view", "see", "see_members")))
+    elif visibility == "listed":
+        acl.append((Allow, Authenticated, ("see", "join")))
+    acl.append(DENY_ALL)
+    return acl
+
+
+def profile_acl(login):
+    return [(Allow, user_principal(login), "edit_profile")]
+
+
+

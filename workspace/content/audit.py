@@ -1,0 +1,48 @@
+"""The audit log: who did what to whom, when; append-only and readable by admins."""
+from datetime import datetime, timezone
+import re
+import time
+import random
+
+from BTrees.LOBTree import LOBTree
+from persistent import Persistent
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _clean(value):
+    """One line of printable text: no CR/LF or other control characters survive."""
+    return _CONTROL.sub(" ", str(value if value is not None else ""))[:500]
+
+
+class AuditLog(Persistent):
+    """Entries keyed by a time-ordered integer, so concurrent appends land in different keys."""
+
+    def __init__(self):
+        self._entries = LOBTree()
+
+    def record(self, actor, action, obj, detail=""):
+        now = datetime.now(timezone.utc)
+        key = time.time_ns() // 1000 * 1000 + random.randrange(1000)
+        while key in self._entries:
+            key += 1
+        self._entries[key] = {
+            "time": now.isoformat(timespec="seconds"),
+            "actor": _clean(actor),
+            "action": _clean(action),
+            "object": _clean(obj),
+            "detail": _clean(detail),
+        }
+
+    def newest(self, limit=100, before=None):
+        """Entries newest first, at most `limit`, older than key `before` if given."""
+        keys = self._entries.keys(max=before, excludemax=before is not None)
+        out = []
+        for key in reversed(keys):
+            out.append(dict(self._entries[key], id=key))
+            if len(out) >= limit:
+                break
+        return out
+
+    def __len__(self):
+        return len(self._entries)

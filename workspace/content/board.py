@@ -1,0 +1,6 @@
+"""Discussion boards of a group."""
+from .folder import Folder
+
+
+class Boards(Folder):
+    """A group's discussion boards."""

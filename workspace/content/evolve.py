@@ -1,0 +1,24 @@
+"""Evolve steps: numbered changes to stored objects, each run once and recorded in the site.
+
+Add a step by appending a function to STEPS; `workspace` runs pending steps at start-up.
+A new site starts at the latest generation, since its objects are born current.
+"""
+
+STEPS = []
+
+
+def latest_generation():
+    return len(STEPS)
+
+
+def pending(site):
+    return STEPS[site.evolve_generation:]
+
+
+def evolve(site):
+    """Run the steps this site has not had yet; returns how many ran."""
+    steps = pending(site)
+    for step in steps:
+        step(site)
+        site.evolve_generation += 1
+    return len(steps)

@@ -1,0 +1,27 @@
+"""Item ids: slugs of 1 to 64 characters (a-z, 0-9, `-`), given or derived from a title."""
+import re
+import unicodedata
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+MAX_LEN = 64
+
+
+def is_slug(value):
+    return isinstance(value, str) and bool(SLUG_RE.match(value))
+
+
+def slugify(title):
+    """A slug from any title; falls back to "item" when nothing latin is left."""
+    text = unicodedata.normalize("NFKD", title or "").encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return text[:48].strip("-") or "item"
+
+
+def unique_id(container, title, *also_taken):
+    """A slug derived from `title` that is free in `container` (and in `also_taken`)."""
+    base = slugify(title)
+    candidate, n = base, 1
+    while candidate in container or any(candidate in c for c in also_taken):
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate

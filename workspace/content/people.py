@@ -1,0 +1,177 @@
+"""People: accounts and member profiles, with their password hash, API tokens and sessions."""
+from datetime import datetime, timezone
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+from persistent.mapping import PersistentMapping
+
+from .acl import profile_acl
+from .events import ObjectModified, notify
+from .folder import Folder
+
+PROFILE_FIELDS = ("name", "email", "organisation", "country", "languages", "timezone",
+                  "bio", "expertise")
+MIN_PASSWORD, MAX_PASSWORD = 8, 1024
+
+_hasher = PasswordHasher()  # argon2id with the library's recommended cost
+
+
+def use_password_hasher(hasher):
+    """Swap the argon2 parameters (tests use the cheapest; production keeps the default)."""
+    global _hasher
+    _hasher = hasher
+
+
+# A hash of a random string, verified against when a login is unknown, so that
+# unknown and known logins cost the same time.
+_DUMMY_HASH = None
+
+
+def token_digest(token):
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def now_utc():
+    return datetime.now(timezone.utc)
+
+
+class People(Folder):
+    """All accounts, by login; also the index of API tokens by their SHA-256."""
+
+    def __init__(self):
+        super().__init__()
+        self.tokens = OOBTree()  # sha256 hex -> login
+
+    def by_token(self, token):
+        login = self.tokens.get(token_digest(token))
+        return self.get(login) if login else None
+
+
+class Profile(Persistent):
+    """One person: account (login, password hash, admin flag, active) and profile fields.
+
+    `groups` mirrors each group's role map (group id -> role) so that a request learns the
+    person's principals without looking at every group.
+    """
+
+    def __init__(self, login, name, email, admin=False):
+        self.login = login
+        self.name = name
+        self.email = email
+        self.admin = admin
+        self.active = True
+        self.organisation = ""
+        self.country = ""
+        self.languages = ""
+        self.timezone = "UTC"
+        self.bio = ""
+        self.expertise = ""
+        self.created = now_utc()
+        self.password_hash = None
+        self.groups = PersistentMapping()
+        self.api_tokens = OOBTree()  # token id -> {digest, label, created}
+        self.sessions = OOBTree()  # session id -> created
+
+    @property
+    def __acl__(self):
+        return profile_acl(self.login)
+
+    @property
+    def title(self):
+        return self.name or self.login
+
+    # passwords -------------------------------------------------------------
+    def set_password(self, password):
+        check_password_rules(password)
+        self.password_hash = _hasher.hash(password)
+
+    def check_password(self, password):
+        if not self.password_hash:
+            return False
+        try:
+            _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        if _hasher.check_needs_rehash(self.password_hash):
+            self.password_hash = _hasher.hash(password)
+        return True
+
+    # API tokens --------------------------------------------------------------
+    def new_token(self, people, label=""):
+        """Create a token; return (token id, the secret). Only the digest is kept."""
+        secret = secrets.token_urlsafe(32)
+        digest = token_digest(secret)
+        token_id = digest[:12]
+        self.api_tokens[token_id] = {"digest": digest, "label": label[:100],
+                                     "created": now_utc().isoformat(timespec="seconds")}
+        people.tokens[digest] = self.login
+        return token_id, secret
+
+    def revoke_token(self, people, token_id):
+        info = self.api_tokens.pop(token_id)
+        people.tokens.pop(info["digest"], None)
+
+    def revoke_all_tokens(self, people):
+        for token_id in list(self.api_tokens.keys()):
+            self.revoke_token(people, token_id)
+
+    # sessions ----------------------------------------------------------------
+    def start_session(self):
+        session_id = secrets.token_urlsafe(18)
+        self.sessions[session_id] = now_utc().isoformat(timespec="seconds")
+        return session_id
+
+    def end_session(self, session_id):
+        self.sessions.pop(session_id, None)
+
+    def end_all_sessions(self):
+        self.sessions.clear()
+
+    # account state -----------------------------------------------------------
+    def deactivate(self, people):
+        """Cannot log in any more; sessions and tokens end; content stays."""
+        self.active = False
+        self.end_all_sessions()
+        self.revoke_all_tokens(people)
+
+    def reactivate(self):
+        self.active = True
+
+    def update(self, **fields):
+        for key, value in fields.items():
+            if key not in PROFILE_FIELDS:
+                raise KeyError(key)
+            setattr(self, key, value)
+        notify(ObjectModified(self))
+
+
+def check_password_rules(password):
+    if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise ValueError(f"A password has {MIN_PASSWORD} to {MAX_PASSWORD} characters.")
+
+
+def add_person(people, login, name, email, password, admin=False):
+    """Create an account; the caller has validated `login` as a slug that is free."""
+    profile = Profile(login, name, email, admin=admin)
+    profile.set_password(password)
+    people.add(login, profile)
+    return profile
+
+
+def verify_login(people, login, password):
+    """The active profile whose password matches, else None; same cost either way."""
+    global _DUMMY_HASH
+    profile = people.get(login) if isinstance(login, str) else None
+    if profile is None or not profile.active:
+        if _DUMMY_HASH is None:
+            _DUMMY_HASH = _hasher.hash(secrets.token_hex(8))
+        try:
+            _hasher.verify(_DUMMY_HASH, password or "")
+        except (VerificationError, InvalidHashError):
+            pass
+        return None
+    return profile if profile.check_password(password or "") else None

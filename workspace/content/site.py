@@ -1,0 +1,40 @@
+"""The site root and `appmaker()`, which makes it on first use."""
+from .acl import SITE_ACL
+from .audit import AuditLog
+from .evolve import latest_generation
+from .folder import Folder, find_root
+from .group import Groups
+from .people import People
+from .throttle import LoginThrottle
+
+APP_KEY = "workspace"
+
+
+class Site(Folder):
+    """The root: people, groups, and the site-wide audit log and login throttle."""
+
+    title = "Workspace"
+    __acl__ = SITE_ACL
+
+    def __init__(self):
+        super().__init__()
+        self.add("people", People(), send_events=False)
+        self.add("groups", Groups(), send_events=False)
+        self.audit = AuditLog()
+        self.throttle = LoginThrottle()
+        self.evolve_generation = latest_generation()  # a new site is born current
+
+
+def appmaker(zodb_root):
+    """The Site in this database, created (and brought up to date) if missing.
+
+    Creating it commits nothing here: the caller's transaction does.
+    """
+    site = zodb_root.get(APP_KEY)
+    if site is None:
+        site = zodb_root[APP_KEY] = Site()
+    return site
+
+
+def find_site(obj):
+    return find_root(obj)

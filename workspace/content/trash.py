@@ -1,0 +1,50 @@
+"""The group trash: deleted items wait here, whole, until restored or purged."""
+from datetime import datetime, timezone
+
+from .folder import Folder
+
+
+class Trash(Folder):
+    """Deleted items keyed by their id; each remembers where it came from, who and when."""
+
+
+def move_to_trash(item, actor):
+    """Move `item` from its folder into its group's trash, keeping its id; returns it.
+
+    A same-id item already in the trash (deleted earlier, id reused since) is kept too:
+    the newcomer gets a suffixed key in the trash but restores under its own id.
+    """
+    container = item.__parent__
+    group = container.__parent__
+    trash = group["trash"]
+    name = item.__name__
+    container.remove(name)
+    item.trashed_from = container.__name__
+    item.trashed_id = name
+    item.deleted = datetime.now(timezone.utc)
+    item.deleted_by = actor
+    key, n = name, 1
+    while key in trash:
+        n += 1
+        key = f"{name}~{n}"
+    trash.add(key, item, send_events=False)
+    return item
+
+
+def restore_from_trash(trash, key):
+    """Put the trashed item back where it was, under its id. KeyError if that id is taken."""
+    item = trash[key]
+    group = trash.__parent__
+    container = group[item.trashed_from]
+    if item.trashed_id in container:
+        raise KeyError(item.trashed_id)
+    trash.remove(key, send_events=False)
+    name = item.trashed_id
+    del item.trashed_from, item.trashed_id, item.deleted, item.deleted_by
+    container.add(name, item)
+    return item
+
+
+def purge_from_trash(trash, key):
+    """Destroy a trashed item for good."""
+    return trash.remove(key, send_events=False)

@@ -1,0 +1,6 @@
+"""Whiteboards of a group."""
+from .folder import Folder
+
+
+class Whiteboards(Folder):
+    """A group's whiteboards."""

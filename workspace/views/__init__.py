@@ -1,0 +1,1 @@
+"""HTML pages and their JSON API twins, over the same content classes."""

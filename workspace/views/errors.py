@@ -1,0 +1,66 @@
+"""What callers see when something is absent, hidden or refused, in HTML and in JSON.
+
+A private group's content is 404 to whoever cannot read the group (never 403, never a
+title); anonymous callers are asked to log in (401 in the API) whether a path exists or not,
+so that nothing about private content can be learnt before logging in.
+"""
+from pyramid.httpexceptions import HTTPException, HTTPFound
+from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
+
+from ..content.folder import find_interface
+from ..content.group import Group
+from .api import api_error, error_body, is_api
+
+
+def hidden_group(request):
+    """True when the context lies in a group the caller may not read (or see, for the
+    group page itself)."""
+    group = find_interface(request.context, Group)
+    if group is None or request.has_permission("view", group):
+        return False
+    return not (request.context is group and request.has_permission("see", group))
+
+
+def login_redirect(request):
+    return HTTPFound(request.resource_url(request.site, "login",
+                                          query={"came_from": request.path_qs}))
+
+
+def html_error(request, status, title, message):
+    request.response.status = status
+    return {"title": title, "message": message, "status": status}
+
+
+@forbidden_view_config(renderer="templates/error.pt")
+@forbidden_view_config(route_name="api")
+def forbidden(exc, request):
+    if request.user is None:
+        if is_api(request):
+            return api_error(401, message="Log in or send a valid Bearer token.")
+        return login_redirect(request)
+    if hidden_group(request):
+        return absent(exc, request)
+    if is_api(request):
+        return api_error(403, message="You may see this but not do that.")
+    return html_error(request, 403, "Not allowed",
+                      "You can see this page but you may not do that here.")
+
+
+@notfound_view_config(renderer="templates/error.pt")
+@notfound_view_config(route_name="api")
+def absent(exc, request):
+    if request.user is None and not request.path.startswith("/static/"):
+        return forbidden(exc, request)
+    if is_api(request):
+        return api_error(404, message="There is nothing here, or it is not visible to you.")
+    return html_error(request, 404, "Not found",
+                      "There is nothing at this address, or it is not visible to you.")
+
+
+@exception_view_config(HTTPException, route_name="api")
+def api_http_error(exc, request):
+    """Any other HTTP error in the API gets the JSON error shape."""
+    if exc.content_type != "application/json":
+        exc.content_type = "application/json"
+        exc.json_body = error_body(exc.status_code, message=exc.detail or exc.title)
+    return exc

@@ -1,0 +1,127 @@
+"""Groups: listing, creating, the group page and settings, in HTML and JSON."""
+from pyramid.httpexceptions import HTTPFound
+from pyramid.view import view_config, view_defaults
+
+from ..content.group import Group, Groups, TOOLS
+from ..content.ids import unique_id
+from .api import api_error, read_json
+from .forms import FieldError, FormView
+from .schemas import group_schema
+
+
+def group_json(request, group):
+    user = request.user
+    return {"id": group.__name__, "title": group.title, "description": group.description,
+            "visibility": group.visibility, "role": group.role_of(user.login),
+            "readable": bool(request.has_permission("view", group))}
+
+
+def visible_groups(request):
+    return [g for g in request.site["groups"].values() if request.has_permission("see", g)]
+
+
+def create_group(request, data):
+    """Create the group from validated `data`; raises KeyError if the given id is taken."""
+    groups = request.site["groups"]
+    gid = data.get("id") or unique_id(groups, data["title"])
+    if gid in groups:
+        raise KeyError(gid)
+    group = groups.add(gid, Group(data["title"], data["description"], data["visibility"]))
+    request.site.audit.record(request.user.login, "group_created", gid, group.visibility)
+    return group
+
+
+def update_group(request, group, data):
+    changed = {k: v for k, v in data.items() if getattr(group, k) != v}
+    group.update(**changed)
+    if changed:
+        request.site.audit.record(request.user.login, "group_changed", group.__name__,
+                                  ", ".join(f"{k}" for k in sorted(changed)))
+
+
+@view_defaults(context=Groups, route_name="api", renderer="json")
+class GroupsAPI:
+    def __init__(self, context, request):
+        self.context, self.request = context, request
+
+    @view_config(request_method="GET")
+    def list(self):
+        return [group_json(self.request, g) for g in visible_groups(self.request)]
+
+    @view_config(request_method="POST", permission="admin")
+    def create(self):
+        data = read_json(self.request, group_schema())
+        try:
+            group = create_group(self.request, data)
+        except KeyError:
+            raise api_error(409, "taken", "That id is taken.", {"id": "taken"})
+        self.request.response.status = 201
+        return {"id": group.__name__}
+
+
+@view_defaults(context=Group, route_name="api", renderer="json")
+class GroupAPI:
+    def __init__(self, context, request):
+        self.context, self.request = context, request
+
+    @view_config(request_method="GET", permission="see")
+    def get(self):
+        return group_json(self.request, self.context)
+
+    @view_config(request_method="PUT", permission="manage_group")
+    def put(self):
+        data = read_json(self.request, group_schema(with_id=False))
+        update_group(self.request, self.context, data)
+        return group_json(self.request, self.context)
+
+
+@view_config(context=Groups, renderer="templates/groups.pt")
+def groups_page(request):
+    return {"title": "Groups", "groups": visible_groups(request),
+            "can_add": request.has_permission("admin", request.context)}
+
+
+@view_config(context=Group, renderer="templates/group.pt", permission="see")
+def group_page(request):
+    group = request.context
+    readable = request.has_permission("view", group)
+    return {"title": group.title, "group": group, "readable": readable,
+            "tools": [name for name, _ in TOOLS] if readable else [],
+            "members": sorted(group.roles.items())
+            if request.has_permission("see_members", group) else None,
+            "can_manage": request.has_permission("manage_group", group)}
+
+
+@view_config(context=Groups, name="add", renderer="templates/form.pt", permission="admin")
+class AddGroupForm(FormView):
+    title = "New group"
+    buttons = ("create",)
+
+    def schema(self):
+        return group_schema()
+
+    def save_success(self, appstruct):
+        try:
+            group = create_group(self.request, appstruct)
+        except KeyError:
+            raise FieldError("id", "That id is taken.")
+        self.request.session.flash(f"Group {group.title} created. Now add its members.")
+        return HTTPFound(self.request.resource_url(group, "members"))
+
+
+@view_config(context=Group, name="edit", renderer="templates/form.pt",
+             permission="manage_group")
+class EditGroupForm(FormView):
+    title = "Group settings"
+
+    def schema(self):
+        return group_schema(with_id=False)
+
+    def appstruct(self):
+        g = self.context
+        return {"title": g.title, "description": g.description, "visibility": g.visibility}
+
+    def save_success(self, appstruct):
+        update_group(self.request, self.context, appstruct)
+        self.request.session.flash("Settings saved.")
+        return HTTPFound(self.request.resource_url(self.context))

@@ -1,0 +1,126 @@
+"""colander schemas for people and groups, shared by the HTML forms and the JSON API."""
+import zoneinfo
+
+import colander
+import deform
+
+from ..content.group import ROLES, VISIBILITIES
+from ..content.ids import MAX_LEN, is_slug
+from ..content.people import MAX_PASSWORD, MIN_PASSWORD
+
+TIMEZONES = sorted(zoneinfo.available_timezones())
+
+
+def slug_validator(node, value):
+    if not is_slug(value):
+        raise colander.Invalid(node, f"Use 1 to {MAX_LEN} characters: a-z, 0-9 and '-', "
+                                     "starting with a letter or digit.")
+
+
+def strict():
+    """A Mapping that refuses fields it does not know."""
+    return colander.Mapping(unknown="raise")
+
+
+def text(name, max_len, missing=colander.required, title=None, widget=None, validator=None):
+    validators = [colander.Length(max=max_len)]
+    if validator:
+        validators.append(validator)
+    return colander.SchemaNode(colander.String(), name=name, missing=missing, title=title,
+                               validator=colander.All(*validators), widget=widget)
+
+
+def password_node(name="password", title="Password"):
+    return colander.SchemaNode(
+        colander.String(), name=name, title=title,
+        validator=colander.Length(min=MIN_PASSWORD, max=MAX_PASSWORD),
+        widget=deform.widget.PasswordWidget(attributes={"autocomplete": "new-password"}))
+
+
+def login_node(missing=colander.required):
+    return text("login", MAX_LEN, missing=missing, title="Login", validator=slug_validator)
+
+
+def user_schema():
+    """A new account (admin only)."""
+    schema = colander.SchemaNode(strict())
+    schema.add(login_node())
+    schema.add(text("name", 200, title="Full name"))
+    schema.add(colander.SchemaNode(colander.String(), name="email", title="E-mail",
+                                   validator=colander.Email()))
+    schema.add(password_node())
+    schema.add(colander.SchemaNode(colander.Boolean(), name="admin", missing=False,
+                                   title="Site administrator"))
+    return schema
+
+
+def profile_schema():
+    """The fields a person edits on their own profile; every field optional in the API."""
+    schema = colander.SchemaNode(strict())
+    schema.add(text("name", 200, title="Full name"))
+    schema.add(colander.SchemaNode(colander.String(), name="email", title="E-mail",
+                                   validator=colander.Email()))
+    schema.add(text("organisation", 200, missing="", title="Organisation"))
+    schema.add(text("country", 100, missing="", title="Country"))
+    schema.add(text("languages", 200, missing="", title="Languages"))
+    schema.add(colander.SchemaNode(
+        colander.String(), name="timezone", title="Time zone", missing="UTC",
+        validator=colander.OneOf(TIMEZONES),
+        widget=deform.widget.SelectWidget(values=[(tz, tz) for tz in TIMEZONES])))
+    schema.add(text("bio", 2000, missing="", title="Short bio",
+                    widget=deform.widget.TextAreaWidget(rows=4)))
+    schema.add(text("expertise", 500, missing="", title="Expertise"))
+    return schema
+
+
+def group_schema(with_id=True):
+    schema = colander.SchemaNode(strict())
+    if with_id:
+        schema.add(text("id", MAX_LEN, missing=None, title="Id (optional)",
+                        validator=slug_validator))
+    schema.add(text("title", 200, title="Title", validator=colander.Length(min=1)))
+    schema.add(text("description", 5000, missing="", title="Description",
+                    widget=deform.widget.TextAreaWidget(rows=4)))
+    schema.add(colander.SchemaNode(
+        colander.String(), name="visibility", missing="private", title="Visibility",
+        validator=colander.OneOf(VISIBILITIES),
+        widget=deform.widget.RadioChoiceWidget(values=[
+            ("private", "Private: only its members know it exists"),
+            ("listed", "Listed: everyone sees its name and description and may ask to join"),
+            ("open", "Open: every site member may read it")])))
+    return schema
+
+
+def role_schema():
+    schema = colander.SchemaNode(strict())
+    schema.add(colander.SchemaNode(colander.String(), name="role", title="Role",
+                                   validator=colander.OneOf(ROLES)))
+    return schema
+
+
+def grant_schema():
+    """The HTML form's: whom and which role."""
+    schema = role_schema()
+    schema.children[0].widget = deform.widget.SelectWidget(values=[(r, r) for r in ROLES])
+    schema.insert(0, text("login", MAX_LEN, title="Login of the person",
+                          validator=slug_validator))
+    return schema
+
+
+def token_request_schema():
+    schema = colander.SchemaNode(strict())
+    schema.add(text("login", 200, title="Login"))
+    schema.add(text("password", MAX_PASSWORD, title="Password"))
+    schema.add(text("label", 100, missing="", title="Label"))
+    return schema
+
+
+def account_schema():
+    """What an admin changes on an account."""
+    schema = colander.SchemaNode(strict())
+    schema.add(colander.SchemaNode(colander.Boolean(), name="active", missing=colander.drop))
+    schema.add(colander.SchemaNode(colander.Boolean(), name="admin", missing=colander.drop))
+    node = password_node()
+    node.missing = colander.drop
+    schema.add(node)
+    return schema
