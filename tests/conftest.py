@@ -134,3 +134,51 @@ def cast(site, app):
             return TestApp(app) if who == "anonymous" else browser_login(app, who)
 
     return Cast
+
+
+# Browser tests: a real waitress server in a thread and Debian's Chromium via Playwright.
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu",
+                 "--disable-quic", "--no-first-run", "--disable-component-update",
+                 "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served by waitress on a free loopback port; yields its base URL."""
+    import threading
+    from waitress.server import create_server
+    server = create_server(app, host="127.0.0.1", port=0, threads=6)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=5)
+
+
+def page_login(page, base_url, login, password=PASSWORD):
+    """Log in through the real form in the browser."""
+    page.goto(f"{base_url}/login")
+    page.get_by_label("Login").fill(login)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def serious_accessibility_violations(page):
+    """axe-core's serious and critical violations on the current page (ids and targets)."""
+    from axe_playwright_python.sync_playwright import Axe
+    results = Axe().run(page)
+    return [(v["id"], [n["target"] for n in v["nodes"]][:3])
+            for v in results.response["violations"]
+            if v.get("impact") in ("serious", "critical")]
