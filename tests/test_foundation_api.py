@@ -1,0 +1,253 @@
+"""The JSON API rows for tokens, me, users, people, groups and members, with a
+permission matrix and the bad-input cases of DESIGN.md."""
+import pytest
+
+from conftest import PASSWORD, api_client
+
+WHOS = ("anonymous", "outsider", "observer", "member", "manager", "admin")
+
+
+def test_token_for_right_password_and_me(app, site):
+    site.add_user("amara")
+    anon = api_client(app)
+    response = anon.post_json("/api/tokens", {"login": "amara", "password": PASSWORD},
+                              status=201)
+    token = response.json["token"]
+    me = api_client(app, token).get("/api/me").json
+    assert me == {"login": "amara", "name": "Amara", "email": "amara@example.org",
+                  "admin": False, "groups": []}
+
+
+def test_bad_credentials_are_401_and_audited(app, site):
+    site.add_user("amara")
+    anon = api_client(app)
+    response = anon.post_json("/api/tokens", {"login": "amara", "password": "wrong-one!"},
+                              status=401)
+    assert response.json["error"] == "unauthorized"
+    api_client(app, "not-a-token").get("/api/me", status=401)
+    anon.get("/api/me", status=401)
+    with site.open() as s:
+        assert s.audit.newest(1)[0]["action"] == "login_failed"
+
+
+def test_eleventh_failure_is_429_for_known_and_unknown_logins(app, site):
+    site.add_user("amara")
+    anon = api_client(app)
+    for login in ("amara", "ghost"):
+        for _ in range(10):
+            anon.post_json("/api/tokens", {"login": login, "password": "wrong-one!"},
+                           status=401)
+        known = anon.post_json("/api/tokens", {"login": login, "password": PASSWORD},
+                               status=429)
+        assert known.json["error"] == "too_many_attempts"
+
+
+def test_people_list_and_revoke_their_own_tokens(app, site):
+    site.add_user("amara")
+    anon = api_client(app)
+    first = anon.post_json("/api/tokens", {"login": "amara", "password": PASSWORD,
+                                           "label": "laptop"}).json
+    second = anon.post_json("/api/tokens", {"login": "amara", "password": PASSWORD}).json
+    client = api_client(app, second["token"])
+    listed = client.get("/api/tokens").json
+    assert {t["id"] for t in listed} == {first["id"], second["id"]}
+    assert all("token" not in t and "digest" not in t for t in listed)
+    client.delete(f"/api/tokens/{first['id']}", status=204)
+    api_client(app, first["token"]).get("/api/me", status=401)
+    client.delete("/api/tokens/nope", status=404)
+
+
+@pytest.mark.parametrize("who,status", [("anonymous", 401), ("member", 403),
+                                        ("admin", 201)])
+def test_only_admins_create_users(cast, who, status):
+    body = {"login": "newbie", "name": "New Bie", "email": "n@example.org",
+            "password": "long enough"}
+    cast.api[who].post_json("/api/users", body, status=status)
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"login": "Bad Login", "name": "N", "email": "n@example.org", "password": "long enough"}, "login"),
+    ({"login": "ok", "name": "N", "email": "not-an-email", "password": "long enough"}, "email"),
+    ({"login": "ok", "name": "N", "email": "n@example.org", "password": "short"}, "password"),
+    ({"login": "ok", "name": "N", "email": "n@example.org", "password": "long enough", "x": 1}, "_body"),
+    ({"login": "x" * 65, "name": "N", "email": "n@example.org", "password": "long enough"}, "login"),
+])
+def test_bad_user_bodies_are_400_with_fields_and_change_nothing(cast, site, body, field):
+    response = cast.api["admin"].post_json("/api/users", body, status=400)
+    assert response.json["error"] == "invalid" and field in response.json["fields"]
+    with site.open() as s:
+        assert "ok" not in s["people"] and "x" * 65 not in s["people"]
+
+
+def test_duplicate_login_is_409(cast):
+    body = {"login": "member", "name": "N", "email": "n@example.org", "password": "long enough"}
+    assert cast.api["admin"].post_json("/api/users", body, status=409).json["error"] == "taken"
+
+
+def test_malformed_json_and_wrong_media_type(cast):
+    admin = cast.api["admin"]
+    response = admin.post("/api/groups", "{not json", content_type="application/json",
+                          status=400)
+    assert response.json["error"] == "bad_json"
+    admin.post("/api/groups", "title=x", content_type="application/x-www-form-urlencoded",
+               status=415)
+    admin.post_json("/api/groups", [1, 2], status=400)
+
+
+def test_json_bodies_over_the_limit_are_413(cast):
+    big = '{"title": "' + "x" * (10 * 1024 * 1024 + 10) + '"}'
+    response = cast.api["admin"].post("/api/groups", big, content_type="application/json",
+                                      status=413)
+    assert response.json["error"] == "too_large"
+
+
+def test_profile_get_and_put_by_self_only(cast):
+    me = cast.api["member"].put_json("/api/people/member",
+                                     {"organisation": "Ministry", "timezone": "Africa/Lagos",
+                                      "languages": "en, fr"}).json
+    assert me["organisation"] == "Ministry" and me["timezone"] == "Africa/Lagos"
+    assert cast.api["outsider"].get("/api/people/member").json["organisation"] == "Ministry"
+    cast.api["outsider"].put_json("/api/people/member", {"bio": "hacked"}, status=403)
+    cast.api["member"].put_json("/api/people/member", {"timezone": "Mars/Base"}, status=400)
+    cast.api["member"].put_json("/api/people/member", {"admin": True}, status=400)
+    cast.api["anonymous"].get("/api/people/member", status=401)
+
+
+def test_admin_deactivates_and_reactivates_accounts(cast, app, site):
+    member_api = cast.api["member"]
+    cast.api["admin"].put_json("/api/people/member/account", {"active": False})
+    member_api.get("/api/me", status=401)
+    anon = api_client(app)
+    anon.post_json("/api/tokens", {"login": "member", "password": PASSWORD}, status=401)
+    cast.api["admin"].put_json("/api/people/member/account", {"active": True})
+    token = anon.post_json("/api/tokens", {"login": "member", "password": PASSWORD},
+                           status=201).json["token"]
+    # Deactivation ended the old token; memberships stayed.
+    member_api.get("/api/me", status=401)
+    assert cast.api["manager"].get("/api/groups/secret/members/member").json["role"] == "member"
+    api_client(app, token).put_json("/api/people/member/account", {"active": False},
+                                    status=403)
+    cast.api["admin"].put_json("/api/people/admin/account", {"active": False}, status=400)
+
+
+def test_admin_resets_a_password(cast, app):
+    cast.api["admin"].put_json("/api/people/member/account", {"password": "a brand new one"})
+    anon = api_client(app)
+    anon.post_json("/api/tokens", {"login": "member", "password": PASSWORD}, status=401)
+    anon.post_json("/api/tokens", {"login": "member", "password": "a brand new one"},
+                   status=201)
+
+
+# Groups -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("who,status", list(zip(WHOS, (401, 404, 200, 200, 200, 200))))
+def test_private_group_is_404_to_outsiders(cast, who, status):
+    response = cast.api[who].get("/api/groups/secret", status=status)
+    if status == 404:
+        assert "Secret" not in response.text and "secret" not in response.json["message"]
+
+
+@pytest.mark.parametrize("who", WHOS[1:])
+def test_group_list_shows_only_visible_groups(cast, who):
+    ids = {g["id"] for g in cast.api[who].get("/api/groups").json}
+    assert ("secret" in ids) == (who != "outsider")
+
+
+def test_admin_creates_groups_with_given_or_derived_ids(cast):
+    admin = cast.api["admin"]
+    assert admin.post_json("/api/groups", {"title": "Teacher Pathways"}, status=201
+                           ).json == {"id": "teacher-pathways"}
+    assert admin.post_json("/api/groups", {"title": "Teacher Pathways"}, status=201
+                           ).json == {"id": "teacher-pathways-2"}
+    assert admin.post_json("/api/groups", {"id": "tp", "title": "T", "visibility": "listed"},
+                           status=201).json == {"id": "tp"}
+    assert admin.post_json("/api/groups", {"id": "tp", "title": "T"}, status=409
+                           ).json["fields"] == {"id": "taken"}
+    admin.post_json("/api/groups", {"id": "Not A Slug", "title": "T"}, status=400)
+    admin.post_json("/api/groups", {"title": "T", "visibility": "secret"}, status=400)
+    admin.post_json("/api/groups", {"title": ""}, status=400)
+    group = admin.get("/api/groups/tp").json
+    assert group["visibility"] == "listed" and group["role"] is None
+    cast.api["manager"].post_json("/api/groups", {"title": "Mine"}, status=403)
+
+
+@pytest.mark.parametrize("who,status", list(zip(WHOS, (401, 404, 403, 403, 200, 200))))
+def test_group_settings_by_managers_and_admins(cast, who, status):
+    cast.api[who].put_json("/api/groups/secret",
+                           {"title": "Renamed", "description": "d", "visibility": "private"},
+                           status=status)
+
+
+@pytest.mark.parametrize("who,status", list(zip(WHOS, (401, 404, 200, 200, 200, 200))))
+def test_member_list_matrix(cast, who, status):
+    response = cast.api[who].get("/api/groups/secret/members", status=status)
+    if status == 200:
+        assert {m["login"]: m["role"] for m in response.json} == {
+            "manager": "manager", "member": "member", "observer": "observer"}
+
+
+@pytest.mark.parametrize("who,status", list(zip(WHOS, (401, 404, 403, 403, 200, 200))))
+def test_granting_roles_matrix(cast, who, status):
+    response = cast.api[who].put_json("/api/groups/secret/members/outsider",
+                                      {"role": "observer"}, status=status)
+    if status == 200:
+        assert response.json == {"login": "outsider", "role": "observer"}
+        assert cast.api["outsider"].get("/api/groups/secret").json["role"] == "observer"
+
+
+@pytest.mark.parametrize("who,status", list(zip(WHOS, (401, 404, 403, 403, 204, 204))))
+def test_revoking_roles_matrix(cast, who, status):
+    cast.api[who].delete("/api/groups/secret/members/member", status=status)
+    if status == 204:
+        # The revoked member loses access on their very next request.
+        cast.api["member"].get("/api/groups/secret", status=404)
+
+
+def test_role_changes_and_bad_roles(cast, site):
+    manager = cast.api["manager"]
+    manager.put_json("/api/groups/secret/members/observer", {"role": "member"})
+    assert manager.get("/api/groups/secret/members/observer").json["role"] == "member"
+    manager.put_json("/api/groups/secret/members/observer", {"role": "owner"}, status=400)
+    manager.put_json("/api/groups/secret/members/ghost", {"role": "member"}, status=404)
+    manager.delete("/api/groups/secret/members/outsider", status=404)
+    manager.put_json("/api/groups/secret/members/observer", {"role": "member", "x": 1},
+                     status=400)
+    with site.open() as s:
+        actions = [(e["action"], e["object"]) for e in s.audit.newest(20)]
+    assert ("role_changed", "secret/observer") in actions
+
+
+def test_admin_reads_private_content_only_after_granting_themselves_a_role(cast, site):
+    admin = cast.api["admin"]
+    assert admin.get("/api/groups/secret").json["readable"] is False
+    admin.put_json("/api/groups/secret/members/admin", {"role": "observer"})
+    assert admin.get("/api/groups/secret").json["readable"] is True
+    with site.open() as s:
+        entry = s.audit.newest(1)[0]
+    assert (entry["actor"], entry["action"], entry["object"]) == (
+        "admin", "role_granted", "secret/admin")
+
+
+def test_listed_and_open_groups(cast, site):
+    site.add_group("listed", "listed")
+    site.add_group("open", "open")
+    outsider = cast.api["outsider"]
+    assert outsider.get("/api/groups/listed").json["readable"] is False
+    outsider.get("/api/groups/listed/trash", status=404)
+    outsider.get("/api/groups/listed/members", status=403)  # the group is seen, not its members
+    assert outsider.get("/api/groups/open").json["readable"] is True
+    outsider.get("/api/groups/open/members", status=200)
+
+
+def test_audit_log_is_for_admins(cast):
+    cast.api["manager"].delete("/api/groups/secret/members/member", status=204)
+    entries = cast.api["admin"].get("/api/audit").json["entries"]
+    assert entries[0]["action"] == "role_revoked"
+    assert set(entries[0]) == {"id", "time", "actor", "action", "object", "detail"}
+    cast.api["member"].get("/api/audit", status=403)
+    cast.api["admin"].get("/api/audit?before=abc", status=400)
+
+
+def test_unknown_api_paths_are_json_404(cast):
+    response = cast.api["member"].get("/api/nothing/here", status=404)
+    assert response.content_type == "application/json"

@@ -1,0 +1,187 @@
+"""Unit tests of content and security logic, with no web at all."""
+from pyramid.authorization import ACLHelper, Authenticated, Everyone
+import pytest
+
+from workspace.content.audit import AuditLog
+from workspace.content.folder import Folder, find_interface
+from workspace.content.group import Group, grant_role, revoke_role
+from workspace.content.ids import is_slug, slugify, unique_id
+from workspace.content.people import add_person, token_digest, verify_login
+from workspace.content.site import Site
+from workspace.content.throttle import MAX_FAILURES, WINDOW_SECONDS, LoginThrottle
+from workspace.security import principals_for
+
+PASSWORD = "a long enough pass"
+
+
+@pytest.fixture
+def site():
+    return Site()
+
+
+def add(site, login, admin=False):
+    return add_person(site["people"], login, login.title(), f"{login}@example.org",
+                      PASSWORD, admin=admin)
+
+
+def permits(obj, profile, permission):
+    return bool(ACLHelper().permits(obj, principals_for(profile), permission))
+
+
+def test_folder_keeps_parent_name_and_count():
+    folder = Folder()
+    child = Folder()
+    folder.add("a", child)
+    assert child.__parent__ is folder and child.__name__ == "a"
+    assert len(folder) == 1 and list(folder) == ["a"]
+    assert find_interface(child, Folder) is child
+    with pytest.raises(KeyError):
+        folder.add("a", Folder())
+    assert folder.remove("a") is child and len(folder) == 0
+
+
+@pytest.mark.parametrize("value,ok", [("a", True), ("ab-12", True), ("x" * 64, True),
+                                      ("x" * 65, False), ("", False), ("A", False),
+                                      ("-a", False), ("a b", False), ("é", False)])
+def test_slug_rules(value, ok):
+    assert is_slug(value) is ok
+
+
+def test_ids_derive_from_titles_and_stay_unique():
+    folder = Folder()
+    assert slugify("Teacher Pathways: Año 2026!") == "teacher-pathways-ano-2026"
+    assert slugify("日本語") == "item"
+    folder.add(unique_id(folder, "Plan"), Folder())
+    assert unique_id(folder, "Plan") == "plan-2"
+
+
+def test_passwords_are_argon2id_hashes_and_verify(site):
+    profile = add(site, "amara")
+    assert profile.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in profile.password_hash
+    assert verify_login(site["people"], "amara", PASSWORD) is profile
+    assert verify_login(site["people"], "amara", "wrong password") is None
+    assert verify_login(site["people"], "nobody", PASSWORD) is None
+
+
+@pytest.mark.parametrize("password", ["short", "x" * 1025])
+def test_password_length_rules(site, password):
+    with pytest.raises(ValueError):
+        add(site, "x").set_password(password)
+
+
+def test_unicode_passwords_of_any_script_work(site):
+    profile = add(site, "mele")
+    profile.set_password("Пароль-密码-كلمة")
+    assert profile.check_password("Пароль-密码-كلمة")
+
+
+def test_deactivated_people_cannot_log_in_and_lose_tokens_and_sessions(site):
+    people = site["people"]
+    profile = add(site, "rohan")
+    _, secret = profile.new_token(people)
+    profile.start_session()
+    profile.deactivate(people)
+    assert verify_login(people, "rohan", PASSWORD) is None
+    assert people.by_token(secret) is None and not len(profile.sessions)
+    profile.reactivate()
+    assert verify_login(people, "rohan", PASSWORD) is profile
+
+
+def test_tokens_are_stored_only_as_sha256(site):
+    people = site["people"]
+    profile = add(site, "claire")
+    token_id, secret = profile.new_token(people, "laptop")
+    assert secret not in repr(dict(people.tokens)) + repr(dict(profile.api_tokens))
+    assert people.tokens[token_digest(secret)] == "claire"
+    assert people.by_token(secret) is profile
+    profile.revoke_token(people, token_id)
+    assert people.by_token(secret) is None
+
+
+def test_roles_are_mirrored_on_the_profile(site):
+    group = site["groups"].add("g", Group("G"))
+    profile = add(site, "amara")
+    assert grant_role(group, profile, "member") is None
+    assert grant_role(group, profile, "manager") == "member"
+    assert group.role_of("amara") == "manager" and profile.groups["g"] == "manager"
+    assert revoke_role(group, profile) == "manager"
+    assert "g" not in profile.groups and group.role_of("amara") is None
+    with pytest.raises(ValueError):
+        grant_role(group, profile, "owner")
+
+
+def test_private_group_acl_by_role(site):
+    group = site["groups"].add("g", Group("G"))
+    docs = group["documents"]
+    people = {who: add(site, who) for who in ("manager", "member", "observer", "outsider")}
+    admin = add(site, "admin", admin=True)
+    for role in ("manager", "member", "observer"):
+        grant_role(group, people[role], role)
+    assert permits(docs, people["observer"], "view")
+    assert not permits(docs, people["observer"], "edit")
+    assert permits(docs, people["member"], "edit")
+    assert not permits(docs, people["member"], "manage_group")
+    assert permits(group, people["manager"], "manage_group")
+    assert not permits(group, people["outsider"], "see")
+    assert not permits(docs, people["outsider"], "view")
+    # Admins see and manage a private group but read nothing until they hold a role.
+    assert permits(group, admin, "see") and permits(group, admin, "manage_group")
+    assert not permits(docs, admin, "view")
+    assert not permits(docs, None, "view")
+
+
+def test_visibility_listed_and_open(site):
+    outsider = add(site, "outsider")
+    listed = site["groups"].add("l", Group("L", visibility="listed"))
+    opened = site["groups"].add("o", Group("O", visibility="open"))
+    assert permits(listed, outsider, "see") and not permits(listed["documents"], outsider, "view")
+    assert permits(opened["documents"], outsider, "view")
+    assert not permits(opened["documents"], outsider, "edit")
+    assert not permits(opened, None, "see")
+
+
+def test_principals():
+    assert principals_for(None) == [Everyone]
+    site = Site()
+    profile = add(site, "amara", admin=True)
+    profile.groups["g"] = "member"
+    assert set(principals_for(profile)) == {Everyone, Authenticated, "user:amara",
+                                            "role:admin", "g:g:member"}
+
+
+def test_throttle_blocks_after_ten_failures_within_the_window():
+    throttle = LoginThrottle()
+    for i in range(MAX_FAILURES):
+        assert not throttle.blocked("Amara", now=1000 + i)
+        throttle.failed("amara", now=1000 + i)
+    assert throttle.blocked("AMARA", now=1011)
+    assert not throttle.blocked("amara", now=1000 + WINDOW_SECONDS + 20)
+
+
+def test_audit_entries_are_single_lines_newest_first():
+    log = AuditLog()
+    log.record("admin", "role_granted", "g/amara\r\nFAKE admin login", "member")
+    log.record("admin", "role_revoked", "g/amara", "member")
+    entries = log.newest()
+    assert [e["action"] for e in entries] == ["role_revoked", "role_granted"]
+    assert "\n" not in entries[1]["object"] and "\r" not in entries[1]["object"]
+    assert entries[0]["time"].endswith("+00:00")
+    assert log.newest(1, before=entries[0]["id"])[0]["action"] == "role_granted"
+
+
+def test_new_site_is_born_at_the_latest_evolve_generation():
+    from workspace.content.evolve import evolve, latest_generation
+    site = Site()
+    assert site.evolve_generation == latest_generation()
+    assert evolve(site) == 0
+
+
+def test_evolve_runs_each_pending_step_once_and_records_it(monkeypatch):
+    from workspace.content import evolve as evolve_module
+    site = Site()
+    ran = []
+    monkeypatch.setattr(evolve_module, "STEPS", [lambda s: ran.append(1), lambda s: ran.append(2)])
+    site.evolve_generation = 1
+    assert evolve_module.evolve(site) == 1 and ran == [2]
+    assert site.evolve_generation == 2 and evolve_module.evolve(site) == 0
