@@ -1,6 +1,263 @@
-"""Discussion boards of a group."""
+"""Discussion boards of a group: Board -> Topic -> Reply, with edit history and moderation.
+
+What a reply changes is kept off the Board object on purpose: the topic's position in its
+board lives in a per-board BTree keyed by topic id (a reply rewrites one value, and values
+of different keys merge under ZODB conflict resolution), the board's reply count in a
+`Length` and its last activity in a `LatestActivity` that resolves conflicts by keeping the
+later time. So two people replying to different topics at once never conflict.
+"""
+from datetime import datetime, timezone
+import html
+import re
+import secrets
+
+from BTrees.Length import Length
+from BTrees.OOBTree import OOBTree, OOTreeSet
+import nh3
+from persistent import Persistent
+
+from .events import ObjectModified, notify
 from .folder import Folder
+from .text import render_markdown
+
+MAX_TITLE = 200
+MAX_BODY = 100_000
+REPLY_DIGITS = 6  # reply ids are zero-padded so that they sort in posting order
+MAX_REPLIES = 10 ** REPLY_DIGITS - 1
+
+# `@login` at the start or after a space or punctuation, not inside an e-mail address.
+MENTION_RE = re.compile(r"(?<![\w@.\-])@([a-z0-9][a-z0-9-]{0,63})(?![\w-])")
+CODE_RE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
+
+
+def now_utc():
+    return datetime.now(timezone.utc)
+
+
+def mentioned_logins(body):
+    """The logins `@mentioned` in Markdown `body`, outside code spans and blocks."""
+    return set(MENTION_RE.findall(CODE_RE.sub(" ", body or "")))
+
+
+def plain_text(body):
+    """What a reader sees of Markdown `body`, as plain text (for search)."""
+    return html.unescape(nh3.clean(render_markdown(body), tags=set())).strip()
 
 
 class Boards(Folder):
     """A group's discussion boards."""
+
+
+class LatestActivity(Persistent):
+    """When something last happened and who did it; concurrent updates keep the later one."""
+
+    def __init__(self):
+        self.when = None
+        self.who = None
+
+    def update(self, when, who):
+        if self.when is None or when >= self.when:
+            self.when, self.who = when, who
+
+    def _p_resolveConflict(self, old, committed, new):
+        def when(state):
+            return state.get("when") or datetime.min.replace(tzinfo=timezone.utc)
+        return new if when(new) >= when(committed) else committed
+
+
+class Board(Folder):
+    """Topics by id; their order by last activity, pinned first; counts kept aside."""
+
+    def __init__(self, title, description="", creator=None):
+        super().__init__()
+        self.title = title
+        self.description = description
+        self.creator = creator
+        self.created = now_utc()
+        self._activity = OOBTree()  # topic id -> (last activity, topic id) for ordering
+        self._pinned = OOTreeSet()
+        self._replies = Length()
+        self.last_activity = LatestActivity()
+
+    def update(self, title, description):
+        self.title, self.description = title, description
+        notify(ObjectModified(self))
+
+    # containment keeps the ordering and the counts -------------------------------
+    def add(self, name, topic, send_events=True):
+        super().add(name, topic, send_events)
+        self._activity[name] = topic.last_activity
+        self._replies.change(len(topic))
+        if topic.pinned:
+            self._pinned.add(name)
+        self.last_activity.update(topic.last_activity, topic.last_author)
+        return topic
+
+    def remove(self, name, send_events=True):
+        topic = super().remove(name, send_events)
+        self._activity.pop(name, None)
+        if name in self._pinned:
+            self._pinned.remove(name)
+        self._replies.change(-len(topic))
+        return topic
+
+    def touched(self, topic):
+        """`topic` had activity: move it up (writes one value of the ordering BTree)."""
+        self._activity[topic.__name__] = topic.last_activity
+        self.last_activity.update(topic.last_activity, topic.last_author)
+
+    def set_pinned(self, topic, pinned):
+        topic.pinned = pinned
+        if pinned:
+            self._pinned.add(topic.__name__)
+        elif topic.__name__ in self._pinned:
+            self._pinned.remove(topic.__name__)
+
+    # reading ---------------------------------------------------------------------
+    @property
+    def reply_count(self):
+        return self._replies()
+
+    def topic_ids(self):
+        """Every topic id, pinned first, then by most recent activity."""
+        pinned = set(self._pinned)
+        ordered = sorted(self._activity.items(), key=lambda kv: kv[1], reverse=True)
+        first = [tid for tid, _ in ordered if tid in pinned]
+        return first + [tid for tid, _ in ordered if tid not in pinned]
+
+    def topics_page(self, offset=0, limit=50):
+        """(topics on this page, total number of topics)."""
+        ids = self.topic_ids()
+        return [self[tid] for tid in ids[offset:offset + limit]], len(ids)
+
+
+class Post(Persistent):
+    """What topics and replies share: a Markdown body, its author and its earlier texts."""
+
+    _title = None  # topics have a title of their own; replies take their topic's
+
+    def _start(self, body, author):
+        self.body = body
+        self.author = author
+        self.created = self.modified = now_utc()
+        self.modified_by = author
+        self.versions = ()  # earlier texts, oldest first: {title, body, author, date}
+
+    @property
+    def html(self):
+        return render_markdown(self.body)
+
+    @property
+    def edited(self):
+        return bool(self.versions)
+
+    def _keep_version(self):
+        self.versions = self.versions + ({"title": self._title,
+                                          "body": self.body, "author": self.modified_by,
+                                          "date": self.modified},)
+
+    def history(self):
+        """Every text this post had, the current one last, numbered from 1."""
+        current = {"title": self._title, "body": self.body,
+                   "author": self.modified_by, "date": self.modified}
+        return [dict(v, version=n) for n, v in enumerate(self.versions + (current,), 1)]
+
+
+class Topic(Folder, Post):
+    """A discussion: a title, an opening post, and replies in posting order."""
+
+    def __init__(self, title, body, author):
+        Folder.__init__(self)
+        self._start(body, author)
+        self._title = title
+        self.uid = secrets.token_hex(8)  # stable key for people's read marks
+        self.locked = False
+        self.pinned = False
+        self.last_seq = 0  # number of the latest reply ever posted
+        self.last_activity = self.created
+        self.last_author = author
+
+    @property
+    def title(self):
+        return self._title
+
+    def edit(self, title, body, editor):
+        self._keep_version()
+        self._title, self.body = title, body
+        self.modified, self.modified_by = now_utc(), editor
+        notify(ObjectModified(self))
+
+    def post_reply(self, body, author):
+        """Add a reply at the end; returns it."""
+        if self.last_seq >= MAX_REPLIES:
+            raise OverflowError("This topic is full; start a new one.")
+        self.last_seq += 1
+        reply = Reply(body, author)
+        self.add(str(self.last_seq).zfill(REPLY_DIGITS), reply)
+        self.last_activity, self.last_author = reply.created, author
+        board = self.__parent__
+        if isinstance(board, Board):
+            board.touched(self)
+        return reply
+
+    def add(self, name, reply, send_events=True):
+        super().add(name, reply, send_events)
+        if isinstance(self.__parent__, Board):
+            self.__parent__._replies.change(1)
+        return reply
+
+    def remove(self, name, send_events=True):
+        reply = super().remove(name, send_events)
+        if isinstance(self.__parent__, Board):
+            self.__parent__._replies.change(-1)
+        return reply
+
+    def replies_after(self, after=None, limit=50):
+        """Up to `limit` replies with an id greater than `after`, in order."""
+        keys = self.keys(min=after, excludemin=after is not None) if after else self.keys()
+        out = []
+        for key in keys:
+            out.append(self[key])
+            if len(out) >= limit:
+                break
+        return out
+
+    def replies_page(self, offset=0, limit=50):
+        """The replies from position `offset` (0 is the first), at most `limit`."""
+        return list(self._items.values()[offset:offset + limit])
+
+    def search_data(self):
+        return {"type": "topic", "title": self.title, "text": plain_text(self.body),
+                "author": self.author, "modified": self.modified}
+
+
+class Reply(Post):
+    """One answer in a topic."""
+
+    __parent__ = None
+    __name__ = None
+
+    def __init__(self, body, author):
+        self._start(body, author)
+
+    @property
+    def title(self):
+        topic = self.__parent__
+        return f"Re: {topic.title}" if isinstance(topic, Topic) else "Reply"
+
+    def edit(self, body, editor):
+        self._keep_version()
+        self.body = body
+        self.modified, self.modified_by = now_utc(), editor
+        notify(ObjectModified(self))
+
+    def search_data(self):
+        return {"type": "reply", "title": self.title, "text": plain_text(self.body),
+                "author": self.author, "modified": self.modified}
+
+
+def start_topic(board, topic_id, title, body, author):
+    """Open a new topic in `board` under `topic_id` (KeyError if taken)."""
+    if topic_id in board:
+        raise KeyError(topic_id)
+    return board.add(topic_id, Topic(title, body, author))

@@ -4,7 +4,11 @@ Add a step by appending a function to STEPS; `workspace` runs pending steps at s
 A new site starts at the latest generation, since its objects are born current.
 """
 
-STEPS = []
+from .notifications import add_notifications_folder
+
+STEPS = [
+    add_notifications_folder,  # 1: the per-person notifications folder (boards, issue 4)
+]
 
 
 def latest_generation():

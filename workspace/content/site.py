@@ -4,6 +4,7 @@ from .audit import AuditLog
 from .evolve import latest_generation
 from .folder import Folder, find_root
 from .group import Groups
+from .notifications import Notifications
 from .people import People
 from .throttle import LoginThrottle
 
@@ -20,6 +21,7 @@ class Site(Folder):
         super().__init__()
         self.add("people", People(), send_events=False)
         self.add("groups", Groups(), send_events=False)
+        self.add("notifications", Notifications(), send_events=False)
         self.audit = AuditLog()
         self.throttle = LoginThrottle()
         self.evolve_generation = latest_generation()  # a new site is born current

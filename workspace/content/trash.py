@@ -8,18 +8,29 @@ class Trash(Folder):
     """Deleted items keyed by their id; each remembers where it came from, who and when."""
 
 
+def _owner_of_trash(container):
+    """The group above `container` and the path from it down to `container` ("documents",
+    or "boards/<board>/<topic>" for a reply)."""
+    names = []
+    while not isinstance(container.get("trash"), Trash):
+        names.append(container.__name__)
+        container = container.__parent__
+    return container, "/".join(reversed(names))
+
+
 def move_to_trash(item, actor):
-    """Move `item` from its folder into its group's trash, keeping its id; returns it.
+    """Move `item` from its folder (at any depth in the group) into its group's trash,
+    keeping its id; returns it.
 
     A same-id item already in the trash (deleted earlier, id reused since) is kept too:
     the newcomer gets a suffixed key in the trash but restores under its own id.
     """
     container = item.__parent__
-    group = container.__parent__
+    group, where = _owner_of_trash(container)
     trash = group["trash"]
     name = item.__name__
     container.remove(name)
-    item.trashed_from = container.__name__
+    item.trashed_from = where
     item.trashed_id = name
     item.deleted = datetime.now(timezone.utc)
     item.deleted_by = actor
@@ -34,8 +45,9 @@ def move_to_trash(item, actor):
 def restore_from_trash(trash, key):
     """Put the trashed item back where it was, under its id. KeyError if that id is taken."""
     item = trash[key]
-    group = trash.__parent__
-    container = group[item.trashed_from]
+    container = trash.__parent__
+    for folder_name in item.trashed_from.split("/"):  # KeyError if that place is gone
+        container = container[folder_name]
     if item.trashed_id in container:
         raise KeyError(item.trashed_id)
     trash.remove(key, send_events=False)

@@ -1,0 +1,160 @@
+"""Per-person notifications (mentions, replies to one's topics) and read marks of topics.
+
+Each person has an `Inbox` of their own under the site's `notifications` folder, so that
+notifying one person, or one person reading a topic, never writes what another person's
+request writes. The unread count is a `Length`: reading it costs one small object.
+"""
+from datetime import datetime, timezone
+import random
+import time
+
+from BTrees.Length import Length
+from BTrees.LOBTree import LOBTree
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+from pyramid.authorization import DENY_ALL, Allow
+
+from .acl import user_principal
+from .board import Reply, Topic, mentioned_logins
+from .folder import Folder, find_interface, find_root
+
+KEEP = 500  # notifications kept per person; the oldest go first
+
+
+class Notifications(Folder):
+    """Everyone's inbox, by login (created on a person's first notification or read)."""
+
+
+class Inbox(Persistent):
+    """One person's notifications, newest last, and how far they have read each topic."""
+
+    __parent__ = None
+    __name__ = None
+
+    def __init__(self, login):
+        self.login = login
+        self._entries = LOBTree()  # time-ordered key -> entry dict
+        self._unread = Length()
+        self._seen = OOBTree()  # topic uid -> number of the last reply read
+
+    @property
+    def __acl__(self):
+        return [(Allow, user_principal(self.login), "view"), DENY_ALL]
+
+    # notifications ---------------------------------------------------------------
+    def add(self, kind, actor, group_id, path, title):
+        """Record a notification; `path` names the target from the site root."""
+        key = time.time_ns() // 1000 * 1000 + random.randrange(1000)
+        while key in self._entries:
+            key += 1
+        self._entries[key] = {"kind": kind, "actor": actor, "group": group_id,
+                              "path": tuple(path), "title": title[:300],
+                              "created": datetime.now(timezone.utc), "read": False}
+        self._unread.change(1)
+        while len(self._entries) > KEEP:
+            self._drop(self._entries.minKey())
+        return key
+
+    def _drop(self, key):
+        entry = self._entries.pop(key)
+        if not entry["read"]:
+            self._unread.change(-1)
+
+    def unread_count(self):
+        return self._unread()
+
+    def get(self, key):
+        entry = self._entries.get(key)
+        return dict(entry, id=key) if entry is not None else None
+
+    def newest(self, limit=50, before=None):
+        """Entries newest first, at most `limit`, older than key `before` if given."""
+        keys = self._entries.keys(max=before, excludemax=before is not None)
+        out = []
+        for key in reversed(keys):
+            out.append(self.get(key))
+            if len(out) >= limit:
+                break
+        return out
+
+    def mark_read(self, keys):
+        """Mark these entries read (unknown keys are ignored); returns how many changed."""
+        changed = 0
+        for key in keys:
+            entry = self._entries.get(key)
+            if entry is not None and not entry["read"]:
+                self._entries[key] = dict(entry, read=True)
+                changed += 1
+        if changed:
+            self._unread.change(-changed)
+        return changed
+
+    def mark_all_read(self):
+        if not self._unread():
+            return 0
+        return self.mark_read([k for k, e in self._entries.items() if not e["read"]])
+
+    def drop_group(self, group_id):
+        """Forget every notification about `group_id` (the person left it)."""
+        for key in [k for k, e in self._entries.items() if e["group"] == group_id]:
+            self._drop(key)
+
+    # read marks of topics ----------------------------------------------------------
+    def seen(self, topic):
+        """The number of the last reply of `topic` this person has read (-1: never opened)."""
+        return self._seen.get(topic.uid, -1)
+
+    def mark_seen(self, topic, seq):
+        """Remember that replies up to `seq` of `topic` are read; only ever moves forward."""
+        if seq > self._seen.get(topic.uid, -1):
+            self._seen[topic.uid] = seq
+
+
+def inbox_of(site, login, create=False):
+    """The person's Inbox; None if they have none yet and `create` is false."""
+    notifications = site["notifications"]
+    inbox = notifications.get(login)
+    if inbox is None and create:
+        inbox = notifications.add(login, Inbox(login), send_events=False)
+    return inbox
+
+
+def unread_count(site, login):
+    inbox = inbox_of(site, login)
+    return inbox.unread_count() if inbox is not None else 0
+
+
+def path_of(obj):
+    names = []
+    while obj is not None and obj.__parent__ is not None:
+        names.append(obj.__name__)
+        obj = obj.__parent__
+    return tuple(reversed(names))
+
+
+def announce_post(group, post, actor, previous_body=None):
+    """Notify who should hear of `post` (a Topic or Reply just written or edited by
+    `actor`): group members newly `@mentioned`, and the topic's author on a new reply.
+    Returns the logins notified."""
+    site = find_root(group)
+    topic = find_interface(post, Topic)
+    mentioned = mentioned_logins(post.body) - mentioned_logins(previous_body)
+    told = set()
+    for login in sorted(mentioned):
+        if login != actor and group.role_of(login) is not None:
+            inbox_of(site, login, create=True).add(
+                "mention", actor, group.__name__, path_of(post), topic.title)
+            told.add(login)
+    author = topic.author
+    if (isinstance(post, Reply) and previous_body is None and author != actor
+            and author not in told and group.role_of(author) is not None):
+        inbox_of(site, author, create=True).add(
+            "reply", actor, group.__name__, path_of(post), topic.title)
+        told.add(author)
+    return told
+
+
+def add_notifications_folder(site):
+    """Evolve step: sites made before notifications existed get their folder."""
+    if "notifications" not in site:
+        site.add("notifications", Notifications(), send_events=False)
