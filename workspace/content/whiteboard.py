@@ -1,6 +1,273 @@
-"""Whiteboards of a group."""
+"""Whiteboards: a group's shared drawing boards, kept as elements, an op log and versions.
+
+A board's state is a set of elements (Excalidraw's field names) in an OOBTree keyed by
+element id. Clients change it with operations (`put` an element, `delete` an id); every
+applied operation is appended to an LOBTree log keyed by sequence number, so that a
+client can fetch what happened since the last number it saw, and appending costs the same
+at the 50,000th operation as at the first. For one element the write the server receives
+last wins; writes to different elements never disturb each other.
+
+Versions are immutable snapshots of the live elements, named by a person or kept
+automatically after a period of editing; restoring one writes new operations and a new
+version, never rewrites the past.
+
+Elements are stored as plain dicts that are never mutated once stored: a change replaces
+the whole dict, which is what lets the BTree notice it.
+"""
+from datetime import datetime, timedelta, timezone
+
+from BTrees.IOBTree import IOBTree
+from BTrees.Length import Length
+from BTrees.LOBTree import LOBTree
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+
+from .events import ObjectModified, notify
 from .folder import Folder
+
+ELEMENT_TYPES = ("rectangle", "ellipse", "diamond", "line", "arrow", "freedraw", "text",
+                 "sticky")
+TEXT_TYPES = ("text", "sticky")
+MAX_ELEMENTS = 20_000
+MAX_OPS_PER_BATCH = 500
+MAX_TEXT = 10_000
+# Keep a version by itself when the board changed and its newest version is this old.
+AUTO_VERSION_AFTER = timedelta(minutes=10)
+
+
+class TooManyElements(ValueError):
+    """The batch would leave more than MAX_ELEMENTS live elements on the board."""
+
+
+def now_utc():
+    return datetime.now(timezone.utc)
 
 
 class Whiteboards(Folder):
     """A group's whiteboards."""
+
+
+class Whiteboard(Persistent):
+    """One board: a title, its live elements, the op log and its versions."""
+
+    __parent__ = None
+    __name__ = None
+
+    def __init__(self, title, creator, now=None):
+        now = now or now_utc()
+        self.title = title
+        self.creator = creator
+        self.created = self.modified = now
+        self.modified_by = creator
+        self._elements = OOBTree()      # id -> element dict (deleted ones flagged isDeleted)
+        self._live = Length()           # how many are not deleted
+        self._ops = LOBTree()           # seq -> {"seq", "op", "id", "element"?, "by", "at"}
+        self._seq = Length()            # the last sequence number given out
+        self.versions = Versions()
+        self.versions.__parent__ = self
+        self.editing_since = None       # first change not yet kept in a version
+
+    def __getitem__(self, name):
+        if name == "versions":
+            return self.versions
+        raise KeyError(name)
+
+    # -- reading -------------------------------------------------------------------------
+
+    @property
+    def seq(self):
+        return self._seq()
+
+    def __len__(self):
+        return self._live()
+
+    def element(self, element_id):
+        """The live element with this id, or None."""
+        element = self._elements.get(element_id)
+        return None if element is None or element.get("isDeleted") else element
+
+    def elements(self, include_deleted=False):
+        """Elements in id order; deleted ones (flagged `isDeleted`) only if asked."""
+        return [e for e in self._elements.values() if include_deleted or not e.get("isDeleted")]
+
+    def ops_since(self, since, limit=None):
+        """Logged operations with a sequence number above `since`, oldest first."""
+        out = []
+        for op in self._ops.values(min=since, excludemin=True):
+            out.append(op)
+            if limit is not None and len(out) >= limit:
+                break
+        return out
+
+    def texts(self):
+        return [e["text"] for e in self.elements() if e["type"] in TEXT_TYPES and e.get("text")]
+
+    def search_data(self):
+        return {"type": "whiteboard", "title": self.title, "text": "\n".join(self.texts()),
+                "author": self.creator, "modified": self.modified}
+
+    # -- changing ------------------------------------------------------------------------
+
+    def rename(self, title):
+        self.title = title
+        notify(ObjectModified(self))
+
+    def apply(self, ops, actor, now=None):
+        """Apply a batch of validated ops, all or nothing; returns the new sequence number.
+
+        Each op is `{"op": "put", "element": {...}}` or `{"op": "delete", "id": ...}`.
+        The server gives each put element its `version` (the stored one plus one). Deleting
+        an id that is not live changes nothing and logs nothing. Raises TooManyElements
+        (changing nothing) if the batch would leave more than MAX_ELEMENTS live elements.
+        """
+        now = now or now_utc()
+        self._check_size(ops)
+        self._maybe_keep_version(actor, now)
+        text_changed = False
+        stamp = now.isoformat(timespec="milliseconds")
+        for op in ops:
+            if op["op"] == "put":
+                element = op["element"]
+                old = self._elements.get(element["id"])
+                text_changed |= self._put(element, old)
+                logged = {"op": "put", "id": element["id"],
+                          "element": self._elements[element["id"]]}
+            else:
+                old = self.element(op["id"])
+                if old is None:
+                    continue
+                self._elements[op["id"]] = dict(old, isDeleted=True,
+                                                version=old.get("version", 0) + 1)
+                self._live.change(-1)
+                text_changed |= old["type"] in TEXT_TYPES
+                logged = {"op": "delete", "id": op["id"]}
+            self._seq.change(1)
+            seq = self._seq()
+            self._ops[seq] = dict(logged, seq=seq, by=actor, at=stamp)
+        self.modified, self.modified_by = now, actor
+        if self.editing_since is None:
+            self.editing_since = now
+        if text_changed:
+            notify(ObjectModified(self))
+        return self.seq
+
+    def _put(self, element, old):
+        """Store `element` over `old`; True if searchable text changed."""
+        version = (old or {}).get("version", 0) + 1
+        stored = dict(element, version=version)
+        stored.pop("isDeleted", None)
+        self._elements[element["id"]] = stored
+        if old is None or old.get("isDeleted"):
+            self._live.change(1)
+        if stored["type"] in TEXT_TYPES or (old and old["type"] in TEXT_TYPES):
+            return old is None or old.get("text") != stored.get("text") or \
+                old.get("isDeleted") or old["type"] != stored["type"]
+        return False
+
+    def _check_size(self, ops):
+        live = {}
+        for op in ops:
+            key = op["element"]["id"] if op["op"] == "put" else op["id"]
+            live[key] = op["op"] == "put"
+        change = sum((1 if now else -1) for key, now in live.items()
+                     if now != (self.element(key) is not None))
+        if self._live() + change > MAX_ELEMENTS:
+            raise TooManyElements(f"A board holds at most {MAX_ELEMENTS} elements.")
+
+    def replace_all(self, elements, actor, now=None):
+        """Make the live elements exactly `elements`, through logged ops; returns seq."""
+        wanted = {e["id"] for e in elements}
+        ops = [{"op": "delete", "id": e["id"]} for e in self.elements() if e["id"] not in wanted]
+        ops += [{"op": "put", "element": e} for e in elements]
+        return self.apply(ops, actor, now)
+
+    # -- versions ------------------------------------------------------------------------
+
+    def keep_version(self, actor, comment="", automatic=False, now=None):
+        """Snapshot the live elements as a new version; returns it."""
+        now = now or now_utc()
+        version = self.versions.append(Version(
+            author=actor, created=now, comment=comment, automatic=automatic, seq=self.seq,
+            elements=tuple(self.elements()), title=self.title))
+        self.editing_since = None
+        return version
+
+    def _maybe_keep_version(self, actor, now):
+        """Before a change: if unversioned changes have gone on for AUTO_VERSION_AFTER,
+        keep them as an automatic version."""
+        if self.editing_since is not None and now - self.editing_since >= AUTO_VERSION_AFTER:
+            self.keep_version(actor, "Kept automatically after a period of editing",
+                              automatic=True, now=now)
+
+    def restore(self, number, actor, now=None):
+        """Bring back version `number` as the live board, then keep that as a new version."""
+        old = self.versions[number]
+        self.replace_all(list(old.elements), actor, now)
+        return self.keep_version(actor, f"Restored version {old.number}", now=now)
+
+
+class Versions(Persistent):
+    """A board's versions, numbered from 1, oldest first; traversable as `versions/<n>`."""
+
+    __name__ = "versions"
+    __parent__ = None
+
+    def __init__(self):
+        self._versions = IOBTree()
+
+    def append(self, version):
+        number = (self._versions.maxKey() if self._versions else 0) + 1
+        version.number = number
+        version.__name__ = str(number)
+        version.__parent__ = self
+        self._versions[number] = version
+        return version
+
+    def __getitem__(self, name):
+        try:
+            return self._versions[int(name)]
+        except (TypeError, ValueError, OverflowError):
+            raise KeyError(name)
+
+    def get(self, number, default=None):
+        try:
+            return self[number]
+        except KeyError:
+            return default
+
+    def __len__(self):
+        return len(self._versions)
+
+    def newest_first(self):
+        return list(reversed(self._versions.values()))
+
+    def newest(self):
+        return self._versions[self._versions.maxKey()] if self._versions else None
+
+
+class Version(Persistent):
+    """An immutable snapshot: number, author, time, comment and the live elements then.
+
+    The elements sit in their own persistent record so that listing the history does not
+    load every snapshot.
+    """
+
+    def __init__(self, author, created, comment, automatic, seq, elements, title):
+        self.number = None
+        self.author = author
+        self.created = created
+        self.comment = comment
+        self.automatic = automatic
+        self.seq = seq
+        self.title = title
+        self.count = len(elements)
+        self._snapshot = Snapshot(elements)
+
+    @property
+    def elements(self):
+        return self._snapshot.elements
+
+
+class Snapshot(Persistent):
+    def __init__(self, elements):
+        self.elements = elements

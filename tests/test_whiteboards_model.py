@@ -1,0 +1,191 @@
+"""Unit tests of the whiteboard element model, op log, reconciliation and versions (no web)."""
+from datetime import datetime, timedelta, timezone
+
+import xml.etree.ElementTree as ET
+
+import colander
+import pytest
+
+from workspace.content.whiteboard import MAX_ELEMENTS, TooManyElements, Whiteboard
+from workspace.views.whiteboard_render import from_excalidraw, ops_schema, render_svg, \
+    to_excalidraw
+
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+
+
+def rect(eid, x=0, **extra):
+    return dict({"id": eid, "type": "rectangle", "x": x, "y": 0, "width": 10, "height": 10},
+                **extra)
+
+
+def put(element):
+    return {"op": "put", "element": element}
+
+
+def test_put_adds_elements_and_the_server_numbers_their_versions():
+    board = Whiteboard("Plan", "amara", now=T0)
+    assert board.apply([put(rect("a")), put(rect("b"))], "amara", now=T0) == 2
+    board.apply([put(rect("a", x=5))], "rohan", now=T0)
+    assert board.element("a")["x"] == 5
+    assert board.element("a")["version"] == 2
+    assert board.element("b")["version"] == 1
+    assert len(board) == 2 and board.seq == 3
+
+
+def test_concurrent_writes_to_different_elements_both_survive():
+    board = Whiteboard("Plan", "amara", now=T0)
+    board.apply([put(rect("a")), put(rect("b"))], "amara", now=T0)
+    # two clients, both based on seq 2, each move a different element
+    board.apply([put(rect("a", x=100))], "amara", now=T0)
+    board.apply([put(rect("b", x=200))], "rohan", now=T0)
+    assert board.element("a")["x"] == 100 and board.element("b")["x"] == 200
+
+
+def test_for_one_element_the_write_received_last_wins():
+    board = Whiteboard("Plan", "amara", now=T0)
+    board.apply([put(rect("a", strokeColor="#ff0000"))], "amara", now=T0)
+    board.apply([put(rect("a", strokeColor="#00ff00"))], "rohan", now=T0)
+    assert board.element("a")["strokeColor"] == "#00ff00"
+    assert board.element("a")["version"] == 2
+
+
+def test_delete_hides_the_element_and_put_brings_it_back():
+    board = Whiteboard("Plan", "amara", now=T0)
+    board.apply([put(rect("a"))], "amara", now=T0)
+    board.apply([{"op": "delete", "id": "a"}], "amara", now=T0)
+    assert board.element("a") is None and len(board) == 0
+    assert [e["isDeleted"] for e in board.elements(include_deleted=True)] == [True]
+    board.apply([put(rect("a"))], "amara", now=T0)  # an undo of the delete
+    assert board.element("a")["version"] == 3 and len(board) == 1
+
+
+def test_deleting_an_absent_id_logs_nothing():
+    board = Whiteboard("Plan", "amara", now=T0)
+    assert board.apply([{"op": "delete", "id": "ghost"}], "amara", now=T0) == 0
+    assert board.ops_since(0) == []
+
+
+def test_ops_since_returns_only_newer_operations_in_order():
+    board = Whiteboard("Plan", "amara", now=T0)
+    for i in range(30):
+        board.apply([put(rect(f"e{i}"))], "amara", now=T0)
+    ops = board.ops_since(25)
+    assert [op["seq"] for op in ops] == [26, 27, 28, 29, 30]
+    assert ops[0]["op"] == "put" and ops[0]["element"]["id"] == "e25"
+    assert ops[0]["by"] == "amara"
+
+
+def test_a_batch_that_would_exceed_the_element_limit_changes_nothing(monkeypatch):
+    monkeypatch.setattr("workspace.content.whiteboard.MAX_ELEMENTS", 3)
+    board = Whiteboard("Plan", "amara", now=T0)
+    board.apply([put(rect("a")), put(rect("b"))], "amara", now=T0)
+    with pytest.raises(TooManyElements):
+        board.apply([put(rect("c")), put(rect("d"))], "amara", now=T0)
+    assert board.seq == 2 and len(board) == 2
+    # replacing and deleting within the limit is fine
+    board.apply([{"op": "delete", "id": "a"}, put(rect("c")), put(rect("d"))], "amara", now=T0)
+    assert len(board) == 3
+    assert MAX_ELEMENTS == 20_000
+
+
+def test_search_data_holds_the_text_of_texts_and_stickies():
+    board = Whiteboard("Theory of change", "amara", now=T0)
+    board.apply([put({"id": "s", "type": "sticky", "x": 0, "y": 0, "text": "Teachers trained"}),
+                 put({"id": "t", "type": "text", "x": 0, "y": 0, "text": "Outcomes"}),
+                 put(rect("r"))], "amara", now=T0)
+    data = board.search_data()
+    assert data["type"] == "whiteboard" and data["title"] == "Theory of change"
+    assert "Teachers trained" in data["text"] and "Outcomes" in data["text"]
+    assert data["author"] == "amara" and data["modified"] == T0
+
+
+def test_named_versions_are_snapshots_and_restore_adds_a_version():
+    board = Whiteboard("Plan", "amara", now=T0)
+    board.apply([put(rect("a"))], "amara", now=T0)
+    v1 = board.keep_version("amara", "first draft", now=T0)
+    board.apply([put(rect("b")), {"op": "delete", "id": "a"}], "rohan", now=T0)
+    assert [e["id"] for e in v1.elements] == ["a"]
+    v3 = board.restore(1, "rohan", now=T0)
+    assert v3.number == 2 and v3.comment == "Restored version 1"
+    assert [e["id"] for e in board.elements()] == ["a"]
+    assert [v.number for v in board.versions.newest_first()] == [2, 1]
+    assert [e["id"] for e in board.versions[1].elements] == ["a"]  # the past is unchanged
+    # the restore went through the op log, so polling clients see it
+    assert {op["op"] for op in board.ops_since(3)} == {"put", "delete"}
+
+
+def test_a_version_is_kept_automatically_after_a_period_of_editing():
+    board = Whiteboard("Plan", "amara", now=T0)
+    board.apply([put(rect("a"))], "amara", now=T0)
+    board.apply([put(rect("b"))], "amara", now=T0 + timedelta(minutes=5))
+    assert len(board.versions) == 0
+    board.apply([put(rect("c"))], "amara", now=T0 + timedelta(minutes=11))
+    assert len(board.versions) == 1
+    auto = board.versions[1]
+    assert auto.automatic and [e["id"] for e in auto.elements] == ["a", "b"]
+    board.apply([put(rect("d"))], "amara", now=T0 + timedelta(minutes=12))
+    assert len(board.versions) == 1
+
+
+def validate(body):
+    return ops_schema().deserialize(body)
+
+
+@pytest.mark.parametrize("op", [
+    {"op": "paint", "id": "a"},
+    {"op": "put", "element": dict(rect("a"), type="image")},
+    {"op": "put", "element": dict(rect("a"), x="12")},
+    {"op": "put", "element": dict(rect("a"), x=float("nan"))},
+    {"op": "put", "element": dict(rect("a"), x=1e12)},
+    {"op": "put", "element": dict(rect("a"), width=True)},
+    {"op": "put", "element": dict(rect("a"), text="x" * 10_001)},
+    {"op": "put", "element": dict(rect("a"), strokeColor="red\" onload=\"alert(1)")},
+    {"op": "put", "element": dict(rect("a"), onclick="alert(1)")},
+    {"op": "put", "element": dict(rect("a"), id="<script>")},
+    {"op": "put", "element": dict(rect("a"), points=[[0, 0], ["a", 1]])},
+    {"op": "delete"},
+    {"op": "put", "id": "a"},
+])
+def test_bad_ops_are_refused(op):
+    with pytest.raises(colander.Invalid):
+        validate({"ops": [op]})
+
+
+def test_more_than_500_ops_are_refused():
+    with pytest.raises(colander.Invalid):
+        validate({"ops": [put(rect(f"e{i}")) for i in range(501)]})
+    assert len(validate({"ops": [put(rect(f"e{i}")) for i in range(500)]})["ops"]) == 500
+
+
+def test_svg_escapes_whatever_a_user_typed():
+    nasty = '<script>alert(1)</script><foreignObject onload="x()">&'
+    svg = render_svg([{"id": "s", "type": "sticky", "x": 0, "y": 0, "width": 200, "height": 100,
+                       "text": nasty},
+                      {"id": "t", "type": "text", "x": 0, "y": 200, "text": nasty}],
+                     title=nasty).decode()
+    assert "<script" not in svg and "<foreignObject" not in svg
+    assert "&lt;script&gt;" in svg
+    tree = ET.fromstring(svg.split("\n", 1)[1])
+    tags = {node.tag.split("}")[1] for node in tree.iter()}
+    assert tags <= {"svg", "title", "rect", "text", "tspan"}
+    assert not [a for node in tree.iter() for a in node.attrib if a.lower().startswith("on")]
+    assert nasty in "".join(tree.itertext())  # shown as typed, as text
+
+
+def test_excalidraw_export_and_import_round_trip_keeps_ids_points_and_stickies():
+    elements = [{"id": "s1", "type": "sticky", "x": 0, "y": 0, "width": 160, "height": 120,
+                 "text": "Idea"},
+                {"id": "r1", "type": "rectangle", "x": 300, "y": 0, "width": 100, "height": 50},
+                {"id": "r1-label", "type": "text", "x": 310, "y": 10, "text": "Box",
+                 "containerId": "r1"},
+                {"id": "a1", "type": "arrow", "x": 160, "y": 60, "width": 140, "height": 0,
+                 "points": [[0, 0], [140, 0]]}]
+    scene = to_excalidraw(elements)
+    rect_out = next(e for e in scene["elements"] if e["id"] == "s1")
+    assert rect_out["type"] == "rectangle" and rect_out["boundElements"][0]["type"] == "text"
+    assert next(e for e in scene["elements"] if e["id"] == "r1-label")["containerId"] == "r1"
+    back = {e["id"]: e for e in from_excalidraw(scene)}
+    assert back["s1"]["type"] == "sticky" and back["s1"]["text"] == "Idea"
+    assert back["a1"]["points"] == [[0, 0], [140, 0]]
+    assert back["r1-label"]["containerId"] == "r1"
+    assert set(back) == {"s1", "r1", "r1-label", "a1"}
