@@ -251,3 +251,32 @@ def test_audit_log_is_for_admins(cast):
 def test_unknown_api_paths_are_json_404(cast):
     response = cast.api["member"].get("/api/nothing/here", status=404)
     assert response.content_type == "application/json"
+
+
+def test_people_ask_to_join_listed_groups_and_managers_answer(cast, site):
+    site.add_group("listed", "listed", {"manager": "manager"})
+    outsider = cast.api["outsider"]
+    assert outsider.post_json("/api/groups/listed/join", {"message": "Guyana here"},
+                              status=201).json == {"status": "pending"}
+    cast.api["member"].post_json("/api/groups/listed/join", {}, status=201)
+    requests = cast.api["manager"].get("/api/groups/listed/join-requests").json
+    assert {r["login"]: r["message"] for r in requests} == {"outsider": "Guyana here",
+                                                            "member": ""}
+    cast.api["outsider"].get("/api/groups/listed/join-requests", status=403)
+    cast.api["manager"].put_json("/api/groups/listed/members/outsider", {"role": "member"})
+    cast.api["manager"].delete("/api/groups/listed/join-requests/member", status=204)
+    assert cast.api["manager"].get("/api/groups/listed/join-requests").json == []
+    assert outsider.get("/api/groups/listed").json["readable"] is True
+    outsider.post_json("/api/groups/listed/join", {}, status=409)
+
+
+def test_nobody_can_ask_to_join_a_private_group(cast):
+    cast.api["outsider"].post_json("/api/groups/secret/join", {}, status=404)
+    cast.api["admin"].post_json("/api/groups/secret/join", {}, status=403)
+
+
+def test_people_directory_hides_deactivated_accounts_from_non_admins(cast):
+    cast.api["admin"].put_json("/api/people/observer/account", {"active": False})
+    assert "observer" not in {p["login"] for p in cast.api["member"].get("/api/people").json}
+    assert "observer" in {p["login"] for p in cast.api["admin"].get("/api/people").json}
+    cast.api["anonymous"].get("/api/people", status=401)

@@ -197,3 +197,19 @@ def test_tokens_page_creates_shows_once_and_revokes(cast, app):
 def test_profile_page_hides_private_groups_from_outsiders(cast):
     assert "Secret" in cast.html("observer").get("/people/member/").text
     assert "Secret" not in cast.html("outsider").get("/people/member/").text
+
+
+def test_join_request_in_html_approved_by_the_manager(cast, site, app):
+    site.add_group("listed", "listed", {"manager": "manager"})
+    outsider = cast.html("outsider")
+    form = [f for f in outsider.get("/groups/listed/").forms.values()
+            if f.action.endswith("/join")][0]
+    form["message"] = "Please let me in"
+    page = form.submit().follow()
+    assert "You have asked to join" in page.text
+    manager = cast.html("manager")
+    members = manager.get("/groups/listed/members")
+    assert "Please let me in" in members.text
+    manager.post("/groups/listed/members", {"csrf_token": manager.csrf, "login": "outsider",
+                                           "role": "member", "change": "role"}, status=302)
+    assert cast.api["outsider"].get("/api/groups/listed").json["role"] == "member"

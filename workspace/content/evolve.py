@@ -4,10 +4,12 @@ Add a step by appending a function to STEPS; `workspace` runs pending steps at s
 A new site starts at the latest generation, since its objects are born current.
 """
 
+from .group import add_join_requests
 from .notifications import add_notifications_folder
 
 STEPS = [
     add_notifications_folder,  # 1: the per-person notifications folder (boards, issue 4)
+    add_join_requests,  # 2: Group.join_requests (people ask to join listed groups)
 ]
 
 

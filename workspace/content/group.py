@@ -34,6 +34,7 @@ class Group(Folder):
         self.description = description
         self.visibility = visibility
         self.roles = OOBTree()  # login -> role
+        self.join_requests = OOBTree()  # login -> {"message", "created"}
         for name, factory in TOOLS:
             self.add(name, factory(), send_events=False)
 
@@ -44,8 +45,12 @@ class Group(Folder):
     def role_of(self, login):
         return self.roles.get(login)
 
-    def members(self):
-        return list(self.roles.items())
+    def ask_to_join(self, login, message, when):
+        """Record that `login` asks to join; asking again replaces the earlier message."""
+        self.join_requests[login] = {"message": message, "created": when}
+
+    def drop_join_request(self, login):
+        return self.join_requests.pop(login, None)
 
     def update(self, **fields):
         if "visibility" in fields and fields["visibility"] not in VISIBILITIES:
@@ -71,6 +76,7 @@ def grant_role(group, profile, role):
     old = group.roles.get(profile.login)
     group.roles[profile.login] = role
     profile.groups[group.__name__] = role
+    group.drop_join_request(profile.login)
     notify(RoleChanged(group, profile, old, role))
     return old
 
@@ -82,3 +88,10 @@ def revoke_role(group, profile):
     if old is not None:
         notify(RoleChanged(group, profile, old, None))
     return old
+
+
+def add_join_requests(site):
+    """Evolve step: groups made before join requests existed get an empty request list."""
+    for group in site["groups"].values():
+        if not hasattr(group, "join_requests"):
+            group.join_requests = OOBTree()

@@ -89,7 +89,11 @@ def group_page(request):
             "tools": [name for name, _ in TOOLS] if readable else [],
             "members": sorted(group.roles.items())
             if request.has_permission("see_members", group) else None,
-            "can_manage": request.has_permission("manage_group", group)}
+            "can_manage": request.has_permission("manage_group", group),
+            "can_join": (request.has_permission("join", group)
+                         and group.role_of(request.user.login) is None),
+            "pending": request.user.login in group.join_requests,
+            "csrf": request.session.get_csrf_token()}
 
 
 @view_config(context=Groups, name="add", renderer="templates/form.pt", permission="admin")

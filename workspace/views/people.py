@@ -109,10 +109,19 @@ class ProfileAPI:
         return profile_json(self.context)
 
 
+def listed_people(request):
+    """Everyone active; admins also see deactivated accounts."""
+    return [p for p in request.context.values() if p.active or request.user.admin]
+
+
+@view_config(context=People, route_name="api", request_method="GET", renderer="json")
+def people_json(request):
+    return [profile_json(p) for p in listed_people(request)]
+
+
 @view_config(context=People, renderer="templates/people.pt")
 def people_page(request):
-    people = [p for p in request.context.values() if p.active or request.user.admin]
-    return {"title": "People", "people": people,
+    return {"title": "People", "people": listed_people(request),
             "can_add": request.has_permission("admin", request.context)}
 
 
