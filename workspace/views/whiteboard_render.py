@@ -101,24 +101,15 @@ ELEMENT_SCHEMA = element_schema()  # schemas keep no state between uses
 KEPT_FIELDS = frozenset(node.name for node in ELEMENT_SCHEMA.children)
 
 
-class OpSchema(colander.MappingSchema):
+class OpNode(colander.SchemaNode):
     """`{"op": "put", "element": {...}}` or `{"op": "delete", "id": "..."}`."""
-
-    def __init__(self, *args, **kw):
-        super().__init__(colander.Mapping(unknown="raise"), *args, **kw)
-        self.add(choice("op", ("put", "delete")))
-        self["op"].missing = colander.required
-        self.add(colander.SchemaNode(colander.Mapping(), name="element", missing=colander.drop))
-        self.add(colander.SchemaNode(colander.String(), name="id", missing=colander.drop,
-                                     validator=colander.Regex(ID_RE)))
 
     def deserialize(self, cstruct=colander.null):
         data = super().deserialize(cstruct)
         if data["op"] == "put":
             if "element" not in data or "id" in data:
                 raise colander.Invalid(self, "A put carries an element (and no id).")
-            raw = cstruct["element"]
-            element = ELEMENT_SCHEMA.deserialize(raw)
+            element = ELEMENT_SCHEMA.deserialize(data["element"])
             data["element"] = {k: v for k, v in element.items() if k != "version"}
             if "points" in element:
                 data["element"]["points"] = [list(p) for p in element["points"]]
@@ -127,10 +118,21 @@ class OpSchema(colander.MappingSchema):
         return data
 
 
+def op_schema():
+    node = OpNode(colander.Mapping(unknown="raise"), name="op")
+    node.add(choice("op", ("put", "delete")))
+    node["op"].missing = colander.required
+    node.add(colander.SchemaNode(colander.Mapping(unknown="preserve"), name="element",
+                                 missing=colander.drop))
+    node.add(colander.SchemaNode(colander.String(), name="id", missing=colander.drop,
+                                 validator=colander.Regex(ID_RE)))
+    return node
+
+
 def ops_schema():
     schema = colander.SchemaNode(colander.Mapping(unknown="raise"))
     schema.add(colander.SchemaNode(
-        colander.Sequence(), OpSchema(name="op"), name="ops",
+        colander.Sequence(), op_schema(), name="ops",
         validator=colander.Length(min=1, max=MAX_OPS_PER_BATCH,
                                   max_err=f"At most {MAX_OPS_PER_BATCH} ops per request.")))
     return schema
