@@ -1,6 +1,399 @@
-"""Documents and files of a group, each versioned."""
+"""Documents and files of a group, each versioned: every save adds an immutable revision.
+
+Storage grows with the size of a change, not the size of the document. A document's text
+is cut into small persistent `Chunk`s at content-defined line boundaries, and a revision
+holds a tuple of references to them: a save creates chunks only for the paragraphs that
+changed and shares every other chunk with the revision before it. A save writes the new
+chunks, one small `Revision` and one bucket of the document's revision BTree; it never
+writes the `Document` itself, its folder or its group, so saves of different documents
+never conflict. Concurrent saves of one document merge three-way with `merge3`.
+
+Files keep each uploaded version as a ZODB blob in a `FileRevision`.
+"""
+from datetime import datetime, timezone
+import mimetypes
+import os
+import re
+import zlib
+
+from BTrees.IOBTree import IOBTree
+import merge3
+from persistent import Persistent
+from ZODB.blob import Blob
+
+from .events import ObjectModified, notify
 from .folder import Folder
+from .text import render_markdown
+
+# A chunk ends after a line whose hash hits the mask once it holds MIN_CHUNK characters,
+# or at MAX_CHUNK: boundaries depend on content, so an edit leaves other chunks alone.
+# Chunks are grouped into pages the same way, so a revision refers to a few pages and an
+# edit writes one new chunk, one new page and a small revision.
+MIN_CHUNK = 384
+MAX_CHUNK = 4096
+CHUNK_MASK = 7
+PAGE_MASK = 7
+MAX_PAGE = 32
+MAX_TITLE = 200
+
+
+def now():
+    return datetime.now(timezone.utc)
+
+
+def normalise_text(text):
+    """One newline convention, so that diffs and merges see lines, not carriage returns."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _hash(text):
+    return zlib.crc32(text.encode("utf-8"))
+
+
+def split_chunks(text):
+    """The text cut into pieces whose concatenation is the text, at content-defined lines."""
+    pieces, current, size = [], [], 0
+    for line in text.splitlines(keepends=True):
+        while len(line) > MAX_CHUNK:  # a huge line: cut it at fixed widths
+            if current:
+                pieces.append("".join(current))
+                current, size = [], 0
+            pieces.append(line[:MAX_CHUNK])
+            line = line[MAX_CHUNK:]
+        current.append(line)
+        size += len(line)
+        if size >= MAX_CHUNK or (size >= MIN_CHUNK and _hash(line) & CHUNK_MASK == 0):
+            pieces.append("".join(current))
+            current, size = [], 0
+    if current:
+        pieces.append("".join(current))
+    return pieces
+
+
+class Chunk(Persistent):
+    """A piece of text, compressed, shared by every revision that contains it; immutable."""
+
+    def __init__(self, text):
+        self.data = zlib.compress(text.encode("utf-8"), 6)
+
+    @property
+    def text(self):
+        return zlib.decompress(self.data).decode("utf-8")
+
+
+class Page(Persistent):
+    """A run of chunks, shared by every revision that contains the same run; immutable."""
+
+    def __init__(self, chunks):
+        self.chunks = tuple(chunks)
+
+    def texts(self):
+        return [chunk.text for chunk in self.chunks]
+
+
+def build_pages(texts, previous_pages):
+    """Pages holding chunks for `texts`, reusing `previous_pages` and their chunks."""
+    old_chunks = {}
+    old_pages = {}
+    for page in previous_pages:
+        old_pages[tuple(id(chunk) for chunk in page.chunks)] = page
+        for chunk, text in zip(page.chunks, page.texts()):
+            old_chunks[text] = chunk
+    pages, run = [], []
+    for text in texts:
+        chunk = old_chunks.get(text)
+        if chunk is None:
+            chunk = old_chunks[text] = Chunk(text)
+        run.append(chunk)
+        if len(run) >= MAX_PAGE or _hash(text) & PAGE_MASK == 0:
+            pages.append(run)
+            run = []
+    if run:
+        pages.append(run)
+    return tuple(old_pages.get(tuple(id(chunk) for chunk in run)) or Page(run)
+                 for run in pages)
+
+
+class RevisionTree(IOBTree):
+    """Revisions by number, in small buckets: adding one rewrites a few hundred bytes."""
+
+    max_leaf_size = 16
+
+
+class Revision(Persistent):
+    """One immutable version of a document: title, text (as pages), who, when and why."""
+
+    def __init__(self, version, title, pages, author, comment="", merged=False):
+        self.version = version
+        self.title = title
+        self.pages = tuple(pages)
+        self.author = author
+        self.date = now()
+        self.comment = comment
+        self.merged = merged
+
+    @property
+    def body(self):
+        body = self._v_body
+        if body is None:
+            body = self._v_body = "".join(text for page in self.pages for text in page.texts())
+        return body
+
+    @property
+    def html(self):
+        """Sanitised HTML of this revision, cached in memory (a revision never changes)."""
+        html = self._v_html
+        if html is None:
+            html = self._v_html = render_markdown(self.body)
+        return html
+
+    _v_body = _v_html = None
+
+
+class EditConflict(Exception):
+    """A save overlaps changes others saved since its base version; nothing was saved.
+
+    Carries the current revision, the refused title and text, and the text with both
+    sides of each overlap marked, for the person to reconcile.
+    """
+
+    def __init__(self, current, title, body, marked):
+        super().__init__(f"conflicts with version {current.version}")
+        self.current, self.title, self.body, self.marked = current, title, body, marked
+
+
+class UnknownVersion(KeyError):
+    """A version number that this document or file does not have."""
+
+
+def merge_texts(base, mine, theirs):
+    """Three-way merge of line texts: (merged text, True) or (text with markers, False)."""
+    lines = [normalise_text(t).splitlines(keepends=True) for t in (base, mine, theirs)]
+    for side in lines:  # a last line without newline would glue onto a marker
+        if side and not side[-1].endswith("\n"):
+            side[-1] += "\n"
+    merger = merge3.Merge3(lines[0], lines[1], lines[2])
+    clean = all(region[0] != "conflict" for region in merger.merge_regions())
+    merged = "".join(merger.merge_lines(name_a="your version", name_b="saved meanwhile",
+                                        start_marker="<<<<<<<", mid_marker="=======",
+                                        end_marker=">>>>>>>"))
+    if clean and merged.endswith("\n") and not (mine.endswith("\n") or theirs.endswith("\n")):
+        merged = merged[:-1]
+    return merged, clean
+
+
+class Versioned(Persistent):
+    """What documents and files share: revisions by number, newest is current."""
+
+    __parent__ = None
+    __name__ = None
+
+    def __init__(self):
+        self.revisions = RevisionTree()
+        self.created = now()
+
+    @property
+    def version(self):
+        return self.revisions.maxKey()
+
+    def current(self):
+        return self.revisions[self.revisions.maxKey()]
+
+    def revision(self, version):
+        try:
+            return self.revisions[int(version)]
+        except (KeyError, ValueError, TypeError, OverflowError):
+            raise UnknownVersion(version)
+
+    def history(self):
+        """Revisions newest first."""
+        return [self.revisions[v] for v in reversed(self.revisions.keys())]
+
+    @property
+    def title(self):
+        return self.current().title
+
+    @property
+    def modified(self):
+        return self.current().date
+
+    @property
+    def modified_by(self):
+        return self.current().author
+
+    @property
+    def creator(self):
+        return self.revisions[self.revisions.minKey()].author
+
+
+class Document(Versioned):
+    """A Markdown document co-edited by a group."""
+
+    kind = "document"
+
+    def __init__(self, title, body, author, comment=""):
+        super().__init__()
+        self._append(title, normalise_text(body), author, comment or "Created")
+
+    @property
+    def body(self):
+        return self.current().body
+
+    def _append(self, title, body, author, comment, merged=False):
+        """Add a revision, reusing the chunks the current one already has."""
+        previous = self.current().pages if len(self.revisions) else ()
+        pages = build_pages(split_chunks(body), previous)
+        version = (self.version + 1) if len(self.revisions) else 1
+        revision = Revision(version, title, pages, author, comment, merged)
+        self.revisions[version] = revision
+        return revision
+
+    def save(self, title, body, author, base_version, comment=""):
+        """Save a new version based on `base_version`; returns (revision, merged).
+
+        When others saved since `base_version`, their changes and these merge three-way;
+        overlapping changes raise `EditConflict` and save nothing. A save that changes
+        nothing adds no version and returns the current revision.
+        """
+        body = normalise_text(body)
+        current = self.current()
+        title = title if title is not None else current.title
+        merged = False
+        if int(base_version) != current.version:
+            base = self.revision(base_version)
+            new_body, clean = merge_texts(base.body, body, current.body)
+            title_clash = title not in (base.title, current.title) and (
+                current.title != base.title)
+            if not clean or title_clash:
+                raise EditConflict(current, title, body, new_body)
+            if title == base.title:
+                title = current.title
+            body, merged = new_body, True
+        if body == current.body and title == current.title:
+            return current, False
+        revision = self._append(title, body, author, comment, merged)
+        notify(ObjectModified(self))
+        return revision, merged
+
+    def revert(self, version, author, comment=""):
+        """Add a new revision equal to `version`; history is never rewritten."""
+        old = self.revision(version)
+        revision = self._append(old.title, old.body, author,
+                                comment or f"Reverted to version {old.version}")
+        notify(ObjectModified(self))
+        return revision
+
+    def search_data(self):
+        current = self.current()
+        return {"type": "document", "title": current.title, "text": current.body,
+                "author": current.author, "modified": current.date}
+
+
+# Uploaded files ------------------------------------------------------------------------
+
+class TooLarge(Exception):
+    """An upload over the size limit; nothing was stored."""
+
+
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]+")
+
+
+def clean_filename(filename):
+    """The base name the uploader's client sent, without paths or control characters."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE_NAME.sub(" ", name).strip()[:200]
+    return name or "upload"
+
+
+def extension_of(filename):
+    ext = os.path.splitext(filename)[1].lower().lstrip(".")
+    return ext if re.fullmatch(r"[a-z0-9]{1,8}", ext) else ""
+
+
+def guess_content_type(filename, given=None):
+    given = (given or "").split(";")[0].strip().lower()
+    if given and given != "application/octet-stream" and re.fullmatch(r"[\w.+-]+/[\w.+-]+",
+                                                                         given):
+        return given
+    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+
+class FileRevision(Persistent):
+    """One uploaded version of a file: its blob, name, type, size, who, when and why."""
+
+    def __init__(self, version, blob, filename, content_type, size, author, comment=""):
+        self.version = version
+        self.blob = blob
+        self.filename = filename
+        self.content_type = content_type
+        self.size = size
+        self.author = author
+        self.date = now()
+        self.comment = comment
+
+    def open(self):
+        return self.blob.open("r")
+
+
+def blob_from(stream, limit):
+    """A new Blob holding `stream`'s bytes and their count; TooLarge past `limit` bytes."""
+    blob = Blob()
+    size = 0
+    with blob.open("w") as out:
+        while True:
+            data = stream.read(1 << 20)
+            if not data:
+                break
+            size += len(data)
+            if limit is not None and size > limit:
+                raise TooLarge(size)
+            out.write(data)
+    return blob, size
+
+
+class File(Versioned):
+    """An uploaded file (PDF, DOCX, image, anything); uploading again adds a version."""
+
+    kind = "file"
+
+    def __init__(self, title, stream, filename, content_type, author, comment="",
+                 limit=None):
+        super().__init__()
+        self._title = title
+        self.upload(stream, filename, content_type, author, None, comment or "Uploaded",
+                    limit)
+
+    @property
+    def title(self):
+        return self._title
+
+    def upload(self, stream, filename, content_type, author, base_version, comment="",
+               limit=None):
+        """Store a new version from `stream`. `base_version` must be the current version
+        (files cannot merge): a stale one raises EditConflict; over `limit` TooLarge."""
+        if len(self.revisions) and int(base_version) != self.version:
+            raise EditConflict(self.current(), self._title, None, None)
+        filename = clean_filename(filename)
+        blob, size = blob_from(stream, limit)
+        version = (self.version + 1) if len(self.revisions) else 1
+        revision = FileRevision(version, blob, filename,
+                                guess_content_type(filename, content_type), size, author,
+                                comment)
+        self.revisions[version] = revision
+        if version > 1:
+            notify(ObjectModified(self))
+        return revision
+
+    def search_data(self):
+        current = self.current()
+        return {"type": "file", "title": self._title, "text": current.filename,
+                "author": current.author, "modified": current.date,
+                "attachment": (current.blob, current.filename, current.content_type)}
 
 
 class Documents(Folder):
     """A group's documents and uploaded files."""
+
+    def documents_and_files(self):
+        """Items newest change first."""
+        return sorted(self.values(), key=lambda item: item.modified, reverse=True)
