@@ -30,6 +30,13 @@ MENTION_RE = re.compile(r"(?<![\w@.\-])@([a-z0-9][a-z0-9-]{0,63})(?![\w-])")
 CODE_RE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
 
 
+TOPICS, REPLIES = "topics", "replies"  # path segments, never ids of topics
+
+
+def reply_id(seq):
+    return str(seq).zfill(REPLY_DIGITS)
+
+
 def now_utc():
     return datetime.now(timezone.utc)
 
@@ -46,6 +53,26 @@ def plain_text(body):
 
 class Boards(Folder):
     """A group's discussion boards."""
+
+
+class Listing:
+    """A path segment naming a container's children (`topics` of a board, `replies` of a
+    topic), so that API paths read .../boards/{b}/topics/{t}/replies/{r} while the objects
+    themselves live at .../boards/{b}/{t}/{r}."""
+
+    def __init__(self, parent, name):
+        self.__parent__, self.__name__ = parent, name
+
+    def __getitem__(self, name):
+        return self.__parent__[name]
+
+
+class TopicList(Listing):
+    """`.../boards/{b}/topics`."""
+
+
+class ReplyList(Listing):
+    """`.../topics/{t}/replies`."""
 
 
 class LatestActivity(Persistent):
@@ -78,6 +105,11 @@ class Board(Folder):
         self._pinned = OOTreeSet()
         self._replies = Length()
         self.last_activity = LatestActivity()
+
+    def __getitem__(self, name):
+        if name == TOPICS:
+            return TopicList(self, TOPICS)
+        return super().__getitem__(name)
 
     def update(self, title, description):
         self.title, self.description = title, description
@@ -177,9 +209,31 @@ class Topic(Folder, Post):
         self.last_activity = self.created
         self.last_author = author
 
+    def __getitem__(self, name):
+        if name == REPLIES:
+            return ReplyList(self, REPLIES)
+        return super().__getitem__(name)
+
     @property
     def title(self):
         return self._title
+
+    @property
+    def reply_count(self):
+        return len(self)
+
+    def replies_since(self, seq):
+        """How many replies have a number greater than `seq`."""
+        if seq < 0:
+            return len(self)
+        return len(self._items.keys(min=reply_id(seq), excludemin=True))
+
+    def position_of(self, reply):
+        """How many replies come before `reply` (0 for the first)."""
+        return len(self._items.keys(max=reply.__name__, excludemax=True))
+
+    def has_replies_after(self, reply):
+        return bool(self._items.keys(min=reply.__name__, excludemin=True))
 
     def edit(self, title, body, editor):
         self._keep_version()
@@ -193,7 +247,7 @@ class Topic(Folder, Post):
             raise OverflowError("This topic is full; start a new one.")
         self.last_seq += 1
         reply = Reply(body, author)
-        self.add(str(self.last_seq).zfill(REPLY_DIGITS), reply)
+        self.add(reply_id(self.last_seq), reply)
         self.last_activity, self.last_author = reply.created, author
         board = self.__parent__
         if isinstance(board, Board):
@@ -214,7 +268,7 @@ class Topic(Folder, Post):
 
     def replies_after(self, after=None, limit=50):
         """Up to `limit` replies with an id greater than `after`, in order."""
-        keys = self.keys(min=after, excludemin=after is not None) if after else self.keys()
+        keys = self._items.keys(min=after, excludemin=True) if after else self._items.keys()
         out = []
         for key in keys:
             out.append(self[key])
@@ -258,6 +312,6 @@ class Reply(Post):
 
 def start_topic(board, topic_id, title, body, author):
     """Open a new topic in `board` under `topic_id` (KeyError if taken)."""
-    if topic_id in board:
+    if topic_id in board or topic_id == TOPICS:
         raise KeyError(topic_id)
     return board.add(topic_id, Topic(title, body, author))
