@@ -117,12 +117,13 @@ def revoke(request, profile, token_id):
 
 
 @view_config(context=Site, name="tokens", route_name="api", request_method="GET",
-             renderer="json")
+             renderer="json", permission="view")
 def my_tokens(request):
     return token_list(request.user)
 
 
-@view_config(context=Site, name="tokens", route_name="api", request_method="DELETE")
+@view_config(context=Site, name="tokens", route_name="api", request_method="DELETE",
+             permission="view")
 def revoke_my_token(request):
     if len(request.subpath) != 1:
         raise api_error(404, message="Name the token to revoke: /api/tokens/{id}.")

@@ -44,7 +44,7 @@ class GroupsAPI:
     def __init__(self, context, request):
         self.context, self.request = context, request
 
-    @view_config(request_method="GET")
+    @view_config(request_method="GET", permission="view")
     def list(self):
         return [group_json(self.request, g) for g in visible_groups(self.request)]
 
@@ -75,7 +75,7 @@ class GroupAPI:
         return group_json(self.request, self.context)
 
 
-@view_config(context=Groups, renderer="templates/groups.pt")
+@view_config(context=Groups, renderer="templates/groups.pt", permission="view")
 def groups_page(request):
     return {"title": "Groups", "groups": visible_groups(request),
             "can_add": request.has_permission("admin", request.context)}

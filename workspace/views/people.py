@@ -89,7 +89,7 @@ class ProfileAPI:
     def __init__(self, context, request):
         self.context, self.request = context, request
 
-    @view_config(request_method="GET")
+    @view_config(request_method="GET", permission="view")
     def get(self):
         return profile_json(self.context)
 
@@ -114,18 +114,19 @@ def listed_people(request):
     return [p for p in request.context.values() if p.active or request.user.admin]
 
 
-@view_config(context=People, route_name="api", request_method="GET", renderer="json")
+@view_config(context=People, route_name="api", request_method="GET", renderer="json",
+             permission="view")
 def people_json(request):
     return [profile_json(p) for p in listed_people(request)]
 
 
-@view_config(context=People, renderer="templates/people.pt")
+@view_config(context=People, renderer="templates/people.pt", permission="view")
 def people_page(request):
     return {"title": "People", "people": listed_people(request),
             "can_add": request.has_permission("admin", request.context)}
 
 
-@view_config(context=Profile, renderer="templates/profile.pt")
+@view_config(context=Profile, renderer="templates/profile.pt", permission="view")
 def profile_page(request):
     profile = request.context
     groups = request.site["groups"]

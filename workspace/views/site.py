@@ -11,7 +11,7 @@ def my_groups(request):
     return [groups[gid] for gid in sorted(user.groups) if gid in groups]
 
 
-@view_config(context=Site, renderer="templates/home.pt")
+@view_config(context=Site, renderer="templates/home.pt", permission="view")
 def home(request):
     mine = my_groups(request)
     other = [g for g in request.site["groups"].values()
@@ -19,7 +19,7 @@ def home(request):
     return {"title": "Start", "mine": mine, "other": other}
 
 
-@view_config(context=Site, name="me", route_name="api", renderer="json")
+@view_config(context=Site, name="me", route_name="api", renderer="json", permission="view")
 def me(request):
     user = request.user
     return {"login": user.login, "name": user.name, "email": user.email,
