@@ -58,6 +58,8 @@ class Profile(Persistent):
     person's principals without looking at every group.
     """
 
+    calendar_feed_digest = None  # SHA-256 of the calendar subscription secret, if any
+
     def __init__(self, login, name, email, admin=False):
         self.login = login
         self.name = name
