@@ -1,5 +1,106 @@
-"""Full-text search: Whoosh schema, index queue, indexer and permission-filtered queries."""
+"""Full-text search: Whoosh schema, index queue, indexer and permission-filtered queries.
+
+The public face of search, for views and commands:
+    search_for(request-free arguments)   one page of permitted results (see query.search)
+    QueryError                            a query that cannot be understood
+    parse_day                             dates of the API's `from`/`to`
+    indexer_of(registry)                  the process's indexer (`wait_until_indexed`)
+    disable_background_indexer()          for command-line processes that only enqueue
+
+Content events become queue entries in the same transaction (subscribers below); the
+indexer applies them after commit. Settings: `workspace.index_dir` (required for search),
+`workspace.search.synchronous` (true in tests: the committing thread indexes).
+"""
+import logging
+
+from pyramid.events import ApplicationCreated
+from pyramid.settings import asbool
+from pyramid.threadlocal import get_current_registry
+import transaction
+
+from ..content.events import ObjectAdded, ObjectModified, ObjectRemoved
+from .indexer import Indexer
+from .query import QueryError, parse_day, readable_groups, search
+from .queue import enqueue, event_path, state_of
+from .records import object_path
+from .store import IndexStore
+
+log = logging.getLogger(__name__)
+
+_background = {"enabled": True}
+
+__all__ = ["search_for", "QueryError", "parse_day", "indexer_of",
+           "disable_background_indexer", "readable_groups"]
+
+
+def disable_background_indexer():
+    """This process only enqueues (a command-line run): no indexer thread, no start-up
+    reconciliation; the serving process applies the tasks."""
+    _background["enabled"] = False
+
+
+def indexer_of(registry):
+    return getattr(registry, "workspace_indexer", None)
+
+
+def search_for(registry, site, user, principals, permits, **query):
+    """One page of results `user` may see (see `query.search` for the arguments)."""
+    indexer = indexer_of(registry)
+    if indexer is None:
+        raise QueryError("Search is not available on this site.")
+    return search(indexer.store, site, user, principals, permits, **query)
+
+
+# subscribers: content events -> queue entries, in the same transaction -----------
+def queue_task(event, action, path):
+    txn = enqueue(event.parent if event.parent is not None else event.object, action, path)
+    indexer = indexer_of(get_current_registry())
+    if indexer is not None and txn is not None:
+        indexer.watch(txn)
+
+
+def on_added(event):
+    queue_task(event, "tree", event_path(event))
+
+
+def on_modified(event):
+    queue_task(event, "one", object_path(event.object))
+
+
+def on_removed(event):
+    queue_task(event, "tree", event_path(event))
+
+
+def on_application_created(event):
+    registry = event.app.registry
+    indexer = indexer_of(registry)
+    if indexer is None:
+        return
+    db = registry._zodb_databases[""]
+    tm = transaction.TransactionManager(explicit=True)
+    conn = db.open(transaction_manager=tm)
+    try:
+        with tm:
+            state_of(conn.root())
+    finally:
+        conn.close()
+    if _background["enabled"]:
+        indexer.start()
 
 
 def includeme(config):
-    """Nothing to set up yet."""
+    settings = config.registry.settings
+    config.add_subscriber(on_added, ObjectAdded)
+    config.add_subscriber(on_modified, ObjectModified)
+    config.add_subscriber(on_removed, ObjectRemoved)
+    directory = settings.get("workspace.index_dir")
+    if not directory:
+        log.warning("workspace.index_dir is not set: search is off")
+        return
+    databases = getattr(config.registry, "_zodb_databases", {})
+    if "" not in databases:
+        return
+    config.registry.workspace_indexer = Indexer(
+        databases[""], IndexStore(directory),
+        synchronous=asbool(settings.get("workspace.search.synchronous", False)))
+    config.add_subscriber(on_application_created, ApplicationCreated)

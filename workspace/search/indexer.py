@@ -1,0 +1,293 @@
+"""The indexer: applies queued tasks to Whoosh after commit, one writer at a time.
+
+One `Indexer` per process. In the background mode a daemon thread wakes when a local
+transaction that queued tasks commits (and polls every half second for tasks queued by
+other processes); in the synchronous mode (tests) the committing thread drains the queue
+itself. Either way the writer lock on the index directory makes sure only one process
+writes, and queue entries are deleted only after the Whoosh commit that applied them.
+"""
+import logging
+import threading
+import time
+import weakref
+
+import transaction
+import transaction.interfaces
+from whoosh.query import Prefix
+from ZODB.POSException import ConflictError
+
+from ..content.site import appmaker
+from .queue import pending, state_of
+from .records import describe, find_by_path, index_fields, walk
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+POLL_SECONDS = 0.5
+
+
+class Indexer:
+    def __init__(self, db, store, synchronous=False):
+        self.db = db
+        self.store = store
+        self.synchronous = synchronous
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._lock = threading.RLock()  # one drain at a time in this process
+        self._hooked = weakref.WeakSet()
+        self.thread = None
+        self.ready = threading.Event()  # set once start-up reconciliation is done
+
+    # after-commit signalling ---------------------------------------------------
+    def watch(self, txn):
+        """Call after queuing in `txn`: once it commits, index (now or in the thread)."""
+        if txn is None or txn in self._hooked:
+            return
+        self._hooked.add(txn)
+        txn.addAfterCommitHook(self._committed)
+
+    def _committed(self, ok):
+        if not ok:
+            return
+        if self.synchronous:
+            try:
+                self.drain()
+            except Exception:  # the change is committed and queued; never fail the caller
+                log.exception("synchronous indexing failed; the task stays queued")
+        else:
+            self._wake.set()
+
+    # running ---------------------------------------------------------------------
+    def start(self):
+        """Open (or rebuild) and reconcile the index, then drain in the background."""
+        if self.synchronous:
+            self.prepare()
+            self.ready.set()
+            return
+        self.thread = threading.Thread(target=self._run, name="search-indexer", daemon=True)
+        self.thread.start()
+
+    def stop(self, timeout=5):
+        self._stop.set()
+        self._wake.set()
+        if self.thread is not None:
+            self.thread.join(timeout)
+
+    def _run(self):
+        try:
+            self.prepare()
+        except Exception:
+            log.exception("search index start-up failed; retrying while serving")
+        self.ready.set()
+        while not self._stop.is_set():
+            self._wake.wait(POLL_SECONDS)
+            self._wake.clear()
+            if self._stop.is_set():
+                break
+            try:
+                self.drain()
+            except Exception as exc:
+                if self._database_closed(exc):
+                    break
+                log.exception("indexing failed; the tasks stay queued and are retried")
+                self._stop.wait(2)
+
+    def _database_closed(self, exc):
+        return getattr(self.db, "_storage", True) is None or "closed" in str(exc).lower()
+
+    # the work ----------------------------------------------------------------------
+    def prepare(self):
+        """Make sure an index is in use and agrees with the database (start-up)."""
+        with self.store.writer_lock():
+            try:
+                ix = self.store.open_current()
+            except Exception as exc:
+                log.info("search index cannot be opened (%s); building it", exc)
+                rebuild(self.db, self.store)
+                return
+            fixed = reconcile(self.db, ix)
+            if fixed:
+                log.info("search index reconciled with the database: %d entries fixed", fixed)
+
+    def drain(self):
+        """Apply every queued task; returns how many were applied (0 if another process
+        holds the writer lock: it will apply them)."""
+        done = 0
+        with self._lock, self.store.writer_lock(blocking=False) as mine:
+            if not mine:
+                return 0
+            ix = self.store.open_current()
+            while True:
+                applied = self._drain_batch(ix)
+                if not applied:
+                    return done
+                done += applied
+
+    def _drain_batch(self, ix):
+        tm = transaction.TransactionManager(explicit=True)
+        conn = self.db.open(transaction_manager=tm)
+        tm.begin()
+        try:
+            root = conn.root()
+            tasks = pending(root, BATCH)
+            if not tasks:
+                return 0
+            writer = ix.writer()
+            try:
+                apply_tasks(appmaker(root), writer, [task for _, task in tasks])
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            queue = state_of(root).tasks
+            for key, _ in tasks:
+                queue.pop(key, None)
+            try:
+                tm.commit()
+            except ConflictError:
+                # The tasks are applied but stay queued: the next round applies them
+                # again (harmless, they read the database as it is) and deletes them.
+                log.info("queue cleanup conflicted; retrying")
+            return len(tasks)
+        finally:
+            abort_quietly(tm)
+            conn.close()
+
+    def wait_until_indexed(self, timeout=10.0):
+        """Drain now (or wait for whoever holds the lock) until the queue is empty."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.drain()
+            if not self.queue_length():
+                return True
+            time.sleep(0.05)
+        return False
+
+    def queue_length(self):
+        conn = self.db.open(transaction_manager=transaction.TransactionManager(explicit=True))
+        try:
+            conn.transaction_manager.begin()
+            state = state_of(conn.root(), create=False)
+            count = len(state.tasks) if state is not None else 0
+            conn.transaction_manager.abort()
+            return count
+        finally:
+            conn.close()
+
+
+def abort_quietly(tm):
+    """End the transaction if one is still open (explicit managers have none after commit)."""
+    try:
+        tm.abort()
+    except transaction.interfaces.NoTransaction:
+        pass
+
+
+def apply_tasks(site, writer, tasks):
+    """Bring the index entries the tasks name in line with the database."""
+    seen = set()
+    for action, path in tasks:
+        if (action, path) in seen:
+            continue
+        seen.add((action, path))
+        obj = find_by_path(site, path)
+        if action == "tree":
+            writer.delete_by_term("path", path)
+            writer.delete_by_query(Prefix("path", path.rstrip("/") + "/"))
+            for item in walk(obj) if obj is not None else ():
+                write_record(writer, describe(item))
+        else:
+            record = describe(obj) if obj is not None else None
+            if record is None:
+                writer.delete_by_term("path", path)
+            else:
+                write_record(writer, record)
+
+
+def write_record(writer, record):
+    if record is None:
+        return
+    try:
+        writer.update_document(**index_fields(record))
+    except Exception:
+        log.exception("could not index %s", record["path"])
+
+
+def database_records(site, progress=None):
+    """{path: record} of everything indexable in the database."""
+    records = {}
+    for obj in walk(site):
+        record = describe(obj)
+        if record is not None:
+            records[record["path"]] = record
+            if progress is not None:
+                progress(1)
+    return records
+
+
+def index_fingerprints(ix):
+    """{path: fingerprint} of everything in the index."""
+    with ix.reader() as reader:
+        if not reader.doc_count():
+            return {}
+        paths = reader.column_reader("path")
+        prints = reader.column_reader("fingerprint")
+        return {paths[n]: prints[n] for n in reader.all_doc_ids()}
+
+
+def differences(records, prints):
+    """(missing, stale, extra) paths between database records and index fingerprints."""
+    missing = sorted(p for p in records if p not in prints)
+    stale = sorted(p for p, r in records.items() if p in prints and prints[p] != r["fingerprint"])
+    extra = sorted(p for p in prints if p not in records)
+    return missing, stale, extra
+
+
+def reconcile(db, ix):
+    """Fix every difference between the database and the index; returns how many."""
+    conn = db.open(transaction_manager=transaction.TransactionManager(explicit=True))
+    try:
+        conn.transaction_manager.begin()
+        records = database_records(appmaker(conn.root()))
+        missing, stale, extra = differences(records, index_fingerprints(ix))
+        if missing or stale or extra:
+            writer = ix.writer()
+            for path in extra:
+                writer.delete_by_term("path", path)
+            for path in missing + stale:
+                write_record(writer, records[path])
+            writer.commit()
+        conn.transaction_manager.abort()
+        return len(missing) + len(stale) + len(extra)
+    finally:
+        conn.close()
+
+
+def rebuild(db, store, progress=None):
+    """Index the whole database into a new generation and put it in use; returns the
+    number of entries. The caller holds the writer lock."""
+    name, ix = store.new_generation()
+    conn = db.open(transaction_manager=transaction.TransactionManager(explicit=True))
+    try:
+        conn.transaction_manager.begin()
+        site = appmaker(conn.root()) if "workspace" in conn.root() else None
+        count = 0
+        writer = ix.writer(limitmb=256)
+        try:
+            for obj in walk(site) if site is not None else ():
+                record = describe(obj)
+                if record is not None:
+                    write_record(writer, record)
+                    count += 1
+                    if progress is not None:
+                        progress(1)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        conn.transaction_manager.abort()
+    finally:
+        conn.close()
+    store.publish(name)
+    return count
+

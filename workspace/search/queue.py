@@ -1,0 +1,78 @@
+"""The index queue in ZODB: content events become tasks in the same transaction.
+
+Tasks are keyed by a unique, time-ordered key in an OOBTree, so concurrent writers insert
+different keys (which BTrees merge) and the indexer takes the oldest first. A task is
+(action, path): "one" refreshes the entry of one object, "tree" refreshes everything at and
+under a path. Both read the database as it is when the indexer runs, so applying a task
+twice, or late, gives the same index.
+"""
+import os
+import secrets
+import time
+
+from BTrees.OOBTree import OOBTree
+from persistent import Persistent
+
+from ..content.folder import find_root
+from ..content.site import Site
+from .records import object_path
+
+STATE_KEY = "workspace.search"
+
+
+class SearchState(Persistent):
+    """The search package's own corner of the database: the queue of index tasks."""
+
+    def __init__(self):
+        self.tasks = OOBTree()
+
+
+def task_key():
+    return f"{time.time_ns():020d}-{os.getpid():x}-{secrets.token_hex(4)}"
+
+
+def state_of(zodb_root, create=True):
+    state = zodb_root.get(STATE_KEY)
+    if state is None and create:
+        state = zodb_root[STATE_KEY] = SearchState()
+    return state
+
+
+def jar_of(obj):
+    """The ZODB connection an object (or, for a new one, its nearest stored ancestor) is in."""
+    while obj is not None:
+        jar = getattr(obj, "_p_jar", None)
+        if jar is not None:
+            return jar
+        obj = getattr(obj, "__parent__", None)
+    return None
+
+
+def enqueue(anchor, action, path):
+    """Queue (action, path) in the transaction of `anchor`'s connection; returns that
+    transaction, or None when `anchor` is not in a database (nothing to index)."""
+    jar = jar_of(anchor)
+    if jar is None or not isinstance(find_root(anchor), Site):
+        return None
+    state_of(jar.root()).tasks[task_key()] = (action, path)
+    return jar.transaction_manager.get()
+
+
+def event_path(event):
+    """Where the event's object is (or was, for a removal)."""
+    if event.parent is not None and event.name is not None:
+        base = object_path(event.parent)
+        return f"{base.rstrip('/')}/{event.name}"
+    return object_path(event.object)
+
+
+def pending(zodb_root, limit=None):
+    state = state_of(zodb_root, create=False)
+    if state is None:
+        return []
+    items = []
+    for key, task in state.tasks.items():
+        items.append((key, task))
+        if limit is not None and len(items) >= limit:
+            break
+    return items

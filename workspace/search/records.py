@@ -1,0 +1,187 @@
+"""What the index holds for each object: index records built from the database.
+
+Every content kind offers `search_data()` (type, title, text, author, modified, and for a
+file an `attachment`); profiles and groups are described here. A record also says which
+permission a hit needs and carries a fingerprint of its database state, so that `check`
+and the start-up reconciliation can tell a stale entry without extracting file text.
+"""
+from datetime import timezone
+import hashlib
+
+from pyramid.authorization import ALL_PERMISSIONS, Allow, Everyone
+
+from ..content.folder import Folder
+from ..content.group import Group
+from ..content.people import Profile
+from ..content.trash import Trash
+from .extract import extract_text
+from .schema import STORED_TEXT_CHARS
+
+PROFILE_TEXT_FIELDS = ("login", "organisation", "country", "languages", "expertise", "bio")
+
+
+def object_path(obj):
+    """'/groups/g/documents/d' for an object in the tree ('/' for the root)."""
+    names = []
+    while obj is not None and getattr(obj, "__parent__", None) is not None:
+        names.append(obj.__name__)
+        obj = obj.__parent__
+    return "/" + "/".join(reversed(names))
+
+
+def find_by_path(site, path):
+    """The object at `path` under the site, or None when it is not (or no longer) there."""
+    obj = site
+    for name in path.strip("/").split("/") if path.strip("/") else ():
+        getter = getattr(obj, "get", None)
+        if not isinstance(obj, Folder) or getter is None:
+            return None
+        obj = getter(name)
+        if obj is None:
+            return None
+    return obj
+
+
+def in_trash(obj):
+    while obj is not None:
+        if isinstance(obj, Trash):
+            return True
+        obj = getattr(obj, "__parent__", None)
+    return False
+
+
+def group_of(obj):
+    node = obj
+    while node is not None:
+        if isinstance(node, Group):
+            return node
+        node = getattr(node, "__parent__", None)
+    return None
+
+
+def allowed_principals(obj, permission):
+    """The principals an ACL walk from `obj` up grants `permission` to (first match wins).
+
+    Used for site-wide entries only; every hit is checked against the real policy again.
+    """
+    allowed, decided = [], set()
+    node = obj
+    while node is not None:
+        acl = getattr(node, "__acl__", None) or ()
+        for action, principal, permissions in acl:
+            if permissions is not ALL_PERMISSIONS:
+                if isinstance(permissions, str):
+                    permissions = (permissions,)
+                if permission not in permissions:
+                    continue
+            if principal in decided:
+                continue
+            decided.add(principal)
+            if action == Allow:
+                allowed.append(principal)
+            elif principal == Everyone:
+                return allowed
+        node = getattr(node, "__parent__", None)
+    return allowed
+
+
+def is_indexable(obj):
+    return isinstance(obj, (Profile, Group)) or callable(getattr(obj, "search_data", None))
+
+
+def walk(obj):
+    """Every indexable object at or under `obj`, skipping group trash folders."""
+    stack = [obj]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Trash):
+            continue
+        if is_indexable(node):
+            yield node
+        if isinstance(node, Folder):
+            stack.extend(node.values())
+
+
+def profile_data(profile):
+    return {"type": "person", "title": profile.name or profile.login,
+            "text": "\n".join(str(getattr(profile, f, "") or "") for f in PROFILE_TEXT_FIELDS),
+            "author": profile.login, "modified": None}
+
+
+def group_data(group):
+    return {"type": "group", "title": group.title, "text": group.description or "",
+            "author": "", "modified": None}
+
+
+def describe(obj):
+    """The index record of `obj` without file text (None if `obj` is not indexable).
+
+    Keys: path, type, title, text, author, modified, group, allowed, permission,
+    attachment, fingerprint.
+    """
+    if in_trash(obj):
+        return None
+    if isinstance(obj, Profile):
+        data, group, permission = profile_data(obj), "", "view"
+    elif isinstance(obj, Group):
+        data, group, permission = group_data(obj), "", "see"
+    elif callable(getattr(obj, "search_data", None)):
+        data = obj.search_data()
+        owner = group_of(obj)
+        group, permission = (owner.__name__ if owner is not None else ""), "view"
+    else:
+        return None
+    record = {"path": object_path(obj), "type": str(data.get("type") or "item"),
+              "title": str(data.get("title") or ""), "text": str(data.get("text") or ""),
+              "author": str(data.get("author") or ""), "modified": data.get("modified"),
+              "group": group, "permission": permission,
+              "allowed": [] if group else allowed_principals(obj, permission),
+              "attachment": data.get("attachment")}
+    record["fingerprint"] = fingerprint(record)
+    return record
+
+
+def attachment_identity(attachment):
+    if not attachment:
+        return None
+    blob, filename, content_type = attachment
+    oid, serial = getattr(blob, "_p_oid", None), getattr(blob, "_p_serial", None)
+    return (oid.hex() if oid else None, serial.hex() if serial else None,
+            filename, content_type)
+
+
+def fingerprint(record):
+    modified = record["modified"]
+    state = (record["type"], record["title"], record["text"], record["author"],
+             modified.isoformat() if modified else None, record["group"],
+             tuple(record["allowed"]), attachment_identity(record["attachment"]))
+    return hashlib.sha1(repr(state).encode("utf-8")).hexdigest()
+
+
+def index_fields(record):
+    """The Whoosh document of a record, with the text of its file extracted."""
+    text = record["text"]
+    if record["attachment"]:
+        blob, filename, content_type = record["attachment"]
+        names = text if filename in text else f"{text}\n{filename}".strip()
+        text = f"{names}\n{extract_text(blob, filename, content_type)}"
+    doc = {"path": record["path"], "type": record["type"], "group": record["group"],
+           "allowed": " ".join(record["allowed"]), "author": record["author"],
+           "title": record["title"], "text": text, "body": text[:STORED_TEXT_CHARS],
+           "fingerprint": record["fingerprint"]}
+    modified = record["modified"]
+    if modified is not None:
+        doc["modified"] = as_naive_utc(modified)
+    return doc
+
+
+def as_naive_utc(dt):
+    """Whoosh keeps naive datetimes: store UTC."""
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+    return dt
+
+
+def as_aware_utc(dt):
+    return dt.replace(tzinfo=timezone.utc) if dt is not None and dt.tzinfo is None else dt
+

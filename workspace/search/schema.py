@@ -1,0 +1,35 @@
+"""The Whoosh schema: what one index entry holds, and how words are matched.
+
+Text fields fold case and accents (é = e) and stem English words, so that "pathways",
+"Pathway" and "pathwäy" meet. `group` carries the id of the group whose content this is
+(empty for site-wide entries); `allowed` carries the principals that may see a site-wide
+entry (a group's name, a profile). Those two fields are what the permission filter reads.
+"""
+from whoosh import fields
+from whoosh.analysis import (CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter,
+                             StopFilter)
+from whoosh.support.charset import accent_map
+
+# Stored text is capped (snippets come from it); the indexed text is not.
+STORED_TEXT_CHARS = 30_000
+
+
+def text_analyzer():
+    return (RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+            | StopFilter() | StemFilter())
+
+
+def make_schema():
+    analyzer = text_analyzer()
+    return fields.Schema(
+        path=fields.ID(stored=True, unique=True, sortable=True),
+        type=fields.ID(stored=True, sortable=True),
+        group=fields.ID(stored=True, sortable=True),
+        allowed=fields.KEYWORD(lowercase=False, commas=False),
+        author=fields.ID(stored=True, sortable=True),
+        title=fields.TEXT(analyzer=analyzer, stored=True, field_boost=3.0),
+        text=fields.TEXT(analyzer=analyzer),
+        body=fields.STORED,
+        modified=fields.DATETIME(stored=True, sortable=True),
+        fingerprint=fields.ID(sortable=True),
+    )

@@ -1,0 +1,108 @@
+"""The index directory: generations of a Whoosh index, the writer lock, shared searchers.
+
+Layout of `workspace.index_dir`:
+    CURRENT        the name of the generation in use (replaced atomically)
+    writer.lock    held (flock) by whoever writes: one process at a time
+    gen-<stamp>/   a Whoosh index; a rebuild makes a new one and then switches CURRENT
+
+Readers look at CURRENT on each search and reopen when it changed, so a rebuild made by
+`workspace reindex` in another process is picked up without a restart.
+"""
+from contextlib import contextmanager
+import fcntl
+import os
+import shutil
+import threading
+import time
+
+from whoosh import index
+
+from .schema import make_schema
+
+CURRENT = "CURRENT"
+LOCK = "writer.lock"
+
+
+class IndexStore:
+    def __init__(self, directory):
+        self.directory = os.path.abspath(directory)
+        os.makedirs(self.directory, exist_ok=True)
+        self._local = threading.local()
+
+    # generations -----------------------------------------------------------
+    def current_name(self):
+        try:
+            with open(os.path.join(self.directory, CURRENT), encoding="ascii") as f:
+                return f.read().strip() or None
+        except FileNotFoundError:
+            return None
+
+    def open_current(self):
+        """The index in use; raises when there is none or it cannot be opened."""
+        name = self.current_name()
+        if name is None:
+            raise FileNotFoundError("no search index yet")
+        ix = index.open_dir(os.path.join(self.directory, name))
+        with ix.searcher() as searcher:  # reading the segments proves the files are there
+            searcher.doc_count_all()
+        return ix
+
+    def new_generation(self):
+        """(name, index) of a new, empty, unpublished generation."""
+        name = f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+        path = os.path.join(self.directory, name)
+        os.makedirs(path)
+        return name, index.create_in(path, make_schema())
+
+    def publish(self, name):
+        """Make generation `name` the one in use; keep the previous one, drop older ones."""
+        previous = self.current_name()
+        temp = os.path.join(self.directory, f"{CURRENT}.{os.getpid()}.tmp")
+        with open(temp, "w", encoding="ascii") as f:
+            f.write(name)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temp, os.path.join(self.directory, CURRENT))
+        keep = {name, previous}
+        for entry in os.listdir(self.directory):
+            if entry.startswith("gen-") and entry not in keep:
+                shutil.rmtree(os.path.join(self.directory, entry), ignore_errors=True)
+
+    # the writer lock ---------------------------------------------------------
+    @contextmanager
+    def writer_lock(self, blocking=True):
+        """Yield True while this process holds the writer lock (False if not blocking
+        and another process has it)."""
+        with open(os.path.join(self.directory, LOCK), "a+") as f:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
+
+    # searchers ------------------------------------------------------------------
+    def searcher(self):
+        """This thread's searcher over the latest committed state of the index in use."""
+        local = self._local
+        name = self.current_name()
+        if name is None:
+            raise FileNotFoundError("no search index yet")
+        if getattr(local, "name", None) != name:
+            self._close_local()
+            local.searcher = index.open_dir(os.path.join(self.directory, name)).searcher()
+            local.name = name
+        else:
+            # The fresh searcher reuses the readers of unchanged segments, so the old one
+            # is dropped, not closed.
+            local.searcher = local.searcher.refresh()
+        return local.searcher
+
+    def _close_local(self):
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+        self._local.searcher = self._local.name = None
