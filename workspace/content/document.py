@@ -42,8 +42,10 @@ def now():
 
 
 def normalise_text(text):
-    """One newline convention, so that diffs and merges see lines, not carriage returns."""
-    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    """One newline convention, and a newline at the end of any text that is not empty,
+    so that diffs and merges see lines (browsers and editors disagree on both)."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return text if not text or text.endswith("\n") else text + "\n"
 
 
 def _hash(text):
@@ -169,16 +171,11 @@ class UnknownVersion(KeyError):
 def merge_texts(base, mine, theirs):
     """Three-way merge of line texts: (merged text, True) or (text with markers, False)."""
     lines = [normalise_text(t).splitlines(keepends=True) for t in (base, mine, theirs)]
-    for side in lines:  # a last line without newline would glue onto a marker
-        if side and not side[-1].endswith("\n"):
-            side[-1] += "\n"
     merger = merge3.Merge3(lines[0], lines[1], lines[2])
     clean = all(region[0] != "conflict" for region in merger.merge_regions())
     merged = "".join(merger.merge_lines(name_a="your version", name_b="saved meanwhile",
                                         start_marker="<<<<<<<", mid_marker="=======",
                                         end_marker=">>>>>>>"))
-    if clean and merged.endswith("\n") and not (mine.endswith("\n") or theirs.endswith("\n")):
-        merged = merged[:-1]
     return merged, clean
 
 

@@ -245,23 +245,19 @@ def diff_rows(old_text, new_text, context=3):
     return hunks
 
 
-# Presence: who has a document's editor open. Kept in this process's memory on purpose:
-# a heartbeat every few seconds must never write to the database.
+# Presence: who has a document's editor open. Kept in the app's memory on purpose: a
+# heartbeat every few seconds must never write to the database.
 
 PRESENCE_TTL = 40
-_presence = {}
 _presence_lock = threading.Lock()
-
-
-def presence_key(request, item):
-    return request.resource_path(item)
 
 
 def editors_now(request, item, here=True, leaving=False):
     """Logins of others with this item's editor open; records the caller unless leaving."""
-    key, login, now = presence_key(request, item), request.user.login, time.monotonic()
+    key, login, now = request.resource_path(item), request.user.login, time.monotonic()
     with _presence_lock:
-        seen = _presence.setdefault(key, {})
+        everyone = request.registry.__dict__.setdefault("workspace_document_presence", {})
+        seen = everyone.setdefault(key, {})
         for other, when in list(seen.items()):
             if now - when > PRESENCE_TTL:
                 del seen[other]
@@ -667,7 +663,7 @@ class EditDocumentForm(FormView):
              permission="edit")
 class UploadForm(FormView):
     title = "Upload a file"
-    buttons = ("upload",)
+    buttons = (deform.Button("submit", "Upload"),)
 
     def schema(self):
         return upload_schema(new=True)
@@ -692,7 +688,7 @@ class UploadForm(FormView):
 class FilePage(FormView):
     """The file, its versions, and (for members) the form to upload a new version."""
 
-    buttons = ("upload",)
+    buttons = (deform.Button("submit", "Upload"),)
 
     @property
     def title(self):
