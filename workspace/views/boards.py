@@ -34,12 +34,16 @@ def not_blank(node, value):
 
 
 def body_node():
-    return text("body", MAX_BODY, title="Message", validator=not_blank,
+    node = text("body", MAX_BODY, title="Message", validator=not_blank,
                 widget=deform.widget.TextAreaWidget(rows=8))
+    node.missing_msg = "Write something here."
+    return node
 
 
 def title_node():
-    return text("title", MAX_TITLE, title="Title", validator=not_blank)
+    node = text("title", MAX_TITLE, title="Title", validator=not_blank)
+    node.missing_msg = "Give it a title."
+    return node
 
 
 def board_schema(with_id=True):
@@ -521,7 +525,7 @@ class TopicPage(FormView):
         mark_read(request, topic, replies)
         return dict(super().page(form_html, **extra), title=topic.title, topic=topic,
                     board=topic.__parent__, group=group_of(topic), paging=paging,
-                    replies=[(r, may_change(request, r), int(r.__name__) > seen >= 0)
+                    replies=[(r, may_change(request, r), int(r.__name__) > seen)
                              for r in replies],
                     can_reply=may_reply(request, topic),
                     can_change=may_change(request, topic),
