@@ -15,7 +15,7 @@ import deform
 import icalendar
 from icalendar.prop import vRecur
 from pyramid.authorization import ACLHelper
-from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNoContent
+from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNoContent, HTTPNotFound
 from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import view_config
@@ -108,10 +108,14 @@ def ics_response(body, filename=None):
     return response
 
 
-@view_config(context=Group, name="calendar.ics", route_name="api", permission="view")
-@view_config(context=Group, name="calendar.ics", permission="view")
+@view_config(context=Group, name="calendar.ics", route_name="api", permission="see")
+@view_config(context=Group, name="calendar.ics", permission="see")
 def group_ics(request):
+    """The group's calendar, for whoever may read it; 404 (as for the calendar itself) to
+    those who only see the group's name."""
     group = request.context
+    if not request.has_permission("view", group):
+        raise HTTPNotFound()
     return ics_response(ics_bytes(group.title, group["calendar"].values()),
                         f"{group.__name__}.ics")
 
