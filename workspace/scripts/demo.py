@@ -62,3 +62,39 @@ def demo(args):
 def register(commands):
     commands.add_parser("demo", help="create demo people, groups and content"
                         ).set_defaults(run=demo)
+
+
+# -- whiteboards: a small theory-of-change board -------------------------------------------
+
+def whiteboard_demo(site, password):
+    from ..content.whiteboard import Whiteboard
+    boards = site["groups"]["teacher-pathways"]["whiteboards"]
+    if "theory-of-change" in boards:
+        return
+    board = boards.add("theory-of-change", Whiteboard("Theory of change: new teacher induction",
+                                                      "rohan"))
+    steps = [("inputs", "Mentor time and a coaching guide"),
+             ("activities", "Weekly coaching in the first year"),
+             ("outputs", "Every new teacher has a trained mentor"),
+             ("outcomes", "New teachers stay and teach better"),
+             ("impact", "More children learning to read by age 10")]
+    elements = [{"id": "title", "type": "text", "x": 0, "y": -90, "fontSize": 32,
+                 "text": "Theory of change: new teacher induction"}]
+    for i, (eid, text) in enumerate(steps):
+        elements.append({"id": eid, "type": "sticky", "x": i * 260, "y": 0, "width": 200,
+                         "height": 140, "text": text, "fontSize": 20,
+                         "backgroundColor": ["#ffec99", "#ffec99", "#b2f2bb", "#a5d8ff",
+                                             "#eebefa"][i]})
+        if i:
+            elements.append({"id": f"arrow-{i}", "type": "arrow", "x": i * 260 - 55, "y": 70,
+                             "points": [[0, 0], [50, 0]], "endArrowhead": "arrow"})
+    elements.append({"id": "assumption", "type": "ellipse", "x": 380, "y": 220, "width": 360,
+                     "height": 110, "strokeColor": "#e03131", "strokeStyle": "dashed"})
+    elements.append({"id": "assumption-text", "type": "text", "x": 400, "y": 250,
+                     "containerId": "assumption", "fontSize": 18,
+                     "text": "Assumption: schools release mentors for 2 hours a week"})
+    board.apply([{"op": "put", "element": e} for e in elements], "rohan")
+    board.keep_version("rohan", "First draft from the March call")
+
+
+DEMO_STEPS.append(whiteboard_demo)

@@ -152,6 +152,10 @@ def bounds(elements):
     xs, ys = [], []
     for e in elements:
         x, y, w, h = e["x"], e["y"], e.get("width", 0), e.get("height", 0)
+        if e["type"] == "text" and e.get("text"):  # a size the client may not have sent
+            size, lines = e.get("fontSize", 20), e["text"].split("\n")
+            w = max(w, max(len(line) for line in lines) * size * 0.6)
+            h = max(h, len(lines) * size * 1.25)
         if e.get("points"):
             px = [x + p[0] for p in e["points"]]
             py = [y + p[1] for p in e["points"]]

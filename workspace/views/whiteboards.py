@@ -50,7 +50,7 @@ def version_schema():
 # -- shared work -------------------------------------------------------------------------
 
 def api_url(request, obj, *elements):
-    return "/api" + request.resource_path(obj, *elements)
+    return "/api" + request.resource_path(obj, *elements).rstrip("/")
 
 
 def create_whiteboard(request, folder, title, wid=None, elements=()):
