@@ -5,7 +5,9 @@ people's password, and must be safe to run on a site that already has demo data.
 """
 import secrets
 
+from ..content.board import Board, start_topic
 from ..content.group import Group, grant_role
+from ..content.notifications import announce_post
 from ..content.people import add_person
 from .site import open_site
 
@@ -98,3 +100,35 @@ def whiteboard_demo(site, password):
 
 
 DEMO_STEPS.append(whiteboard_demo)
+
+
+def boards_demo(site, password):
+    """A discussion in each of two groups, with a mention and an unread reply."""
+    posts = (
+        ("teacher-pathways", "induction", "Induction of new teachers",
+         "First-year support, mentoring and probation across our systems.", "rohan",
+         "mentoring-first-year", "Mentoring in the first year", "amara",
+         "In Nigeria we pair each new teacher with a mentor for a full year. "
+         "How long do your mentoring schemes run, @rohan?",
+         (("rohan", "Guyana runs **two terms** of mentoring, then a review. "
+                    "@amara, do mentors get time off their own teaching?"),
+          ("amara", "Yes: four periods a week. The evaluation is [on the ministry "
+                    "site](https://example.org/evaluation)."))),
+        ("commons", "introductions", "Introductions",
+         "Say hello and tell the community what you work on.", "claire",
+         "hello-from-tonga", "Hello from Tonga", "mele",
+         "Mālō e lelei! I work on teacher education at the Tonga Institute of Education.",
+         (("claire", "Welcome, @mele! Glad to have you here."),)),
+    )
+    for gid, bid, btitle, bdesc, creator, tid, ttitle, author, body, replies in posts:
+        group = site["groups"].get(gid)
+        if group is None or bid in group["boards"]:
+            continue
+        board = group["boards"].add(bid, Board(btitle, bdesc, creator))
+        topic = start_topic(board, tid, ttitle, body, author)
+        announce_post(group, topic, author)
+        for login, text in replies:
+            announce_post(group, topic.post_reply(text, login), login)
+
+
+DEMO_STEPS.append(boards_demo)
