@@ -2,9 +2,10 @@
 import argparse
 import sys
 
-from . import accounts, demo
+from ..search import disable_background_indexer
+from . import accounts, backup, demo, index
 
-COMMAND_MODULES = (accounts, demo)
+COMMAND_MODULES = (accounts, demo, index, backup)
 
 
 def main(argv=None):
@@ -15,6 +16,7 @@ def main(argv=None):
     for module in COMMAND_MODULES:
         module.register(commands)
     args = parser.parse_args(argv)
+    disable_background_indexer()  # commands queue index tasks; the site applies them
     return args.run(args) or 0
 
 
