@@ -377,7 +377,8 @@ class ImportForm(FormView):
             created, updated = import_ics(self.request, self.context, data)
         except ICSInvalid as exc:
             raise FieldError("upload", f"Nothing was imported. {exc}")
-        self.request.session.flash(f"Imported {len(created) + len(updated)} events: "
+        count = len(created) + len(updated)
+        self.request.session.flash(f"Imported {count} event{'' if count == 1 else 's'}: "
                                    f"{len(created)} new, {len(updated)} updated.")
         return HTTPFound(self.request.resource_url(self.context))
 
