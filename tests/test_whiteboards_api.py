@@ -250,3 +250,14 @@ def test_delete_moves_the_board_to_the_trash_and_audits_it(cast, board, site):
         trash = s["groups"]["secret"]["trash"]
         assert trash["plan"].title == "Plan" and trash["plan"].deleted_by == "member"
         assert s.audit.newest(1)[0]["action"] == "whiteboard_deleted"
+
+
+def test_text_on_a_board_is_searchable_by_readers_only(cast, board):
+    member = cast.api["member"]
+    member.post_json(f"{board}/ops", {"ops": [put(sticky("z", "Zanzibar mentoring pilot"))]})
+    hits = member.get("/api/search?q=zanzibar").json
+    assert [(r["type"], r["title"], r["group"]) for r in hits["results"]] == \
+        [("whiteboard", "Plan", "secret")]
+    assert cast.api["outsider"].get("/api/search?q=zanzibar").json["total"] == 0
+    member.post_json(f"{board}/ops", {"ops": [put(sticky("z", "Pemba coaching"))]})
+    assert member.get("/api/search?q=pemba").json["total"] == 1
