@@ -80,7 +80,7 @@ def restore_json(request):
         raise api_error(409, "taken", "Something else now has this item's id; rename or "
                                       "delete it first.")
     return {"id": item.__name__, "type": item_type(item),
-            "path": request.resource_path(item).replace("/", "/api/", 1)}
+            "path": "/api" + request.resource_path(item).rstrip("/")}
 
 
 @view_config(containment=Trash, name="purge", route_name="api", renderer="json",
