@@ -132,3 +132,37 @@ def boards_demo(site, password):
 
 
 DEMO_STEPS.append(boards_demo)
+
+
+# -- calendars: a weekly meeting (with one moved occurrence) and an all-day event ----------
+
+def calendar_demo(site, password):
+    """A weekly 09:00 London call in teacher-pathways from this week on, and a workshop."""
+    from datetime import date, datetime, timedelta
+    from ..content.calendar import Event
+    today = date.today()
+    monday = today - timedelta(days=today.weekday())
+    calendars = (("teacher-pathways", "weekly-pathways-call", dict(
+                     title="Weekly pathways call", author="rohan", timezone="Europe/London",
+                     start=datetime.combine(monday, datetime.min.time()).replace(hour=9),
+                     end=datetime.combine(monday, datetime.min.time()).replace(hour=10),
+                     rrule="FREQ=WEEKLY;BYDAY=MO", url="https://example.org/pathways-call",
+                     description="Round the table: induction news from each ministry.")),
+                 ("commons", "regional-workshop", dict(
+                     title="Regional workshop on teacher data", author="claire",
+                     timezone="Europe/London", all_day=True,
+                     start=monday + timedelta(days=16), end=monday + timedelta(days=18),
+                     location="Commonwealth Education Hub, London")))
+    for gid, eid, fields in calendars:
+        group = site["groups"].get(gid)
+        if group is None or eid in group["calendar"]:
+            continue
+        event = group["calendar"].add(eid, Event(**fields))
+        if event.rrule:
+            moved = event.start + timedelta(days=14)
+            event.change_occurrence(moved, "rohan", start=moved + timedelta(days=1),
+                                    end=moved + timedelta(days=1, hours=1),
+                                    title="Weekly pathways call (moved to Tuesday)")
+
+
+DEMO_STEPS.append(calendar_demo)
