@@ -166,3 +166,53 @@ def calendar_demo(site, password):
 
 
 DEMO_STEPS.append(calendar_demo)
+
+
+# -- documents: a co-written plan with a few versions, and a file ---------------------------
+
+PLAN = """# Teacher induction plan 2027
+
+## Goals
+
+- Every new teacher has a trained mentor for the first year.
+- Mentors get four periods a week for mentoring.
+
+## Pilot
+
+Pilot in two regions from January, with one mentor for every four new teachers.
+
+## Budget
+
+Mentor time is paid from the induction budget line.
+
+## Review
+
+Review with the ministries in June.
+"""
+
+
+def documents_demo(site, password):
+    """A plan in teacher-pathways edited by two people (with a merge), and a CSV file."""
+    import io
+    from ..content.document import Document, File
+    group = site["groups"].get("teacher-pathways")
+    if group is not None and "induction-plan" not in group["documents"]:
+        doc = group["documents"].add("induction-plan", Document(
+            "Teacher induction plan 2027", PLAN, "rohan", "First draft from the March call"))
+        doc.save(None, PLAN.replace("two regions", "three regions"), "amara", 1,
+                 "Nigeria joins the pilot")
+        doc.save(None, PLAN.replace("in June.", "in June and again in December."), "rohan",
+                 1, "Second review")  # based on version 1: merges with amara's change
+        group["documents"].add("mentor-hours", File(
+            "Mentor hours by country", io.BytesIO(b"country,hours per week\nGuyana,3\n"
+                                                  b"Nigeria,4\nTonga,2\n"),
+            "mentor-hours.csv", "text/csv", "amara", "Figures from the ministries"))
+    commons = site["groups"].get("commons")
+    if commons is not None and "community-guidelines" not in commons["documents"]:
+        commons["documents"].add("community-guidelines", Document(
+            "Community guidelines",
+            "# Community guidelines\n\nBe kind, cite your sources, and keep drafts in "
+            "private groups until your ministry clears them.\n", "claire"))
+
+
+DEMO_STEPS.append(documents_demo)
