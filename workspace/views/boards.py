@@ -7,12 +7,11 @@ read mark, which is how boards show topics with replies someone has not read.
 import colander
 import deform
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNoContent, HTTPNotFound
-from pyramid.events import subscriber
 from pyramid.view import view_config, view_defaults
 
 from ..content.board import (MAX_BODY, MAX_TITLE, TOPICS, Board, Boards, Reply, ReplyList,
                              Topic, TopicList, start_topic)
-from ..content.events import ObjectAdded, ObjectModified, notify
+from ..content.events import ObjectModified, notify
 from ..content.folder import find_interface
 from ..content.group import Group
 from ..content.ids import MAX_LEN, unique_id
@@ -250,20 +249,6 @@ def moderate(topic, action):
     else:
         board.set_pinned(topic, action == "pin")
     notify(ObjectModified(topic))
-
-
-@subscriber(ObjectAdded)
-def reindex_restored_posts(event):
-    """A board or topic back from the trash brings its posts back to search too."""
-    obj = event.object
-    if isinstance(obj, Board):
-        for topic in obj.values():
-            notify(ObjectModified(topic))
-            for reply in topic.values():
-                notify(ObjectModified(reply))
-    elif isinstance(obj, Topic):
-        for reply in obj.values():
-            notify(ObjectModified(reply))
 
 
 # JSON API ----------------------------------------------------------------------------------
