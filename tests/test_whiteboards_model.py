@@ -189,3 +189,17 @@ def test_excalidraw_export_and_import_round_trip_keeps_ids_points_and_stickies()
     assert back["a1"]["points"] == [[0, 0], [140, 0]]
     assert back["r1-label"]["containerId"] == "r1"
     assert set(back) == {"s1", "r1", "r1-label", "a1"}
+
+
+def test_writes_to_a_board_and_its_versions_share_one_lock_key():
+    from types import SimpleNamespace as Request
+    from workspace.views.whiteboards import board_write_key
+    key = "secret/whiteboards/plan"
+    for path in ("/api/groups/secret/whiteboards/plan/ops",
+                 "/api/groups/secret/whiteboards/plan/versions/2/restore",
+                 "/groups/secret/whiteboards/plan/versions/2/restore",
+                 "/api/groups/secret/whiteboards/plan"):
+        assert board_write_key(Request(method="POST", path=path)) == key
+    assert board_write_key(Request(method="GET", path="/api/groups/secret/whiteboards/plan/ops")
+                           ) is None
+    assert board_write_key(Request(method="POST", path="/api/groups/secret/documents")) is None

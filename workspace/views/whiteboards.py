@@ -1,5 +1,5 @@
 """Whiteboards in HTML and JSON: the list, the drawing page, ops, versions, SVG and
-Excalidraw interchange.
+Excalidraw interchange; and the tween that lines up writes to one board.
 
 Presence (who is on a board) is kept in memory, per app process, from the polls of
 `GET .../ops`: it is a hint that expires after a few seconds, not data worth a write to
@@ -27,6 +27,37 @@ from .whiteboard_render import ImportError_, from_excalidraw, ops_schema, render
 MAX_TITLE = 200
 MAX_OPS_ANSWER = 1000
 PRESENCE_SECONDS = 8
+
+
+# -- writes to one board, one at a time (per process) ----------------------------------
+
+def board_write_key(request):
+    """`group/whiteboards/id` for a write to a board (or its versions), else None."""
+    if request.method not in ("POST", "PUT", "DELETE"):
+        return None
+    parts = request.path.split("/")
+    if "whiteboards" not in parts:
+        return None
+    at = parts.index("whiteboards")
+    return "/".join(parts[at - 1:at + 2])
+
+
+def board_writes_tween_factory(handler, registry):
+    """Every applied op takes the next sequence number of its board, so two transactions
+    writing the same board at once always conflict in ZODB. Within one process, writes to
+    a board therefore wait for each other here, outside the transaction (the tween sits
+    over pyramid_tm), and each starts from the state the previous one committed; across
+    processes the conflict is still caught and the request retried (pyramid_retry)."""
+    locks = [threading.Lock() for _ in range(64)]
+
+    def tween(request):
+        key = board_write_key(request)
+        if key is None:
+            return handler(request)
+        with locks[hash(key) % len(locks)]:
+            return handler(request)
+
+    return tween
 
 
 # -- schemas -----------------------------------------------------------------------------
