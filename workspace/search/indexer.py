@@ -17,7 +17,7 @@ from whoosh.query import Prefix
 from ZODB.POSException import ConflictError
 
 from ..content.site import appmaker
-from .queue import pending, state_of
+from .queue import mark_done, pending, prune, state_of
 from .records import describe, find_by_path, index_fields, walk
 
 log = logging.getLogger(__name__)
@@ -139,15 +139,15 @@ class Indexer:
                 writer.cancel()
                 raise
             writer.commit()
-            queue = state_of(root).tasks
-            for key, _ in tasks:
-                queue.pop(key, None)
+            state = state_of(root)
+            mark_done(state, [key for key, _ in tasks])
+            prune(state)
             try:
                 tm.commit()
             except ConflictError:
-                # The tasks are applied but stay queued: the next round applies them
-                # again (harmless, they read the database as it is) and deletes them.
-                log.info("queue cleanup conflicted; retrying")
+                # The tasks are applied but not marked: the next round applies them
+                # again (harmless: tasks read the database as it is) and marks them.
+                log.info("marking index tasks as applied conflicted; retrying")
             return len(tasks)
         finally:
             abort_quietly(tm)
@@ -167,8 +167,7 @@ class Indexer:
         conn = self.db.open(transaction_manager=transaction.TransactionManager(explicit=True))
         try:
             conn.transaction_manager.begin()
-            state = state_of(conn.root(), create=False)
-            count = len(state.tasks) if state is not None else 0
+            count = len(pending(conn.root()))
             conn.transaction_manager.abort()
             return count
         finally:
@@ -183,25 +182,33 @@ def abort_quietly(tm):
         pass
 
 
+def covered(path, trees):
+    """Whether a "tree" task at or above `path` is in `trees`."""
+    return any(path == t or path.startswith(t.rstrip("/") + "/") for t in trees)
+
+
 def apply_tasks(site, writer, tasks):
-    """Bring the index entries the tasks name in line with the database."""
-    seen = set()
-    for action, path in tasks:
-        if (action, path) in seen:
-            continue
-        seen.add((action, path))
+    """Bring the index entries the tasks name in line with the database.
+
+    Each entry is written at most once per batch (Whoosh does not let a later update in
+    the same writer replace an earlier one): a "tree" task covers everything under it.
+    """
+    trees = {path for action, path in tasks if action == "tree"}
+    trees = {path for path in trees if not covered(path, trees - {path})}
+    ones = {path for action, path in tasks if action == "one" and not covered(path, trees)}
+    for path in sorted(trees):
+        writer.delete_by_term("path", path)
+        writer.delete_by_query(Prefix("path", path.rstrip("/") + "/"))
         obj = find_by_path(site, path)
-        if action == "tree":
+        for item in walk(obj) if obj is not None else ():
+            write_record(writer, describe(item))
+    for path in sorted(ones):
+        obj = find_by_path(site, path)
+        record = describe(obj) if obj is not None else None
+        if record is None:
             writer.delete_by_term("path", path)
-            writer.delete_by_query(Prefix("path", path.rstrip("/") + "/"))
-            for item in walk(obj) if obj is not None else ():
-                write_record(writer, describe(item))
         else:
-            record = describe(obj) if obj is not None else None
-            if record is None:
-                writer.delete_by_term("path", path)
-            else:
-                write_record(writer, record)
+            write_record(writer, record)
 
 
 def write_record(writer, record):

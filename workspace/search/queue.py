@@ -1,7 +1,10 @@
 """The index queue in ZODB: content events become tasks in the same transaction.
 
 Tasks are keyed by a unique, time-ordered key in an OOBTree, so concurrent writers insert
-different keys (which BTrees merge) and the indexer takes the oldest first. A task is
+different keys into the newest bucket (which BTrees merge) and the indexer takes the oldest
+first. The indexer does not delete what it applied: it marks the keys in `done`, a tree
+only it writes, and deletes tasks once they are older than RETAIN_SECONDS, from buckets
+no request inserts into any more. So saving and indexing never fight over a bucket. A task is
 (action, path): "one" refreshes the entry of one object, "tree" refreshes everything at and
 under a path. Both read the database as it is when the indexer runs, so applying a task
 twice, or late, gives the same index.
@@ -18,13 +21,15 @@ from ..content.site import Site
 from .records import object_path
 
 STATE_KEY = "workspace.search"
+RETAIN_SECONDS = 300  # applied tasks stay this long, so pruning never meets an insert
 
 
 class SearchState(Persistent):
     """The search package's own corner of the database: the queue of index tasks."""
 
     def __init__(self):
-        self.tasks = OOBTree()
+        self.tasks = OOBTree()  # key -> (action, path); written by every transaction
+        self.done = OOBTree()   # key -> True for applied tasks; written by the indexer only
 
 
 def task_key():
@@ -67,12 +72,35 @@ def event_path(event):
 
 
 def pending(zodb_root, limit=None):
+    """[(key, (action, path))] of tasks not applied yet, oldest first."""
     state = state_of(zodb_root, create=False)
     if state is None:
         return []
+    done = state.done
     items = []
     for key, task in state.tasks.items():
+        if key in done:
+            continue
         items.append((key, task))
         if limit is not None and len(items) >= limit:
             break
     return items
+
+
+def mark_done(state, keys):
+    for key in keys:
+        state.done[key] = True
+
+
+def prune(state, limit=5000):
+    """Delete applied tasks older than RETAIN_SECONDS; returns how many went."""
+    cutoff = f"{time.time_ns() - RETAIN_SECONDS * 10**9:020d}"
+    old = []
+    for key in state.done.keys(max=cutoff, excludemax=True):
+        old.append(key)
+        if len(old) >= limit:
+            break
+    for key in old:
+        state.tasks.pop(key, None)
+        del state.done[key]
+    return len(old)
