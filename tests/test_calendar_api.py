@@ -204,3 +204,15 @@ def test_occurrences_come_in_the_viewers_own_time_zone(cast, site):
     assert found["timezone"] == "Europe/London"
     assert [o["start"] for o in found["occurrences"]] == [
         "2026-10-19T09:00:00+01:00", "2026-10-26T09:00:00+00:00", "2026-11-02T09:00:00+00:00"]
+
+
+def test_events_are_searchable_by_members_only_and_leave_the_index_when_deleted(cast):
+    create(cast, dict(WEEKLY, description="Bring the zanzibarquokka figures."))
+    found = cast.api["member"].get("/api/search", {"q": "zanzibarquokka"}).json
+    assert [(r["type"], r["group"]) for r in found["results"]] == [("event", "secret")]
+    assert cast.api["outsider"].get("/api/search", {"q": "zanzibarquokka"}).json["total"] == 0
+    cast.api["member"].put_json("/api/groups/secret/calendar/weekly-policy-call",
+                                {"description": "Nothing but okapiledger to bring."})
+    assert cast.api["member"].get("/api/search", {"q": "okapiledger"}).json["total"] == 1
+    cast.api["member"].delete("/api/groups/secret/calendar/weekly-policy-call")
+    assert cast.api["member"].get("/api/search", {"q": "weekly"}).json["results"] == []
