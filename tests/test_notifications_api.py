@@ -97,3 +97,12 @@ def test_nobody_reads_another_persons_inbox(cast, topic):
     cast.api["manager"].post_json(f"{TOPIC}/replies", {"body": "Hi @observer"})
     cast.api["member"].get("/api/notifications/observer", status=404)
     cast.html("member").get("/notifications/observer", status=404)
+
+
+def test_a_notification_about_a_deleted_post_says_so(cast, topic):
+    cast.api["manager"].post_json(f"{TOPIC}/replies", {"body": "Hi @observer"})
+    cast.api["manager"].delete(f"{TOPIC}/replies/000001", status=204)
+    browser = cast.html("observer")
+    gone = browser.get("/notifications/").click(href="/notifications/open").follow()
+    assert "has been deleted" in gone.text
+    assert notifications(cast.api["observer"])["unread"] == 0

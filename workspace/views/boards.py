@@ -19,6 +19,7 @@ from ..content.notifications import announce_post, inbox_of, path_of
 from ..content.text import render_markdown
 from ..content.trash import Trash, move_to_trash
 from .api import api_error, error_response, iso, read_json
+from .calendar import viewer_tz
 from .forms import FieldError, FormView
 from .schemas import slug_validator, strict, text
 
@@ -140,6 +141,16 @@ def int_param(request, name, default, low=0, high=None):
         raise api_error(400, "invalid", f"{name} must be a whole number between {low}{limit}.",
                         {name: "invalid"})
     return number
+
+
+def time_shown(request):
+    """A function that shows a time in the viewer's own time zone, for templates."""
+    tz = viewer_tz(request)
+
+    def shown(moment):
+        local = moment.astimezone(tz)
+        return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+    return shown
 
 
 def page_param(request):
@@ -326,11 +337,11 @@ class BoardAPI(APIBase):
 class TopicListAPI(APIBase):
     @view_config(request_method="GET", permission="view")
     def list(self):
-        return topics_page_json(self.request, live(self.context.__parent__))
+        return topics_page_json(self.request, self.context.__parent__)
 
     @view_config(request_method="POST", permission="edit")
     def create(self):
-        board = live(self.context.__parent__)
+        board = self.context.__parent__
         data = read_json(self.request, topic_schema())
         try:
             return self.created(create_topic(self.request, board, data))
@@ -340,6 +351,8 @@ class TopicListAPI(APIBase):
 
 def replies_json(request, topic):
     after = request.params.get("after") or None
+    if after is not None and not after.isdigit():
+        raise api_error(400, "invalid", "after must be a reply id.", {"after": "invalid"})
     replies = topic.replies_after(after, int_param(request, "limit", PAGE, 1, MAX_LIMIT))
     mark_read(request, topic, replies)
     return replies
@@ -382,13 +395,13 @@ class TopicAPI(APIBase):
 class ReplyListAPI(APIBase):
     @view_config(request_method="GET", permission="view")
     def list(self):
-        topic = live(self.context.__parent__)
+        topic = self.context.__parent__
         return {"replies": [reply_json(r) for r in replies_json(self.request, topic)],
                 "reply_count": topic.reply_count}
 
     @view_config(request_method="POST", permission="edit")
     def create(self):
-        topic = live(self.context.__parent__)
+        topic = self.context.__parent__
         if not may_reply(self.request, topic):
             return error_response(self.request, 403, "locked", "This topic is locked.")
         data = read_json(self.request, reply_schema())
@@ -424,6 +437,7 @@ class ReplyAPI(APIBase):
 def boards_page(request):
     boards = live(request.context)
     return {"title": "Boards", "group": group_of(boards), "boards": list(boards.values()),
+            "shown": time_shown(request),
             "can_add": request.has_permission("moderate", boards)}
 
 
@@ -466,6 +480,7 @@ def board_page(request):
     topics, total = board.topics_page((paging["page"] - 1) * PAGE, PAGE)
     rows = [(t, unread_state(request, t)) for t in topics]
     return {"title": board.title, "board": board, "group": group_of(board), "rows": rows,
+            "shown": time_shown(request),
             "total": total, "paging": paging,
             "can_post": request.has_permission("edit", board),
             "can_moderate": request.has_permission("moderate", board)}
@@ -515,7 +530,7 @@ class TopicPage(FormView):
                     can_reply=may_reply(request, topic),
                     can_change=may_change(request, topic),
                     can_moderate=request.has_permission("moderate", topic),
-                    csrf=request.session.get_csrf_token())
+                    csrf=request.session.get_csrf_token(), shown=time_shown(request))
 
     def save_success(self, appstruct):
         topic = live(self.context)
@@ -635,6 +650,6 @@ def history_page(request):
     post = live(request.context)
     topic = find_interface(post, Topic)
     return {"title": f"History of {'the topic' if post is topic else 'a reply'}",
-            "post": post, "topic": topic,
+            "post": post, "topic": topic, "shown": time_shown(request),
             "versions": [dict(v, html=render_markdown(v["body"]))
                          for v in reversed(post.history())]}

@@ -4,12 +4,14 @@ longer read are never shown."""
 import colander
 from pyramid.events import subscriber
 from pyramid.httpexceptions import HTTPFound
+from pyramid.traversal import find_resource
 from pyramid.view import view_config, view_defaults
 
 from ..content.folder import find_root
 from ..content.group import RoleChanged
 from ..content.notifications import Notifications, inbox_of
 from .api import iso, read_json
+from .boards import time_shown
 from .schemas import strict
 
 PAGE = 50
@@ -87,7 +89,7 @@ def notifications_page(request):
     inbox = inbox_of(request.site, request.user.login)
     return {"title": "Notifications", "entries": visible_entries(request, inbox),
             "unread": inbox.unread_count() if inbox else 0, "kinds": KINDS,
-            "target_url": target_url, "csrf": request.session.get_csrf_token()}
+            "shown": time_shown(request), "csrf": request.session.get_csrf_token()}
 
 
 @view_config(context=Notifications, name="open", permission="view")
@@ -100,6 +102,11 @@ def open_notification(request):
         request.session.flash("That notification is gone.")
         return HTTPFound(request.resource_url(request.context))
     inbox.mark_read([entry["id"]])
+    try:
+        find_resource(request.site, entry["path"])
+    except KeyError:
+        request.session.flash("What this notification was about has been deleted.")
+        return HTTPFound(request.resource_url(request.context))
     return HTTPFound(target_url(request, entry))
 
 
