@@ -94,3 +94,109 @@ def test_an_observer_watches_without_tools(chromium, live_server, site):
         assert errors == []
     finally:
         context.close()
+
+
+def elements_of(page):
+    return page.evaluate("[...window.whiteboard.board.elements.values()]")
+
+
+def drag(page, start, end, steps=6):
+    box = page.locator("#wb-canvas").bounding_box()
+    page.mouse.move(box["x"] + start[0], box["y"] + start[1])
+    page.mouse.down()
+    page.mouse.move(box["x"] + end[0], box["y"] + end[1], steps=steps)
+    page.mouse.up()
+
+
+def saved(page):
+    wait_until(page, "window.whiteboard.board.pending() === 0")
+
+
+def test_tools_selection_shortcuts_undo_and_redo(chromium, live_server, site):
+    path = make_board(site)
+    context, page, errors = open_board(chromium, live_server, "amara", path)
+    try:
+        canvas = page.locator("#wb-canvas")
+        canvas.focus()
+        for key, start, end in (("r", (50, 50), (150, 120)), ("o", (200, 50), (300, 120)),
+                                ("d", (350, 50), (450, 120)), ("l", (50, 200), (150, 260)),
+                                ("a", (200, 200), (300, 260)), ("p", (350, 200), (450, 260))):
+            page.keyboard.press(key)
+            drag(page, start, end)
+        page.keyboard.press("t")
+        canvas.click(position={"x": 60, "y": 320})
+        page.get_by_label("Text of the note").fill("Goals")
+        page.keyboard.press("Escape")
+        saved(page)
+        kinds = sorted(e["type"] for e in elements_of(page))
+        assert kinds == ["arrow", "diamond", "ellipse", "freedraw", "line", "rectangle", "text"]
+        rect = next(e for e in elements_of(page) if e["type"] == "rectangle")
+        assert (rect["width"], rect["height"]) == (100, 70)
+        arrow = next(e for e in elements_of(page) if e["type"] == "arrow")
+        assert arrow["points"][-1] == [100, 60] and arrow["endArrowhead"] == "arrow"
+        # select and move the rectangle, then resize it from its bottom-right corner
+        page.keyboard.press("v")
+        drag(page, (50, 80), (90, 100))
+        saved(page)
+        rect = next(e for e in elements_of(page) if e["type"] == "rectangle")
+        assert (rect["x"], rect["y"]) == (90, 70)
+        drag(page, (194, 144), (244, 164))  # the handle sits 4 px outside the corner
+        saved(page)
+        rect = next(e for e in elements_of(page) if e["type"] == "rectangle")
+        assert (rect["x"], rect["y"], rect["width"], rect["height"]) == (90, 70, 150, 90)
+        # a style change applies to the selection
+        page.get_by_label("Stroke").select_option("#e03131")
+        saved(page)
+        rect = next(e for e in elements_of(page) if e["type"] == "rectangle")
+        assert rect["strokeColor"] == "#e03131"
+        # delete, undo, redo with the keyboard
+        canvas.focus()
+        page.keyboard.press("Delete")
+        saved(page)
+        assert "rectangle" not in [e["type"] for e in elements_of(page)]
+        page.keyboard.press("Control+z")
+        saved(page)
+        assert "rectangle" in [e["type"] for e in elements_of(page)]
+        page.keyboard.press("Control+Shift+z")
+        saved(page)
+        assert "rectangle" not in [e["type"] for e in elements_of(page)]
+        # zoom with the keyboard and the buttons
+        page.keyboard.press("+")
+        assert page.locator("#wb-zoom").text_content() == "120%"
+        page.get_by_role("button", name="Zoom out").click()
+        assert page.locator("#wb-zoom").text_content() == "100%"
+        # the server holds what the page shows
+        server = cast_elements(site, "pathways")
+        assert sorted(e["type"] for e in server) == sorted(e["type"] for e in elements_of(page))
+        assert errors == []
+    finally:
+        context.close()
+
+
+def cast_elements(site, gid):
+    with site.open() as s:
+        return [dict(e) for e in s["groups"][gid]["whiteboards"]["plan"].elements()]
+
+
+def test_drawing_with_a_finger_makes_a_shape(chromium, live_server, site):
+    path = make_board(site)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, has_touch=True)
+    page = context.new_page()
+    try:
+        page_login(page, live_server, "amara")
+        page.goto(f"{live_server}{path}")
+        page.wait_for_selector("#whiteboard[data-ready=true]")
+        page.get_by_role("button", name="Rectangle").tap()
+        box = page.locator("#wb-canvas").bounding_box()
+        cdp = context.new_cdp_session(page)
+        x, y = box["x"] + 100, box["y"] + 100
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+        for step in range(1, 6):
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [
+                {"x": x + step * 20, "y": y + step * 10}]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        saved(page)
+        [rect] = cast_elements(site, "pathways")
+        assert rect["type"] == "rectangle" and (rect["width"], rect["height"]) == (100, 50)
+    finally:
+        context.close()

@@ -71,7 +71,6 @@ function frame() {
     if (action && action.kind === "create") drawElement(ctx, action.element);
     const selected = selectedId && board.elements.get(selectedId);
     if (selected && !editing) drawSelection(ctx, selected, view.zoom);
-    zoomEl.textContent = `${Math.round(view.zoom * 100)}%`;
   }
   requestAnimationFrame(frame);
 }
@@ -81,6 +80,11 @@ function zoomAt(factor, sx, sy) {
   view.zoom = Math.min(5, Math.max(0.1, view.zoom * factor));
   view.x = sx / view.zoom - before.x;
   view.y = sy / view.zoom - before.y;
+  viewChanged();
+}
+
+function viewChanged() {
+  zoomEl.textContent = `${Math.round(view.zoom * 100)}%`;
   dirty = true;
   placeEditor();
 }
@@ -191,8 +195,12 @@ function onPointerDown(event) {
     const handle = handleAt(p.x, p.y);
     if (handle >= 0) {
       const e = board.elements.get(selectedId);
-      action = { kind: "resize", handle, start: { ...e }, box: bounds(e),
-                 before: snapshot([e.id]) };
+      const box = bounds(e);
+      const corner = [[box.x, box.y], [box.x + box.width, box.y],
+                      [box.x + box.width, box.y + box.height], [box.x, box.y + box.height]][handle];
+      // the handle sits a little outside the corner: keep the corner where the pointer grabbed it
+      action = { kind: "resize", handle, start: { ...e }, box, before: snapshot([e.id]),
+                 grab: { x: p.x - corner[0], y: p.y - corner[1] } };
       return;
     }
     const hit = topmostAt(p.x, p.y);
@@ -263,8 +271,9 @@ function onPointerMove(event) {
   dirty = true;
 }
 
-function resizeTo(act, p) {
+function resizeTo(act, pointer) {
   const { box, start, handle } = act;
+  const p = { x: pointer.x - act.grab.x, y: pointer.y - act.grab.y };
   const anchor = [[box.x + box.width, box.y + box.height], [box.x, box.y + box.height],
                   [box.x, box.y], [box.x + box.width, box.y]][handle];
   const x = Math.min(anchor[0], p.x);
@@ -421,7 +430,7 @@ function onKeyDown(event) {
   if (key === "enter" && event.target === canvas) { event.preventDefault(); editSelected(); return; }
   if (key === "+" || key === "=") { zoomAt(1.2, canvas.clientWidth / 2, canvas.clientHeight / 2); return; }
   if (key === "-") { zoomAt(1 / 1.2, canvas.clientWidth / 2, canvas.clientHeight / 2); return; }
-  if (key === "0") { Object.assign(view, { x: 0, y: 0, zoom: 1 }); dirty = true; return; }
+  if (key === "0") { Object.assign(view, { x: 0, y: 0, zoom: 1 }); viewChanged(); return; }
   const arrows = { arrowleft: [-1, 0], arrowright: [1, 0], arrowup: [0, -1], arrowdown: [0, 1] };
   if (arrows[key] && event.target === canvas && selectedId) {
     event.preventDefault();
@@ -494,7 +503,7 @@ function fitView() {
   view.zoom = Math.max(0.1, zoom);
   view.x = 20 / view.zoom - minX;
   view.y = 20 / view.zoom - minY;
-  dirty = true;
+  viewChanged();
 }
 
 function wire() {
