@@ -46,11 +46,17 @@ def title_node():
     return node
 
 
-def board_schema(with_id=True):
+def new_schema(with_id):
+    """A strict mapping that starts with the optional `id` of something new."""
     schema = colander.SchemaNode(strict())
     if with_id:
         schema.add(text("id", MAX_LEN, missing=None, title="Id (optional)",
                         validator=slug_validator))
+    return schema
+
+
+def board_schema(with_id=True):
+    schema = new_schema(with_id)
     schema.add(title_node())
     schema.add(text("description", 5000, missing="", title="Description",
                     widget=deform.widget.TextAreaWidget(rows=3)))
@@ -58,10 +64,7 @@ def board_schema(with_id=True):
 
 
 def topic_schema(with_id=True):
-    schema = colander.SchemaNode(strict())
-    if with_id:
-        schema.add(text("id", MAX_LEN, missing=None, title="Id (optional)",
-                        validator=slug_validator))
+    schema = new_schema(with_id)
     schema.add(title_node())
     schema.add(body_node())
     return schema
@@ -441,20 +444,30 @@ def boards_page(request):
             "can_add": request.has_permission("moderate", boards)}
 
 
+class AddForm(FormView):
+    """Creates a board or topic from the form; a taken id is shown beside its field."""
+
+    def create(self, appstruct):
+        raise NotImplementedError
+
+    def save_success(self, appstruct):
+        try:
+            item = self.create(appstruct)
+        except KeyError:
+            raise FieldError("id", "That id is taken.")
+        return HTTPFound(self.request.resource_url(item))
+
+
 @view_config(context=Boards, name="add", renderer="templates/form.pt", permission="moderate")
-class AddBoardForm(FormView):
+class AddBoardForm(AddForm):
     title = "New board"
     buttons = ("create",)
 
     def schema(self):
         return board_schema()
 
-    def save_success(self, appstruct):
-        try:
-            board = create_board(self.request, self.context, appstruct)
-        except KeyError:
-            raise FieldError("id", "That id is taken.")
-        return HTTPFound(self.request.resource_url(board))
+    def create(self, appstruct):
+        return create_board(self.request, live(self.context), appstruct)
 
 
 @view_config(context=Board, name="edit", renderer="templates/form.pt", permission="moderate")
@@ -487,19 +500,15 @@ def board_page(request):
 
 
 @view_config(context=Board, name="new-topic", renderer="templates/form.pt", permission="edit")
-class NewTopicForm(FormView):
+class NewTopicForm(AddForm):
     title = "New topic"
     buttons = ("post",)
 
     def schema(self):
         return topic_schema()
 
-    def save_success(self, appstruct):
-        try:
-            topic = create_topic(self.request, live(self.context), appstruct)
-        except KeyError:
-            raise FieldError("id", "That id is taken.")
-        return HTTPFound(self.request.resource_url(topic))
+    def create(self, appstruct):
+        return create_topic(self.request, live(self.context), appstruct)
 
 
 @view_config(context=Topic, renderer="templates/topic.pt", request_method="GET",
