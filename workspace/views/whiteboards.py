@@ -177,11 +177,13 @@ def import_board(request, folder, scene, title=None, wid=None):
 
 # -- JSON API ----------------------------------------------------------------------------
 
-@view_defaults(context=Whiteboards, route_name="api", renderer="json")
-class WhiteboardsAPI:
+class ContextView:
     def __init__(self, context, request):
         self.context, self.request = context, request
 
+
+@view_defaults(context=Whiteboards, route_name="api", renderer="json")
+class WhiteboardsAPI(ContextView):
     @view_config(request_method="GET", permission="view")
     def list(self):
         return [board_summary(b) for b in self.context.values()]
@@ -223,10 +225,7 @@ def colander_ok(validator, value):
 
 
 @view_defaults(context=Whiteboard, route_name="api", renderer="json")
-class WhiteboardAPI:
-    def __init__(self, context, request):
-        self.context, self.request = context, request
-
+class WhiteboardAPI(ContextView):
     @view_config(request_method="GET", permission="view")
     def get(self):
         return board_json(self.context)
@@ -289,10 +288,7 @@ class WhiteboardAPI:
 
 
 @view_defaults(context=Versions, route_name="api", renderer="json")
-class VersionsAPI:
-    def __init__(self, context, request):
-        self.context, self.request = context, request
-
+class VersionsAPI(ContextView):
     @view_config(request_method="GET", permission="view")
     def list(self):
         return [version_json(v) for v in self.context.newest_first()]
@@ -307,10 +303,7 @@ class VersionsAPI:
 
 
 @view_defaults(context=Version, route_name="api", renderer="json")
-class VersionAPI:
-    def __init__(self, context, request):
-        self.context, self.request = context, request
-
+class VersionAPI(ContextView):
     @view_config(request_method="GET", permission="view")
     def get(self):
         return version_json(self.context, with_elements=True)
