@@ -43,7 +43,7 @@ def cli(ini, *args, stdin=""):
     return result
 
 
-def call(base, token, method, path, body=None, timeout=10):
+def call(base, token, method, path, body=None, timeout=30):
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(base + path, data=data, method=method, headers={
         "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
@@ -59,7 +59,7 @@ class Server:
         self.ini, self.base = ini, f"http://127.0.0.1:{port}"
         self.process = None
 
-    def start(self, token, timeout=60):
+    def start(self, token, timeout=120):
         log = open(os.path.join(os.path.dirname(self.ini), "server.log"), "a")
         self.process = subprocess.Popen([os.path.join(BIN, "pserve"), self.ini],
                                         stdout=log, stderr=subprocess.STDOUT,
