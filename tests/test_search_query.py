@@ -1,0 +1,142 @@
+"""Unit tests of the query builder and the permission filter: no web, a real Whoosh index."""
+from datetime import datetime, timezone
+
+import pytest
+from pyramid.authorization import Authenticated
+from whoosh.filedb.filestore import RamStorage
+from whoosh.query import And, ConstantScoreQuery, NullQuery, Or, Term
+
+from workspace.content.group import Group
+from workspace.content.people import Profile
+from workspace.content.site import Site
+from workspace.search.query import (QueryError, check_syntax, narrowing, parse,
+                                    permission_filter, readable_groups)
+from workspace.search.records import allowed_principals, describe
+from workspace.search.schema import make_schema, text_analyzer
+
+
+@pytest.fixture
+def index():
+    ix = RamStorage().create_index(make_schema())
+    writer = ix.writer()
+    entries = [
+        ("/groups/a/documents/1", "a", "", "Teacher pathways", "induction of new teachers"),
+        ("/groups/b/documents/2", "b", "", "Secret budget", "teacher salaries"),
+        ("/people/p", "", Authenticated, "Pat", "teacher educator"),
+        ("/groups/b", "", "g:b:manager g:b:member g:b:observer role:admin", "B", "teacher"),
+    ]
+    for path, group, allowed, title, text in entries:
+        writer.add_document(path=path, group=group, allowed=allowed, title=title, text=text,
+                            type="document", author="amara", fingerprint="x",
+                            modified=datetime(2026, 1, 1))
+    writer.commit()
+    return ix
+
+
+def paths(ix, query):
+    with ix.searcher() as searcher:
+        return sorted(hit["path"] for hit in searcher.search(query, limit=None))
+
+
+def test_filter_admits_only_readable_groups_and_allowed_site_wide_entries(index):
+    q = parse(index.schema, "teacher")
+    only_a = And([q, permission_filter(["a"], [Authenticated])])
+    assert paths(index, only_a) == ["/groups/a/documents/1", "/people/p"]
+    as_member_of_b = And([q, permission_filter(["a", "b"], [Authenticated, "g:b:member"])])
+    assert len(paths(index, as_member_of_b)) == 4
+
+
+def test_filter_with_nothing_allowed_matches_nothing(index):
+    assert permission_filter([], []) is NullQuery
+    assert paths(index, And([parse(index.schema, "teacher"), permission_filter([], [])])) == []
+
+
+def test_filter_does_not_change_scores():
+    f = permission_filter(["a"], ["x"])
+    assert isinstance(f, ConstantScoreQuery) and f.score == 0.0
+    assert f.child == Or([Term("group", "a"), Term("allowed", "x")])
+
+
+def test_narrowing_filters_only_add_conditions(index):
+    parts = narrowing(types=["document"], groups=["b"], authors=[],
+                      start=datetime(2025, 1, 1, tzinfo=timezone.utc))
+    assert len(parts) == 3
+    everything = permission_filter(["a"], [Authenticated])
+    # asking for group b's content does not open group b
+    assert paths(index, And([parse(index.schema, "teacher"), everything] + parts)) == []
+
+
+@pytest.mark.parametrize("text", ['"open', "(a", "a)", "colour:red", "*", "x*", "?y",
+                                  "teacher AND", "OR teacher"])
+def test_syntax_errors_are_query_errors_with_a_message(text):
+    with pytest.raises(QueryError) as info:
+        check_syntax(text)
+    assert str(info.value)
+
+
+@pytest.mark.parametrize("text", ['"a phrase"', "te*", "title:pathways", "author:amara",
+                                  "a AND b", "(a OR b) NOT c", "modified:[2026 to 2027]",
+                                  "ratio 3:2", '"colour:red"', "kind:document"])
+def test_valid_queries_pass_the_syntax_check(text):
+    check_syntax(text)
+
+
+def test_bad_dates_are_query_errors(index):
+    with pytest.raises(QueryError):
+        parse(index.schema, "modified:[nonsense to 2020]")
+
+
+def test_parser_builds_phrases_prefixes_and_fields(index):
+    schema = index.schema
+    assert "Phrase" in repr(parse(schema, '"new teachers"'))
+    assert "Prefix" in repr(parse(schema, "teach*"))
+    assert repr(parse(schema, "title:pathways")) == "Term('title', 'pathwai')"
+    assert repr(parse(schema, "kind:document")) == "Term('type', 'document')"
+    assert "Or" in repr(parse(schema, "teacher budget", relaxed=True))
+
+
+def test_analyzer_folds_case_accents_and_stems():
+    tokens = [t.text for t in text_analyzer()("Évaluations des ENSEIGNANTS, pathways")]
+    assert tokens == ["evalu", "de", "enseign", "pathwai"]
+
+
+class Person:
+    def __init__(self, groups):
+        self.groups = groups
+
+
+def test_readable_groups_are_own_and_open_groups_that_the_policy_confirms():
+    site = Site()
+    for gid, visibility in (("mine", "private"), ("open", "open"), ("other", "private"),
+                            ("listed", "listed")):
+        site["groups"].add(gid, Group(gid, "", visibility), send_events=False)
+    user = Person({"mine": "member", "gone": "member"})
+    assert readable_groups(site, user, lambda obj, perm: True) == ["mine", "open"]
+    assert readable_groups(site, user, lambda obj, perm: obj.__name__ != "mine") == ["open"]
+    assert readable_groups(site, None, lambda obj, perm: True) == []
+
+
+def test_site_wide_entries_carry_the_principals_their_acl_allows():
+    site = Site()
+    private = site["groups"].add("p", Group("P", "", "private"), send_events=False)
+    listed = site["groups"].add("l", Group("L", "", "listed"), send_events=False)
+    assert set(allowed_principals(private, "see")) == {
+        "g:p:manager", "g:p:member", "g:p:observer", "role:admin"}
+    assert Authenticated in allowed_principals(listed, "see")
+    profile = site["people"].add("pat", Profile("pat", "Pat", "p@example.org"),
+                                 send_events=False)
+    record = describe(profile)
+    assert record["allowed"] == ["role:admin", Authenticated]
+    assert record["group"] == "" and record["type"] == "person"
+    assert "p@example.org" not in record["text"]  # e-mail addresses are not searchable
+
+
+def test_trashed_items_have_no_record():
+    from workspace.content.document import Document
+    from workspace.content.trash import move_to_trash
+    site = Site()
+    group = site["groups"].add("g", Group("G", "", "private"), send_events=False)
+    doc = group["documents"].add("d", Document("D", "text", "pat"), send_events=False)
+    assert describe(doc)["group"] == "g"
+    move_to_trash(doc, "pat")
+    assert describe(doc) is None
