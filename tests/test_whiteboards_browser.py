@@ -200,3 +200,28 @@ def test_drawing_with_a_finger_makes_a_shape(chromium, live_server, site):
         assert rect["type"] == "rectangle" and (rect["width"], rect["height"]) == (100, 50)
     finally:
         context.close()
+
+
+def test_list_history_and_version_pages_pass_axe(chromium, live_server, site):
+    path = make_board(site)
+    with site.open() as s:
+        board = s["groups"]["pathways"]["whiteboards"]["plan"]
+        board.apply([{"op": "put", "element": {"id": "n1", "type": "sticky", "x": 0, "y": 0,
+                                               "width": 100, "height": 80, "text": "Aim"}}],
+                    "amara")
+        board.keep_version("amara", "draft")
+    context, page, errors = open_board(chromium, live_server, "amara", path)
+    try:
+        for url in ("/groups/pathways/whiteboards/", f"{path}/versions/",
+                    f"{path}/versions/1/", "/groups/pathways/whiteboards/add",
+                    "/groups/pathways/whiteboards/import"):
+            page.goto(f"{live_server}{url}")
+            assert serious_accessibility_violations(page) == [], url
+        # the old version's picture is the server's SVG, and it loads
+        page.goto(f"{live_server}{path}/versions/1/")
+        assert page.evaluate("document.querySelector('.wb-version img').naturalWidth") > 0
+        page.get_by_role("button", name="Restore this version").click()
+        page.wait_for_selector("#whiteboard[data-ready=true]")
+        assert errors == []
+    finally:
+        context.close()

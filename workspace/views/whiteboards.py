@@ -74,7 +74,7 @@ def whiteboard_schema(with_id=True):
 
 def version_schema():
     schema = colander.SchemaNode(strict())
-    schema.add(text("comment", 500, missing=""))
+    schema.add(text("comment", 500, missing="", title="Note (optional)"))
     return schema
 
 
