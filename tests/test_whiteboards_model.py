@@ -203,3 +203,20 @@ def test_writes_to_a_board_and_its_versions_share_one_lock_key():
     assert board_write_key(Request(method="GET", path="/api/groups/secret/whiteboards/plan/ops")
                            ) is None
     assert board_write_key(Request(method="POST", path="/api/groups/secret/documents")) is None
+
+
+def test_import_keeps_shapes_whose_looks_it_cannot_read_but_refuses_bad_geometry():
+    scene = {"elements": [
+        {"id": "r", "type": "rectangle", "x": 0, "y": 0, "width": 5, "height": 5,
+         "strokeColor": "rgba(0,0,0,.5)", "fillStyle": "dots", "endArrowhead": "crowfoot_many"},
+        {"id": "a", "type": "arrow", "x": 0, "y": 0, "points": [[0, 0], [9, 3]],
+         "endArrowhead": "triangle_outline"}]}
+    imported = {e["id"]: e for e in from_excalidraw(scene)}
+    assert "strokeColor" not in imported["r"] and "fillStyle" not in imported["r"]
+    assert imported["a"]["endArrowhead"] == "triangle_outline"
+    exported = to_excalidraw(list(imported.values()))["elements"]
+    arrow = next(e for e in exported if e["id"] == "a")
+    assert (arrow["width"], arrow["height"]) == (9, 3)
+    with pytest.raises(ValueError):
+        from_excalidraw({"elements": [{"id": "r", "type": "rectangle", "x": "far", "y": 0,
+                                       "strokeColor": "nope"}]})

@@ -20,6 +20,13 @@ MAX_COORD = 1_000_000
 MAX_SIZE = 200_000
 MAX_POINTS = 5_000
 LINEAR = ("line", "arrow", "freedraw")
+ARROWHEADS = ("arrow", "triangle", "triangle_outline", "bar", "dot", "circle", "circle_outline",
+              "diamond", "diamond_outline", "crowfoot_one", "crowfoot_many",
+              "crowfoot_one_or_many")
+# Looks, not content: an import drops a value of these it cannot read rather than refuse.
+STYLE_FIELDS = frozenset(("strokeColor", "backgroundColor", "fillStyle", "strokeWidth",
+                          "strokeStyle", "roughness", "opacity", "fontFamily", "textAlign",
+                          "verticalAlign", "startArrowhead", "endArrowhead", "angle", "locked"))
 STICKY_COLOUR = "#fff3a0"
 
 
@@ -89,8 +96,8 @@ def element_schema():
     schema.add(number("fontFamily", 0, 20))
     schema.add(choice("textAlign", ("left", "center", "right")))
     schema.add(choice("verticalAlign", ("top", "middle", "bottom")))
-    schema.add(choice("startArrowhead", ("arrow", "triangle", "bar", "dot", "circle")))
-    schema.add(choice("endArrowhead", ("arrow", "triangle", "bar", "dot", "circle")))
+    schema.add(choice("startArrowhead", ARROWHEADS))
+    schema.add(choice("endArrowhead", ARROWHEADS))
     schema.add(colander.SchemaNode(colander.Boolean(), name="locked", missing=colander.drop))
     # The server sets `version`; a client may send the one it last saw, which is ignored.
     schema.add(number("version", 0, 2 ** 53))
@@ -334,6 +341,8 @@ def excalidraw_base(e):
     }
     if e["type"] in LINEAR:
         out["points"] = e.get("points") or [[0, 0], [out["width"], out["height"]]]
+        xs, ys = [p[0] for p in out["points"]], [p[1] for p in out["points"]]
+        out["width"], out["height"] = max(xs) - min(xs), max(ys) - min(ys)
         if e["type"] == "freedraw":
             out.update(pressures=[], simulatePressure=True, lastCommittedPoint=None)
         else:
@@ -427,8 +436,11 @@ def from_excalidraw(scene):
         try:
             element = schema.deserialize(kept)
         except colander.Invalid as exc:
-            errors[f"elements.{i}"] = "; ".join(f"{k}: {v}" for k, v in exc.asdict().items())
-            continue
+            bad = {key.split(".")[-1]: msg for key, msg in exc.asdict().items()}
+            if not set(bad) <= STYLE_FIELDS:
+                errors[f"elements.{i}"] = "; ".join(f"{k}: {v}" for k, v in bad.items())
+                continue
+            element = schema.deserialize({k: v for k, v in kept.items() if k not in bad})
         if "points" in element:
             element["points"] = [list(p) for p in element["points"]]
         element.pop("version", None)
