@@ -107,6 +107,9 @@ def test_deleted_event_goes_to_trash_and_leaves_the_calendar(cast, site):
     ({"title": "x", "start": "2026-10-05T09:00:00", "colour": "red"}, "_body"),
     ({"title": "x", "start": "2026-10-05", "all_day": False}, "start"),
     ({"id": "Bad Id", "title": "x", "start": "2026-10-05T09:00:00"}, "id"),
+    ({"title": "x", "start": "0001-01-01T09:00:00", "rrule": "FREQ=DAILY"}, "start"),
+    ({"title": "x", "start": "2026-10-05T09:00:00",  # never happens: 30 February
+      "rrule": "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"}, "rrule"),
 ])
 def test_bad_event_is_refused_and_changes_nothing(cast, body, field):
     answer = create(cast, body, status=400).json
@@ -143,6 +146,7 @@ def test_one_day_all_day_event_may_name_its_only_day_as_end(cast):
 
 
 @pytest.mark.parametrize("query", [{"start": "2026-13-01", "end": "2026-12-01"},
+                                   {"start": "9000-01-01", "end": "9000-02-01"},
                                    {"start": "2026-12-01", "end": "2026-11-01"},
                                    {"start": "2026-01-01", "end": "2028-01-01"}])
 def test_bad_ranges_are_refused(cast, query):
@@ -216,3 +220,17 @@ def test_events_are_searchable_by_members_only_and_leave_the_index_when_deleted(
     assert cast.api["member"].get("/api/search", {"q": "okapiledger"}).json["total"] == 1
     cast.api["member"].delete("/api/groups/secret/calendar/weekly-policy-call")
     assert cast.api["member"].get("/api/search", {"q": "weekly"}).json["results"] == []
+
+
+def test_view_names_are_never_taken_as_event_ids(cast):
+    assert create(cast, dict(WEEKLY, title="Add")).json["id"] == "add-2"
+    create(cast, dict(WEEKLY, id="import"), status=409)
+    cast.api["member"].get("/api/groups/secret/calendar/add-2")
+
+
+def test_new_time_zone_alone_keeps_the_wall_clock_times(cast):
+    create(cast)
+    event = cast.api["member"].put_json("/api/groups/secret/calendar/weekly-policy-call",
+                                        {"timezone": "Asia/Tokyo"}).json
+    assert (event["start"], event["end"]) == ("2026-10-05T09:00:00+09:00",
+                                              "2026-10-05T10:00:00+09:00")

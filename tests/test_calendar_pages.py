@@ -83,7 +83,9 @@ def test_create_event_with_the_form(cast):
     assert event["end"] == "2026-11-02T15:30:00+00:00"
     assert event["rrule"] == "FREQ=WEEKLY;UNTIL=20261130T235959Z"
     page = browser.get(CAL + "induction-clinic")
-    assert "Every week, until 2026-11-30" in page.text
+    assert "Every week, until 30 November 2026" in page.text
+    edit = browser.get(CAL + "induction-clinic/edit").forms["form"]
+    assert (edit["repeat"].value, edit["until"].value) == ("FREQ=WEEKLY", "2026-11-30")
 
 
 def test_form_refuses_bad_input_and_saves_nothing(cast):

@@ -21,6 +21,10 @@ from .folder import Folder
 # Finer frequencies would let one event expand into millions of occurrences.
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 OVERRIDE_FIELDS = ("start", "end", "title", "location", "description")
+# Events start within these years: expansion walks a series from its start, so a daily
+# series begun in year 1 would cost every request hundreds of thousands of steps.
+FIRST_YEAR, LAST_YEAR = 1970, 2200
+PROBE_SPAN = timedelta(days=3653)
 UTC = timezone.utc
 
 
@@ -106,9 +110,15 @@ def normalise_rrule(text, start, tz, all_day):
     canonical = recur.to_ical().decode("ascii")
     try:
         rule = expansion_rule(canonical, wall(start), tz)
-        rule.after(wall(start), inc=True)
+        # A rule that never matches would make the engine search up to the year 9999 on
+        # every expansion: it must match within ten years (a bounded search).
+        probe = rule.replace(count=None, until=wall(start) + PROBE_SPAN)
+        first = probe.after(wall(start), inc=True)
     except (ValueError, TypeError, OverflowError) as exc:
         raise EventInvalid("rrule", f"Not a valid RRULE: {exc}")
+    if first is None:
+        raise EventInvalid("rrule", "This RRULE has no occurrence in the ten years after "
+                                    "the start.")
     return canonical
 
 
@@ -123,7 +133,11 @@ def expansion_rule(rrule, dtstart, tz):
 
 
 def check_times(start, end, all_day, field="end"):
-    """EventInvalid unless start and end are of the right kind and in order."""
+    """EventInvalid unless start and end are of the right kind, in order and in the
+    years events may have."""
+    for name, value in (("start", start), ("end", end)):
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise EventInvalid(name, f"Events happen between {FIRST_YEAR} and {LAST_YEAR}.")
     if all_day:
         if isinstance(start, datetime) or isinstance(end, datetime):
             raise EventInvalid("start", "An all-day event starts and ends on dates.")
@@ -387,7 +401,7 @@ class Event(Persistent):
     def upcoming(self, after, limit, viewer_tz):
         """Up to `limit` occurrences ending after `after`, in order (for the event page)."""
         if not self.rrule:
-            return self.occurrences(after, datetime.max.replace(tzinfo=UTC), viewer_tz)
+            return self.occurrences(after, after + timedelta(days=366 * 300), viewer_tz)
         window = timedelta(days=62)
         found, start = [], after
         for _ in range(60):  # at most ten years ahead

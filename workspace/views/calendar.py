@@ -8,11 +8,12 @@ import zoneinfo
 
 import colander
 import deform
+from icalendar.prop import vRecur
 from pyramid.httpexceptions import HTTPFound, HTTPNoContent, HTTPNotFound
 from pyramid.view import view_config, view_defaults
 
-from ..content.calendar import (Calendar, Event, EventInvalid, OVERRIDE_FIELDS, UTC,
-                                parse_rid, rid_text, sort_key)
+from ..content.calendar import (FIRST_YEAR, OVERRIDE_FIELDS, UTC, Calendar, Event,
+                                EventInvalid, parse_rid, rid_text)
 from ..content.ids import MAX_LEN, unique_id
 from ..content.text import render_markdown
 from ..content.trash import move_to_trash
@@ -22,6 +23,8 @@ from .people import optional
 from .schemas import TIMEZONES, slug_validator, strict, text
 
 MAX_RANGE = timedelta(days=400)
+YEARS_AHEAD = 30  # how far ahead calendars are shown (expansion walks from each start)
+RESERVED_IDS = frozenset({"add", "import"})  # view names of the calendar
 AGENDA_DAYS = 30
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 REPEATS = (("", "Does not repeat"), ("FREQ=DAILY", "Every day"),
@@ -169,8 +172,8 @@ def event_fields(data, event=None, default_tz="UTC"):
     fields["timezone"] = tz_name
     if "start" in data or event is None:
         fields["start"] = parse_moment(data["start"], "start", tz, all_day)
-    elif "all_day" in data or "timezone" in data:
-        fields["start"] = parse_moment(when(event.aware(event.start)), "start", tz, all_day)
+    elif "all_day" in data:  # a new time zone alone keeps the wall-clock times
+        fields["start"] = parse_moment(when(event.start), "start", tz, all_day)
     start = fields.get("start", event.start if event else None)
     if data.get("end"):
         fields["end"] = parse_moment(data["end"], "end", tz, all_day)
@@ -213,6 +216,11 @@ def range_param(request, name, default, tz):
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
 
 
+def shown_years(today):
+    """The first and last year calendars show."""
+    return FIRST_YEAR, today.year + YEARS_AHEAD
+
+
 def month_start(day):
     return day.replace(day=1)
 
@@ -229,8 +237,8 @@ def midnight(day, tz):
 
 def add_event(request, calendar, fields, given_id=None):
     """Create an event; KeyError if the given id is taken, EventInvalid for bad fields."""
-    name = given_id or unique_id(calendar, fields["title"])
-    if name in calendar:
+    name = given_id or unique_id(calendar, fields["title"], RESERVED_IDS)
+    if name in calendar or name in RESERVED_IDS:
         raise KeyError(name)
     event = Event(author=request.user.login, **fields)
     return calendar.add(name, event)
@@ -276,6 +284,10 @@ class CalendarAPI:
             raise api_error(400, "range_too_long",
                             f"Ask for at most {MAX_RANGE.days} days at a time.",
                             {"end": "too far from start"})
+        if not (shown_years(today)[0] <= start.year and end.year <= shown_years(today)[1]):
+            raise api_error(400, "range_out_of_bounds",
+                            "Calendars show the years from {} to {}.".format(
+                                *shown_years(today)), {"start": "out of bounds"})
         found = self.context.occurrences(start, end, tz)
         return {"start": iso(start), "end": iso(end), "timezone": str(tz),
                 "occurrences": [occurrence_json(o, tz) for o in found]}
@@ -357,10 +369,14 @@ class EventAPI:
 # --- HTML pages -------------------------------------------------------------------------------
 
 def day_param(request, tz):
+    """The `date` asked for, or today when there is none (or none a calendar shows)."""
+    today = datetime.now(tz).date()
     try:
-        return date.fromisoformat(request.params.get("date", ""))
+        day = date.fromisoformat(request.params.get("date", ""))
     except ValueError:
-        return datetime.now(tz).date()
+        return today
+    first, last = shown_years(today)
+    return day if first < day.year < last else today
 
 
 def display_item(request, occurrence, day, tz):
@@ -440,13 +456,31 @@ def calendar_page(request):
     }
 
 
-def describe_rrule(rrule):
+def until_day(event):
+    """The last day of a series that has an UNTIL, in the event's own zone; else None."""
+    until = vRecur.from_ical(event.rrule).get("UNTIL") if event.rrule else None
+    if not until:
+        return None
+    until = until[0]
+    if isinstance(until, datetime):
+        return (until.astimezone(event.tz) if until.tzinfo else until).date()
+    return until
+
+
+def preset_of(event):
+    """The form's repeat choice matching the event's rule (ignoring UNTIL), or None."""
+    base = event.rrule.partition(";UNTIL=")[0]
+    return base if base and base != "custom" and base in dict(REPEATS) else None
+
+
+def describe_rrule(event):
     """A few words for the rules the form offers, the RRULE itself otherwise."""
-    base, _, until = rrule.partition(";UNTIL=")
-    words = dict(REPEATS).get(base)
-    if not words or base == "custom":
-        return rrule
-    return f"{words}, until {until[:4]}-{until[4:6]}-{until[6:8]}" if until else words
+    preset = preset_of(event)
+    if preset is None:
+        return event.rrule
+    last = until_day(event)
+    words = dict(REPEATS)[preset]
+    return f"{words}, until {last.strftime('%-d %B %Y')}" if last else words
 
 
 def format_span(start, end, all_day, tz):
@@ -487,7 +521,7 @@ def event_page(request):
         "when": format_span(event.aware(event.start), event.aware(event.end),
                             event.all_day, tz),
         "event_tz_time": event_tz_time, "timezone": str(tz),
-        "repeats": describe_rrule(event.rrule) if event.rrule else None,
+        "repeats": describe_rrule(event) if event.rrule else None,
         "html": render_markdown(event.description), "upcoming": upcoming,
         "exceptions": exceptions, "can_edit": request.has_permission("edit", event),
         "csrf": request.session.get_csrf_token(),
@@ -597,21 +631,19 @@ def form_fields(appstruct):
 
 def form_appstruct(event):
     """The form's values for an event (inverse of `form_fields`)."""
-    base, _, until = event.rrule.partition(";UNTIL=")
-    preset = base in dict(REPEATS) and base != "custom"
+    preset = preset_of(event)
     last = event.end - timedelta(days=1) if event.all_day else event.end
     values = {"title": event.title, "all_day": event.all_day,
               "start_date": event.start if event.all_day else event.start.date(),
               "end_date": last if event.all_day else event.end.date(),
               "start_time": "" if event.all_day else event.start.strftime("%H:%M"),
               "end_time": "" if event.all_day else event.end.strftime("%H:%M"),
-              "timezone": event.timezone, "repeat": base if preset else "custom",
-              "rrule": "" if preset else event.rrule, "location": event.location,
-              "url": event.url, "description": event.description}
-    if preset and until:
-        values["until"] = date(int(until[:4]), int(until[4:6]), int(until[6:8]))
-    if not event.rrule:
-        values["repeat"] = ""
+              "timezone": event.timezone, "location": event.location,
+              "url": event.url, "description": event.description,
+              "repeat": preset or ("custom" if event.rrule else ""),
+              "rrule": "" if preset else event.rrule}
+    if preset and until_day(event):
+        values["until"] = until_day(event)
     return values
 
 
@@ -631,7 +663,7 @@ class AddEventForm(FormView):
 
     def appstruct(self):
         tz = viewer_tz(self.request)
-        return {"timezone": self.request.user.timezone if str(tz) != "UTC" else "UTC",
+        return {"timezone": str(tz),
                 "start_date": day_param(self.request, tz), "start_time": "09:00"}
 
     def save_success(self, appstruct):
