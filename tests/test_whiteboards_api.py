@@ -295,3 +295,16 @@ def test_concurrent_writers_on_one_board_all_land(cast, site, live_server):
     assert len(body["elements"]) == 90 and body["seq"] == 90
     ops = cast.api["member"].get(f"{BASE}/busy/ops?since=0").json["ops"]
     assert [op["seq"] for op in ops] == list(range(1, 91))
+
+
+def test_a_trashed_board_is_listed_in_the_trash_and_restores_whole(cast, board):
+    member = cast.api["member"]
+    seq = member.get(board).json["seq"]
+    member.delete(board, status=204)
+    [item] = member.get("/api/groups/secret/trash").json
+    assert (item["id"], item["title"], item["type"], item["deleted_by"]) == \
+        ("plan", "Plan", "whiteboard", "member")
+    member.post("/api/groups/secret/trash/plan/restore", status=200)
+    restored = member.get(board).json
+    assert restored["seq"] == seq and [e["id"] for e in restored["elements"]] == ["s1"]
+    assert member.get(f"{board}/versions").json[0]["comment"] == "first"
