@@ -280,3 +280,60 @@ def test_people_directory_hides_deactivated_accounts_from_non_admins(cast):
     assert "observer" not in {p["login"] for p in cast.api["member"].get("/api/people").json}
     assert "observer" in {p["login"] for p in cast.api["admin"].get("/api/people").json}
     cast.api["anonymous"].get("/api/people", status=401)
+
+
+@pytest.mark.parametrize("body", ['{"login": "\\ud800x", "password": "xxxxxxxxxx"}',
+                                  "[" * 100000])
+def test_unstorable_or_absurd_json_is_400(app, body):
+    response = api_client(app).post("/api/tokens", body, content_type="application/json",
+                                    status=400)
+    assert response.json["error"] == "bad_json"
+
+
+def test_booleans_must_be_booleans(cast, site):
+    body = {"login": "sneaky", "name": "S", "email": "s@example.org",
+            "password": "long enough", "admin": "no"}
+    cast.api["admin"].post_json("/api/users", body, status=400)
+    cast.api["admin"].put_json("/api/people/member/account", {"active": "off"}, status=400)
+    with site.open() as s:
+        assert "sneaky" not in s["people"]
+
+
+def test_password_reset_also_revokes_api_tokens(cast):
+    cast.api["admin"].put_json("/api/people/member/account", {"password": "a brand new one"})
+    cast.api["member"].get("/api/me", status=401)
+
+
+def test_partial_group_put_keeps_other_fields_and_audits_visibility(cast, site):
+    site.add_group("opengroup", "open", {"manager": "manager"})
+    cast.api["manager"].put_json("/api/groups/opengroup", {"title": "Renamed"})
+    group = cast.api["manager"].get("/api/groups/opengroup").json
+    assert group["visibility"] == "open" and group["description"] == "About opengroup"
+    cast.api["manager"].put_json("/api/groups/opengroup", {"visibility": "private"})
+    entry = cast.api["admin"].get("/api/audit").json["entries"][0]
+    assert entry["detail"] == "visibility open -> private"
+
+
+@pytest.mark.parametrize("path,body", [
+    ("/api/groups", {"id": "add", "title": "T"}),
+    ("/api/users", {"login": "add", "name": "N", "email": "n@example.org",
+                    "password": "long enough"}),
+])
+def test_ids_that_name_pages_are_refused(cast, path, body):
+    cast.api["admin"].post_json(path, body, status=400)
+
+
+def test_derived_ids_skip_page_names(cast):
+    assert cast.api["admin"].post_json("/api/groups", {"title": "Add"}, status=201
+                                       ).json["id"] == "add-2"
+
+
+def test_unknown_logins_and_typed_secrets_stay_out_of_the_audit_log(app, cast):
+    anon = api_client(app)
+    anon.post_json("/api/tokens", {"login": "My Secret Pass!", "password": "xxxxxxxxxx"},
+                   status=401)
+    anon.post_json("/api/tokens", {"login": "nobody", "password": "xxxxxxxxxx"}, status=401)
+    entries = cast.api["admin"].get("/api/audit").json["entries"]
+    text = str(entries)
+    assert "My Secret Pass" not in text and "nobody" not in text
+    assert entries[0]["object"] == "(unknown login)"

@@ -42,7 +42,8 @@ def test_folder_keeps_parent_name_and_count():
 
 @pytest.mark.parametrize("value,ok", [("a", True), ("ab-12", True), ("x" * 64, True),
                                       ("x" * 65, False), ("", False), ("A", False),
-                                      ("-a", False), ("a b", False), ("é", False)])
+                                      ("-a", False), ("a b", False), ("é", False),
+                                      ("a\n", False)])
 def test_slug_rules(value, ok):
     assert is_slug(value) is ok
 
@@ -80,7 +81,7 @@ def test_deactivated_people_cannot_log_in_and_lose_tokens_and_sessions(site):
     people = site["people"]
     profile = add(site, "rohan")
     _, secret = profile.new_token(people)
-    profile.start_session()
+    profile.start_session(3600)
     profile.deactivate(people)
     assert verify_login(people, "rohan", PASSWORD) is None
     assert people.by_token(secret) is None and not len(profile.sessions)
@@ -185,3 +186,33 @@ def test_evolve_runs_each_pending_step_once_and_records_it(monkeypatch):
     site.evolve_generation = 1
     assert evolve_module.evolve(site) == 1 and ran == [2]
     assert site.evolve_generation == 2 and evolve_module.evolve(site) == 0
+
+
+def test_throttle_prune_forgets_only_stale_logins():
+    throttle = LoginThrottle()
+    throttle.failed("old", now=0)
+    throttle.failed("new", now=WINDOW_SECONDS)
+    throttle.prune(now=WINDOW_SECONDS + 1)
+    assert list(throttle._failures.keys()) == ["new"]
+
+
+def test_audit_strips_unicode_line_breaks_and_bidi_controls():
+    log = AuditLog()
+    log.record("a\u2028b\u0085c\u202ed", "x", "y")
+    assert log.newest()[0]["actor"] == "a b c d"
+
+
+def test_old_sessions_are_forgotten_when_a_new_one_starts(site, monkeypatch):
+    import workspace.content.people as people_module
+    profile = add(site, "amara")
+    monkeypatch.setattr(people_module.time, "time", lambda: 1000.0)
+    first = profile.start_session(3600)
+    monkeypatch.setattr(people_module.time, "time", lambda: 1000.0 + 3601)
+    second = profile.start_session(3600)
+    assert list(profile.sessions.keys()) == [second] and first != second
+
+
+def test_passwords_are_compared_in_nfc(site):
+    profile = add(site, "mele")
+    profile.set_password("caf\u00e9 au lait")
+    assert profile.check_password("cafe\u0301 au lait")

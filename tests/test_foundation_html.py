@@ -3,6 +3,7 @@ import pytest
 from webtest import TestApp
 
 from conftest import PASSWORD, browser_login, csrf_of
+from workspace.content.people import token_digest
 
 WHOS = ("anonymous", "outsider", "observer", "member", "manager", "admin")
 
@@ -188,7 +189,8 @@ def test_tokens_page_creates_shows_once_and_revokes(cast, app):
     secret = page.html.select_one("code.secret").text
     TestApp(app, extra_environ={"HTTP_AUTHORIZATION": f"Bearer {secret}"}).get("/api/me")
     assert secret not in member.get("/people/member/tokens").text
-    token_id = page.html.select_one("button[name=revoke]")["value"]
+    token_id = token_digest(secret)[:12]
+    assert page.html.select_one(f"button[value='{token_id}']") is not None
     member.post("/people/member/tokens", {"csrf_token": member.csrf, "revoke": token_id})
     TestApp(app, extra_environ={"HTTP_AUTHORIZATION": f"Bearer {secret}"}).get(
         "/api/me", status=401)
@@ -213,3 +215,15 @@ def test_join_request_in_html_approved_by_the_manager(cast, site, app):
     manager.post("/groups/listed/members", {"csrf_token": manager.csrf, "login": "outsider",
                                            "role": "member", "change": "role"}, status=302)
     assert cast.api["outsider"].get("/api/groups/listed").json["role"] == "member"
+
+
+def test_non_ascii_came_from_falls_back_to_the_start_page(app, site):
+    site.add_user("amara")
+    _, response = login_form(app, "amara", PASSWORD, "/%E2%82%AC")
+    assert response.status_int == 302 and response.location == "http://localhost/"
+
+
+def test_bad_audit_paging_is_400_not_500(cast):
+    admin = cast.html("admin")
+    admin.get("/audit?limit=%C2%B2", status=400)
+    admin.get("/audit?before=99999999999999999999999", status=400)

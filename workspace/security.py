@@ -66,7 +66,8 @@ class SecurityPolicy:
         session = request.session
         session.invalidate()
         session[SESSION_LOGIN] = userid
-        session[SESSION_ID] = profile.start_session()
+        session[SESSION_ID] = profile.start_session(
+            int(request.registry.settings.get("workspace.session_timeout", 8 * 3600)))
         session.new_csrf_token()
         return []
 

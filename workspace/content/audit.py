@@ -1,18 +1,18 @@
 """The audit log: who did what to whom, when; append-only and readable by admins."""
 from datetime import datetime, timezone
-import re
-import time
 import random
+import time
+import unicodedata
 
 from BTrees.LOBTree import LOBTree
 from persistent import Persistent
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
 def _clean(value):
-    """One line of printable text: no CR/LF or other control characters survive."""
-    return _CONTROL.sub(" ", str(value if value is not None else ""))[:500]
+    """One line of printable text: no line breaks, control, format (bidi) or unpaired
+    surrogate characters survive."""
+    text = str(value if value is not None else "")[:500]
+    return "".join(" " if unicodedata.category(c).startswith(("C", "Zl", "Zp")) else c
+                   for c in text)
 
 
 class AuditLog(Persistent):

@@ -2,6 +2,8 @@
 from datetime import datetime, timezone
 import hashlib
 import secrets
+import time
+import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -89,17 +91,17 @@ class Profile(Persistent):
     # passwords -------------------------------------------------------------
     def set_password(self, password):
         check_password_rules(password)
-        self.password_hash = _hasher.hash(password)
+        self.password_hash = _hasher.hash(normal(password))
 
     def check_password(self, password):
         if not self.password_hash:
             return False
         try:
-            _hasher.verify(self.password_hash, password)
-        except (VerificationError, InvalidHashError):
+            _hasher.verify(self.password_hash, normal(password))
+        except (VerificationError, InvalidHashError, UnicodeError):
             return False
         if _hasher.check_needs_rehash(self.password_hash):
-            self.password_hash = _hasher.hash(password)
+            self.password_hash = _hasher.hash(normal(password))
         return True
 
     # API tokens --------------------------------------------------------------
@@ -122,9 +124,13 @@ class Profile(Persistent):
             self.revoke_token(people, token_id)
 
     # sessions ----------------------------------------------------------------
-    def start_session(self):
+    def start_session(self, max_age):
+        """A new session id; sessions older than `max_age` seconds are forgotten."""
+        now = time.time()
+        for old in [sid for sid, started in self.sessions.items() if now - started > max_age]:
+            del self.sessions[old]
         session_id = secrets.token_urlsafe(18)
-        self.sessions[session_id] = now_utc().isoformat(timespec="seconds")
+        self.sessions[session_id] = now
         return session_id
 
     def end_session(self, session_id):
@@ -151,9 +157,18 @@ class Profile(Persistent):
         notify(ObjectModified(self))
 
 
+def normal(password):
+    """The same password typed on any system: Unicode NFC."""
+    return unicodedata.normalize("NFC", password)
+
+
 def check_password_rules(password):
     if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise ValueError(f"A password has {MIN_PASSWORD} to {MAX_PASSWORD} characters.")
+    try:
+        password.encode("utf-8")
+    except UnicodeError:
+        raise ValueError("A password must be valid Unicode text.")
 
 
 def add_person(people, login, name, email, password, admin=False):
@@ -173,7 +188,7 @@ def verify_login(people, login, password):
             _DUMMY_HASH = _hasher.hash(secrets.token_hex(8))
         try:
             _hasher.verify(_DUMMY_HASH, password or "")
-        except (VerificationError, InvalidHashError):
+        except (VerificationError, InvalidHashError, UnicodeError):
             pass
         return None
     return profile if profile.check_password(password or "") else None

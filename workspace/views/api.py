@@ -1,5 +1,7 @@
 """JSON API plumbing: the error shape of DESIGN.md and validated request bodies."""
+import itertools
 import json
+import re
 
 import colander
 from pyramid.httpexceptions import status_map
@@ -44,15 +46,33 @@ def invalid_fields(exc):
     return {key or "_body": msg for key, msg in exc.asdict().items()}
 
 
+MAX_NESTING = 100
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def nesting_depth(text):
+    """How deeply arrays and objects nest in JSON `text`, found without parsing it (the
+    parser would hit Python's recursion limit first)."""
+    steps = (1 if c in "[{" else -1 for c in _BRACKETS.findall(_STRINGS.sub("", text)))
+    return max(itertools.accumulate(steps, initial=0))
+
+
 def read_json(request, schema):
     """The request's JSON body, validated by `schema` (a colander Mapping that raises on
     unknown fields); anything else is a 400 or 415 that changes nothing."""
     if request.content_type != "application/json":
         raise api_error(415, message="Send the body as application/json.")
     try:
-        data = json.loads(request.body.decode("utf-8") or "null")
-    except (ValueError, UnicodeDecodeError):
-        raise api_error(400, "bad_json", "The body is not valid JSON.")
+        text = request.body.decode("utf-8")
+        if nesting_depth(text) > MAX_NESTING:
+            raise ValueError("nested too deeply")
+        data = json.loads(text or "null")
+        # Lone surrogates ("\ud800") parse but can be neither stored nor shown.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except (ValueError, UnicodeError):
+        raise api_error(400, "bad_json", "The body is not valid JSON (UTF-8, nested "
+                                         f"at most {MAX_NESTING} deep).")
     if not isinstance(data, dict):
         raise api_error(400, "bad_json", "The body must be a JSON object.")
     try:

@@ -5,6 +5,7 @@ from pyramid.httpexceptions import HTTPFound, HTTPNoContent
 from pyramid.security import NO_PERMISSION_REQUIRED, forget, remember
 from pyramid.view import view_config
 
+from ..content.ids import is_slug
 from ..content.people import verify_login
 from ..content.site import Site
 from .api import api_error, error_response, read_json
@@ -16,8 +17,8 @@ TOO_MANY = "Too many failed attempts for this login. Try again in 15 minutes."
 
 def safe_came_from(value):
     """Only a path on this site: never another host, scheme or protocol-relative URL."""
-    if (not isinstance(value, str) or not value.startswith("/") or value.startswith("//")
-            or "\\" in value or any(ord(c) < 32 for c in value)):
+    if (not isinstance(value, str) or not value.isascii() or not value.startswith("/")
+            or value.startswith("//") or "\\" in value or any(ord(c) < 32 for c in value)):
         return "/"
     return value
 
@@ -28,13 +29,22 @@ def attempt_login(request, login, password):
     Both outcomes are audited and failures counted, for known and unknown logins alike.
     """
     site = request.site
+    people = site["people"]
+    login = login.strip().lower()
+    # Only a real account's login goes into the log: text typed into the login box may
+    # be a password. A login that is not even a slug is never stored anywhere.
+    named = login if login in people else "(unknown login)"
+    if not is_slug(login):
+        verify_login(people, None, password)
+        site.audit.record(named, "login_failed", named)
+        return None, "invalid"
     if site.throttle.blocked(login):
-        site.audit.record(login, "login_throttled", login)
+        site.audit.record(named, "login_throttled", named)
         return None, "throttled"
-    profile = verify_login(site["people"], login, password)
+    profile = verify_login(people, login, password)
     if profile is None:
         site.throttle.failed(login)
-        site.audit.record(login, "login_failed", login)
+        site.audit.record(named, "login_failed", named)
         return None, "invalid"
     site.throttle.succeeded(login)
     site.audit.record(login, "login", login)
@@ -44,8 +54,10 @@ def attempt_login(request, login, password):
 def login_schema():
     schema = colander.SchemaNode(colander.Mapping())
     schema.add(colander.SchemaNode(colander.String(), name="login", title="Login",
+                                   validator=colander.Length(max=200),
                                    widget=deform.widget.TextInputWidget(
-                                       attributes={"autocomplete": "username"})))
+                                       attributes={"autocomplete": "username",
+                                                   "maxlength": "64"})))
     schema.add(colander.SchemaNode(colander.String(), name="password", title="Password",
                                    widget=deform.widget.PasswordWidget(
                                        attributes={"autocomplete": "current-password"})))

@@ -6,7 +6,7 @@ from ..content.group import Group, Groups, TOOLS
 from ..content.ids import unique_id
 from .api import api_error, read_json
 from .forms import FieldError, FormView
-from .schemas import group_schema
+from .schemas import group_schema, optional
 
 
 def group_json(request, group):
@@ -33,10 +33,11 @@ def create_group(request, data):
 
 def update_group(request, group, data):
     changed = {k: v for k, v in data.items() if getattr(group, k) != v}
+    detail = ", ".join(f"visibility {group.visibility} -> {v}" if k == "visibility" else k
+                       for k, v in sorted(changed.items()))
     group.update(**changed)
     if changed:
-        request.site.audit.record(request.user.login, "group_changed", group.__name__,
-                                  ", ".join(f"{k}" for k in sorted(changed)))
+        request.site.audit.record(request.user.login, "group_changed", group.__name__, detail)
 
 
 @view_defaults(context=Groups, route_name="api", renderer="json")
@@ -70,7 +71,7 @@ class GroupAPI:
 
     @view_config(request_method="PUT", permission="manage_group")
     def put(self):
-        data = read_json(self.request, group_schema(with_id=False))
+        data = read_json(self.request, optional(group_schema(with_id=False)))
         update_group(self.request, self.context, data)
         return group_json(self.request, self.context)
 

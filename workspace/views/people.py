@@ -1,5 +1,4 @@
 """People: the directory, profiles, accounts (admin) and a person's own API tokens."""
-import colander
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound
 from pyramid.view import view_config, view_defaults
 
@@ -8,21 +7,13 @@ from ..content.site import Site
 from .api import api_error, read_json
 from .auth import revoke, token_list
 from .forms import FieldError, FormView
-from .schemas import account_schema, profile_schema, user_schema
+from .schemas import account_schema, optional, profile_schema, user_schema
 
 
 def profile_json(profile):
     data = {field: getattr(profile, field) for field in PROFILE_FIELDS}
     data.update(login=profile.login, admin=profile.admin, active=profile.active)
     return data
-
-
-def optional(schema):
-    """The same schema with every field optional: a PUT changes only what it names."""
-    schema = schema.clone()
-    for child in schema.children:
-        child.missing = colander.drop
-    return schema
 
 
 def create_account(request, data):
@@ -63,6 +54,7 @@ def change_account(request, profile, data):
     if "password" in data:
         profile.set_password(data["password"])
         profile.end_all_sessions()
+        profile.revoke_all_tokens(people)
         audit.record(actor, "password_reset", profile.login)
 
 

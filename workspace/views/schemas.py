@@ -5,7 +5,7 @@ import colander
 import deform
 
 from ..content.group import ROLES, VISIBILITIES
-from ..content.ids import MAX_LEN, is_slug
+from ..content.ids import MAX_LEN, is_reserved, is_slug
 from ..content.people import MAX_PASSWORD, MIN_PASSWORD
 
 TIMEZONES = sorted(zoneinfo.available_timezones())
@@ -15,6 +15,19 @@ def slug_validator(node, value):
     if not is_slug(value):
         raise colander.Invalid(node, f"Use 1 to {MAX_LEN} characters: a-z, 0-9 and '-', "
                                      "starting with a letter or digit.")
+
+
+def new_id_validator(node, value):
+    """A slug that may name a new item (not one of the reserved page names)."""
+    slug_validator(node, value)
+    if is_reserved(value):
+        raise colander.Invalid(node, f"'{value}' is reserved; choose another.")
+
+
+def boolean():
+    """true/false only (JSON booleans or the strings a checkbox sends); anything else is
+    invalid rather than silently true."""
+    return colander.Boolean(false_choices=("false", "0"), true_choices=("true", "1"))
 
 
 def strict():
@@ -38,7 +51,7 @@ def password_node(name="password", title="Password"):
 
 
 def login_node(missing=colander.required):
-    return text("login", MAX_LEN, missing=missing, title="Login", validator=slug_validator)
+    return text("login", MAX_LEN, missing=missing, title="Login", validator=new_id_validator)
 
 
 def user_schema():
@@ -49,7 +62,7 @@ def user_schema():
     schema.add(colander.SchemaNode(colander.String(), name="email", title="E-mail",
                                    validator=colander.Email()))
     schema.add(password_node())
-    schema.add(colander.SchemaNode(colander.Boolean(), name="admin", missing=False,
+    schema.add(colander.SchemaNode(boolean(), name="admin", missing=False,
                                    title="Site administrator"))
     return schema
 
@@ -77,7 +90,7 @@ def group_schema(with_id=True):
     schema = colander.SchemaNode(strict())
     if with_id:
         schema.add(text("id", MAX_LEN, missing=None, title="Id (optional)",
-                        validator=slug_validator))
+                        validator=new_id_validator))
     schema.add(text("title", 200, title="Title", validator=colander.Length(min=1)))
     schema.add(text("description", 5000, missing="", title="Description",
                     widget=deform.widget.TextAreaWidget(rows=4)))
@@ -118,9 +131,17 @@ def token_request_schema():
 def account_schema():
     """What an admin changes on an account."""
     schema = colander.SchemaNode(strict())
-    schema.add(colander.SchemaNode(colander.Boolean(), name="active", missing=colander.drop))
-    schema.add(colander.SchemaNode(colander.Boolean(), name="admin", missing=colander.drop))
+    schema.add(colander.SchemaNode(boolean(), name="active", missing=colander.drop))
+    schema.add(colander.SchemaNode(boolean(), name="admin", missing=colander.drop))
     node = password_node()
     node.missing = colander.drop
     schema.add(node)
+    return schema
+
+
+def optional(schema):
+    """The same schema with every field optional: a PUT changes only what it names."""
+    schema = schema.clone()
+    for child in schema.children:
+        child.missing = colander.drop
     return schema

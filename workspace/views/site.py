@@ -1,8 +1,8 @@
 """The start page, /api/me and the audit log."""
+from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.view import view_config
 
 from ..content.site import Site
-from .api import api_error
 
 
 def my_groups(request):
@@ -31,10 +31,14 @@ def me(request):
 def audit_page(request):
     before = request.params.get("before", "")
     limit = request.params.get("limit", "100")
-    if not (before == "" or before.isdigit()) or not limit.isdigit():
-        raise api_error(400, message="`before` is an entry id and `limit` a number.")
+    if not (before == "" or is_number(before)) or not is_number(limit):
+        raise HTTPBadRequest("`before` is an entry id and `limit` a number.")
     return request.site.audit.newest(max(1, min(int(limit), 500)),
                                      int(before) if before else None)
+
+
+def is_number(value):
+    return value.isascii() and value.isdigit() and len(value) < 19
 
 
 @view_config(context=Site, name="audit", route_name="api", renderer="json",
