@@ -223,3 +223,17 @@ def test_feed_page_shows_a_new_address_once_and_it_works(cast, testapp):
     again = browser.get("/people/member/calendar-feed")
     assert url not in again.text and "cannot be shown again" in again.text
     cast.html("observer").get("/people/member/calendar-feed", status=403)
+
+
+def test_occurrence_clicked_in_the_month_view_can_be_cancelled_alone(cast):
+    create(cast)
+    browser = cast.html("member")
+    month = browser.get(CAL, {"date": "2026-10-01"})
+    link = re.search(r'href="([^"]*weekly-policy-call/\?rid=20261019T090000)"', month.text)
+    page = browser.get(link.group(1).replace("&amp;", "&"))
+    assert "This occurrence" in page.text and "Monday 19 October 2026, 08:00–09:00" in page.text
+    form = [f for f in page.forms.values() if "Cancel only this occurrence" in f.text][0]
+    form.submit("action", value="cancel").follow()
+    event = cast.api["member"].get("/api/groups/secret/calendar/weekly-policy-call").json
+    assert event["exceptions"]["cancelled"] == ["20261019T090000"]
+    assert "This occurrence" not in browser.get(EVENT, {"rid": "20261019T090000"}).text

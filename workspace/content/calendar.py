@@ -283,7 +283,7 @@ class Event(Persistent):
         if set(fields) - set(OVERRIDE_FIELDS):
             raise KeyError(sorted(set(fields) - set(OVERRIDE_FIELDS)))
         merged = dict(self.overrides.get(rid, {}), **fields)
-        start, end = self._override_times(rid, merged)
+        start, end = self.occurrence_times(rid, merged)
         check_times(start, end, self.all_day)
         overrides = dict(self.overrides)
         overrides[rid] = merged
@@ -296,7 +296,7 @@ class Event(Persistent):
         overrides = {}
         for rid, fields in changed.items():
             if self.is_occurrence(rid, ignore_exceptions=True):
-                check_times(*self._override_times(rid, fields), self.all_day)
+                check_times(*self.occurrence_times(rid, fields), self.all_day)
                 overrides[rid] = dict(fields)
         self.exdates = frozenset(rid for rid in cancelled
                                  if self.is_occurrence(rid, ignore_exceptions=True))
@@ -339,7 +339,9 @@ class Event(Persistent):
         point = wall(rid)
         return bool(self._rule().between(point, point, inc=True))
 
-    def _override_times(self, rid, fields):
+    def occurrence_times(self, rid, fields=None):
+        """(start, end) of occurrence `rid`, as changed by `fields` (its override if None)."""
+        fields = self.overrides.get(rid, {}) if fields is None else fields
         start = fields.get("start", rid)
         return start, fields.get("end", start + self.duration)
 
@@ -393,7 +395,7 @@ class Event(Persistent):
                     continue
             found.append(Occurrence(self, rid, start, end, title, location, False))
         for rid, fields in self.overrides.items():
-            start, end = self._override_times(rid, fields)
+            start, end = self.occurrence_times(rid, fields)
             if self._overlaps(start, end, range_start, range_end, viewer_tz):
                 found.append(self._occurrence(rid, start, end, fields))
         return found

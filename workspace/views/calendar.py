@@ -496,6 +496,19 @@ def format_span(start, end, all_day, tz):
     return f"{text_start} to {end.strftime('%A %-d %B %Y, %H:%M')}"
 
 
+def selected_occurrence(request, event, tz):
+    """The occurrence named by `?rid=` (a link from a calendar page), if it is one."""
+    try:
+        rid = parse_rid(request.params.get("rid", ""))
+    except ValueError:
+        return None
+    if not event.is_occurrence(rid):
+        return None
+    start, end = event.occurrence_times(rid)
+    return {"rid": rid_text(rid), "title": event.overrides.get(rid, {}).get("title"),
+            "when": format_span(event.aware(start), event.aware(end), event.all_day, tz)}
+
+
 @view_config(context=Event, renderer="templates/event.pt", permission="view")
 def event_page(request):
     event, tz = request.context, viewer_tz(request)
@@ -517,6 +530,7 @@ def event_page(request):
                                         event.all_day, tz)}
                    for rid in sorted(event.overrides)]
     return {
+        "selected": selected_occurrence(request, event, tz),
         "title": event.title, "event": event, "group": event.__parent__.__parent__,
         "when": format_span(event.aware(event.start), event.aware(event.end),
                             event.all_day, tz),
