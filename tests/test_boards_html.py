@@ -108,3 +108,8 @@ def test_a_reply_link_lands_on_its_page(cast, board):
     assert landed.location.endswith("/welcome/?page=2#r000052")
     page_two = landed.follow()
     assert "Page 2 of 2" in page_two.text and 'id="r000052"' in page_two.text
+
+
+def test_the_topic_page_does_not_jump_to_the_reply_form(cast, board):
+    page = cast.html("member").get(f"{BOARDS}general/welcome/")
+    assert page.forms["form"]["body"] is not None and "autofocus" not in page.text

@@ -135,9 +135,12 @@ def path_of(obj):
 def announce_post(group, post, actor, previous_body=None):
     """Notify who should hear of `post` (a Topic or Reply just written or edited by
     `actor`): group members newly `@mentioned`, and the topic's author on a new reply.
-    Returns the logins notified."""
+    Writing a post counts as having read the topic up to it. Returns the logins notified."""
     site = find_root(group)
     topic = find_interface(post, Topic)
+    if previous_body is None:
+        inbox_of(site, actor, create=True).mark_seen(
+            topic, int(post.__name__) if isinstance(post, Reply) else 0)
     mentioned = mentioned_logins(post.body) - mentioned_logins(previous_body)
     told = set()
     for login in sorted(mentioned):

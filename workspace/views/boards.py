@@ -223,7 +223,6 @@ def create_topic(request, board, data):
     login = request.user.login
     topic_id = data.get("id") or unique_id(board, data["title"], {TOPICS})
     topic = start_topic(board, topic_id, data["title"], data["body"], login)
-    reader_inbox(request, create=True).mark_seen(topic, 0)
     announce_post(group_of(board), topic, login)
     return topic
 
@@ -234,7 +233,6 @@ def create_reply(request, topic, data):
         reply = topic.post_reply(data["body"], login)
     except OverflowError as exc:
         raise api_error(409, "full", str(exc))
-    reader_inbox(request, create=True).mark_seen(topic, int(reply.__name__))
     announce_post(group_of(topic), reply, login)
     return reply
 
@@ -525,6 +523,12 @@ class TopicPage(FormView):
         schema["body"].title = "Your reply"
         return schema
 
+    def form(self, schema):
+        form = super().form(schema)
+        for field in form.children:  # the page opens at the topic, not down at the form
+            field.autofocus = None
+        return form
+
     def page(self, form_html, **extra):
         request, topic = self.request, live(self.context)
         inbox = reader_inbox(request)
@@ -534,7 +538,8 @@ class TopicPage(FormView):
         mark_read(request, topic, replies)
         return dict(super().page(form_html, **extra), title=topic.title, topic=topic,
                     board=topic.__parent__, group=group_of(topic), paging=paging,
-                    replies=[(r, may_change(request, r), int(r.__name__) > seen)
+                    replies=[(r, may_change(request, r),
+                              int(r.__name__) > seen and r.author != request.user.login)
                              for r in replies],
                     can_reply=may_reply(request, topic),
                     can_change=may_change(request, topic),
