@@ -51,10 +51,14 @@ def query_of(request):
 
 
 def run_search(request, query):
+    """The search's answer; each hit also gets `url`, its HTML page."""
     def permits(obj, permission):
         return bool(request.has_permission(permission, obj))
-    return search_for(request.registry, request.site, request.user,
-                      principals_for(request.user), permits, **query)
+    found = search_for(request.registry, request.site, request.user,
+                       principals_for(request.user), permits, **query)
+    for hit in found["results"]:
+        hit["url"] = f"{request.application_url}{hit['path'].rstrip('/')}/"
+    return found
 
 
 def group_titles(request, group_ids):
@@ -76,10 +80,8 @@ class SearchViews:
             raise api_error(400, "invalid", str(exc), {exc.field: str(exc)})
         except QueryError as exc:
             raise api_error(400, "bad_query", str(exc), {"q": str(exc)})
-        url = self.request.application_url
         for hit in found["results"]:
             hit["modified"] = iso(hit["modified"])
-            hit["url"] = url + hit["path"]
         return found
 
     @view_config(renderer="templates/search.pt", request_method="GET")
