@@ -99,6 +99,13 @@ def run(n_elements, n_ops):
         board.apply(ops, "member")
         transaction.commit()
     append_one(f"append 1 op at seq ~{board.seq:,}")
+    data_fs = os.path.join(var, "Data.fs")
+    size = os.path.getsize(data_fs)
+    for i in range(100):
+        board.apply([{"op": "put", "element": element(rng, rng.randrange(n_elements))}], "member")
+        transaction.commit()
+    growth = (os.path.getsize(data_fs) - size) / 100
+    print(f"Data.fs growth per 1-op commit (random element): {growth / 1024:.1f} KB")
     print(f"built a board of {len(board):,} elements and {board.seq:,} ops in "
           f"{time.perf_counter() - built:.1f} s; Data.fs "
           f"{os.path.getsize(os.path.join(var, 'Data.fs')) / 1e6:.1f} MB")

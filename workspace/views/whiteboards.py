@@ -280,7 +280,7 @@ class WhiteboardAPI(ContextView):
     def excalidraw(self):
         scene = to_excalidraw(self.context.elements())
         scene["appState"]["name"] = self.context.title
-        response = Response(json.dumps(scene, indent=1),
+        response = Response(json.dumps(scene, separators=(",", ":")),
                             content_type="application/vnd.excalidraw+json", charset="utf-8")
         response.headers["Content-Disposition"] = \
             f'attachment; filename="{self.context.__name__}.excalidraw"'

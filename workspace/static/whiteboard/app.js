@@ -259,7 +259,13 @@ function onPointerMove(event) {
     const e = action.element;
     const dx = round(p.x - action.from.x);
     const dy = round(p.y - action.from.y);
-    if (e.type === "freedraw") e.points.push([dx, dy]);
+    if (e.type === "freedraw") {
+      // skip points closer than a pixel or two, and stop at the server's 5,000
+      const [lx, ly] = e.points[e.points.length - 1];
+      if (Math.hypot(dx - lx, dy - ly) * view.zoom >= 2 && e.points.length < 5000) {
+        e.points.push([dx, dy]);
+      }
+    }
     else if (isLinear(e)) e.points = [[0, 0], [dx, dy]];
     else {
       let [w, h] = [dx, dy];
