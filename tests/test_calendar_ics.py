@@ -253,3 +253,15 @@ def test_feed_of_a_deactivated_account_stops(cast, site, testapp):
                                          ("admin", 403), ("member", 201)])
 def test_only_the_owner_makes_their_feed_url(cast, who, status):
     cast.api[who].post("/api/people/member/calendar-feed", status=status)
+
+
+def test_imported_titles_never_shadow_the_calendar_pages(cast):
+    answer = import_(cast, ics(vevent("a@x", "Import"), vevent("b@x", "Add"))).json
+    assert sorted(answer["ids"]) == ["add-2", "import-2"]
+    cast.html("member").get("/groups/secret/calendar/import").forms["form"]
+
+
+def test_feed_asks_calendar_apps_to_refresh_hourly(cast, testapp):
+    cal = parse(testapp.get(new_feed(cast)).body)
+    assert cal["REFRESH-INTERVAL"].dt == timedelta(hours=1)
+    assert str(cal["X-PUBLISHED-TTL"]) == "PT1H"

@@ -7,7 +7,7 @@ those wall-clock times. A cancelled occurrence is an exception date; a changed o
 override; both are keyed by the occurrence's original start (its RECURRENCE-ID).
 """
 from collections import namedtuple
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 import uuid
 import zoneinfo
 

@@ -235,9 +235,14 @@ def midnight(day, tz):
 
 # --- content changes shared by the API and the forms --------------------------------
 
+def new_event_id(calendar, title):
+    """A free id derived from `title` that no view name of the calendar shadows."""
+    return unique_id(calendar, title, RESERVED_IDS)
+
+
 def add_event(request, calendar, fields, given_id=None):
     """Create an event; KeyError if the given id is taken, EventInvalid for bad fields."""
-    name = given_id or unique_id(calendar, fields["title"], RESERVED_IDS)
+    name = given_id or new_event_id(calendar, fields["title"])
     if name in calendar or name in RESERVED_IDS:
         raise KeyError(name)
     event = Event(author=request.user.login, **fields)

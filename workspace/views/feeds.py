@@ -22,12 +22,11 @@ from pyramid.view import view_config
 
 from ..content.calendar import UTC, Calendar, Event, EventInvalid
 from ..content.group import Group
-from ..content.ids import unique_id
 from ..content.people import Profile, token_digest
 from ..content.site import Site
 from ..security import principals_for
 from .api import api_error
-from .calendar import viewer_tz
+from .calendar import new_event_id
 from .forms import FieldError, FormView
 from .schemas import TIMEZONES
 
@@ -92,6 +91,9 @@ def vevent(event, stamp, category=None):
 def ics_bytes(name, events, categorise=False):
     """An RFC 5545 calendar of `events` (with their group's title as category if asked)."""
     cal = new_calendar(name)
+    if categorise:  # a subscription: ask calendar apps to look again every hour
+        cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", "PT1H")
     stamp = datetime.now(UTC).replace(microsecond=0)
     for event in events:
         category = event.__parent__.__parent__.title if categorise else None
@@ -292,7 +294,7 @@ def import_ics(request, calendar, data):
             updated.append(existing[uid].__name__)
         else:
             new.author = new.modified_by = actor
-            calendar.add(unique_id(calendar, new.title), new)
+            calendar.add(new_event_id(calendar, new.title), new)
             created.append(new.__name__)
     for uid, rid, fields in orphans:
         target = existing.get(uid)
@@ -309,7 +311,7 @@ def import_ics(request, calendar, data):
             existing[single.uid].replace_with(single, actor)
             updated.append(existing[single.uid].__name__)
         else:
-            calendar.add(unique_id(calendar, single.title), single)
+            calendar.add(new_event_id(calendar, single.title), single)
             created.append(single.__name__)
     group_id = calendar.__parent__.__name__
     request.site.audit.record(actor, "calendar_imported", f"{group_id}/calendar",
