@@ -43,3 +43,14 @@ def test_an_edited_topic_is_found_by_its_new_words_only(cast):
     member.put_json(TOPIC, {"title": "Induction", "body": "Mentoring lions"})
     assert found(member, "zebras") == []
     assert [k for k, _ in found(member, "lions")] == ["topic"]
+
+
+def test_renaming_a_topic_renames_its_replies_in_search(cast):
+    cast.api["manager"].post_json(BOARDS, {"id": "general", "title": "General"}, status=201)
+    member = cast.api["member"]
+    member.post_json(f"{BOARDS}/general/topics",
+                     {"id": "induction", "title": "Induction", "body": "Mentoring"})
+    member.post_json(f"{TOPIC}/replies", {"body": "Zebras need mentors"})
+    member.put_json(TOPIC, {"title": "Probation", "body": "Mentoring"})
+    titles = [r["title"] for r in member.get("/api/search?q=zebras").json["results"]]
+    assert titles == ["Re: Probation"]

@@ -2,7 +2,10 @@
 header; reading marks them read; leaving a group takes its notifications away."""
 import pytest
 
+from workspace.content.evolve import STEPS
 from workspace.content.group import revoke_role
+from workspace.content.notifications import Notifications, add_notifications_folder
+from workspace.content.site import Site
 
 BOARDS = "/api/groups/secret/boards"
 TOPIC = f"{BOARDS}/general/topics/plans"
@@ -106,3 +109,14 @@ def test_a_notification_about_a_deleted_post_says_so(cast, topic):
     gone = browser.get("/notifications/").click(href="/notifications/open").follow()
     assert "has been deleted" in gone.text
     assert notifications(cast.api["observer"])["unread"] == 0
+
+
+def test_sites_made_before_notifications_get_their_folder_by_evolving():
+    site = Site()
+    site.remove("notifications", send_events=False)
+    assert add_notifications_folder in STEPS
+    add_notifications_folder(site)
+    folder = site["notifications"]
+    assert isinstance(folder, Notifications)
+    add_notifications_folder(site)
+    assert site["notifications"] is folder

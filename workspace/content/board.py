@@ -237,9 +237,13 @@ class Topic(Folder, Post):
 
     def edit(self, title, body, editor):
         self._keep_version()
+        renamed = title != self._title
         self._title, self.body = title, body
         self.modified, self.modified_by = now_utc(), editor
         notify(ObjectModified(self))
+        if renamed:  # replies are titled after their topic ("Re: ...")
+            for reply in self.values():
+                notify(ObjectModified(reply))
 
     def post_reply(self, body, author):
         """Add a reply at the end; returns it."""
