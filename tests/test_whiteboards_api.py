@@ -308,3 +308,15 @@ def test_a_trashed_board_is_listed_in_the_trash_and_restores_whole(cast, board):
     restored = member.get(board).json
     assert restored["seq"] == seq and [e["id"] for e in restored["elements"]] == ["s1"]
     assert member.get(f"{board}/versions").json[0]["comment"] == "first"
+
+
+def test_presence_forgets_who_stopped_polling(cast, board, monkeypatch):
+    from workspace.views import whiteboards
+    clock = [1000.0]
+    monkeypatch.setattr(whiteboards.time, "monotonic", lambda: clock[0])
+    cast.api["manager"].get(f"{board}/ops?since=0")
+    clock[0] += whiteboards.PRESENCE_SECONDS - 1
+    assert cast.api["member"].get(f"{board}/ops?since=0").json["present"] == \
+        ["manager", "member"]
+    clock[0] += 2
+    assert cast.api["member"].get(f"{board}/ops?since=0").json["present"] == ["member"]

@@ -113,3 +113,13 @@ def test_the_demo_step_makes_one_theory_of_change_board(site):
         assert list(boards) == ["theory-of-change"]
         board = boards["theory-of-change"]
         assert "mentor" in board.search_data()["text"] and len(board.versions) == 1
+
+
+def test_a_member_renames_a_board_and_an_observer_may_not(cast, board):
+    cast.html("observer").get(f"{board}/edit", status=403)
+    browser = cast.html("member")
+    form = browser.get(f"{board}/edit").forms["form"]
+    assert form["title"].value == "Plan"
+    form["title"] = "Plan for 2027"
+    assert form.submit("save").status_int == 302
+    assert "Plan for 2027" in browser.get(f"{board}/").text

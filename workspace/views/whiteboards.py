@@ -394,6 +394,21 @@ def whiteboard_page(request):
             "can_edit": request.has_permission("edit", board)}
 
 
+@view_config(context=Whiteboard, name="edit", renderer="templates/form.pt", permission="edit")
+class RenameWhiteboardForm(FormView):
+    title = "Rename whiteboard"
+
+    def schema(self):
+        return whiteboard_schema(with_id=False)
+
+    def appstruct(self):
+        return {"title": self.context.title}
+
+    def save_success(self, appstruct):
+        self.context.rename(appstruct["title"])
+        return HTTPFound(self.request.resource_url(self.context))
+
+
 @view_config(context=Whiteboard, name="delete", request_method="POST", permission="edit")
 def delete_page(request):
     folder = delete_whiteboard(request, request.context)
