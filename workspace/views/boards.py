@@ -277,7 +277,7 @@ class APIBase:
         raised: a raised 403 would come back as the generic one, without its code.)"""
         if may_change(self.request, post):
             return None
-        if find_interface(post, Topic).locked:
+        if post.author == self.request.user.login and find_interface(post, Topic).locked:
             return error_response(self.request, 403, "locked", "This topic is locked.")
         return error_response(self.request, 403, "forbidden",
                               "Only its author or a manager may change this.")
