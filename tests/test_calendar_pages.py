@@ -66,16 +66,19 @@ def test_page_permission_matrix(cast, who):
             assert response.status_int == 200, url
 
 
+def new_event_form(browser, **values):
+    """The new-event form, filled in with `values` (field name: value)."""
+    form = browser.get(CAL + "add").forms["form"]
+    for name, value in values.items():
+        form[name] = value
+    return form
+
+
 def test_create_event_with_the_form(cast):
     browser = cast.html("member")
-    form = browser.get(CAL + "add").forms["form"]
-    form["title"] = "Induction clinic"
-    form["start_date"] = "2026-11-02"
-    form["start_time"] = "14:00"
-    form["end_time"] = "15:30"
-    form["timezone"] = "Europe/London"
-    form["repeat"] = "FREQ=WEEKLY"
-    form["until"] = "2026-11-30"
+    form = new_event_form(browser, title="Induction clinic", start_date="2026-11-02",
+                          start_time="14:00", end_time="15:30", timezone="Europe/London",
+                          repeat="FREQ=WEEKLY", until="2026-11-30")
     response = form.submit("create").follow()
     assert "Induction clinic" in response.text
     event = cast.api["member"].get("/api/groups/secret/calendar/induction-clinic").json
@@ -90,12 +93,8 @@ def test_create_event_with_the_form(cast):
 
 def test_form_refuses_bad_input_and_saves_nothing(cast):
     browser = cast.html("member")
-    form = browser.get(CAL + "add").forms["form"]
-    form["title"] = "Bad"
-    form["start_date"] = "2026-11-02"
-    form["start_time"] = "14:00"
-    form["end_time"] = "13:00"
-    form["timezone"] = "UTC"
+    form = new_event_form(browser, title="Bad", start_date="2026-11-02", start_time="14:00",
+                          end_time="13:00", timezone="UTC")
     page = form.submit("create")
     assert page.status_int == 200 and "The end is before the start." in page.text
     form = page.forms["form"]
@@ -109,13 +108,8 @@ def test_form_refuses_bad_input_and_saves_nothing(cast):
 
 def test_all_day_event_from_the_form_ends_on_the_day_given(cast):
     browser = cast.html("member")
-    form = browser.get(CAL + "add").forms["form"]
-    form["title"] = "Conference"
-    form["all_day"] = True
-    form["start_date"] = "2026-11-23"
-    form["end_date"] = "2026-11-25"
-    form["timezone"] = "UTC"
-    form.submit("create")
+    new_event_form(browser, title="Conference", all_day=True, start_date="2026-11-23",
+                   end_date="2026-11-25", timezone="UTC").submit("create")
     event = cast.api["member"].get("/api/groups/secret/calendar/conference").json
     assert (event["start"], event["end"]) == ("2026-11-23", "2026-11-26")
     page = browser.get(CAL + "conference")
