@@ -22,9 +22,15 @@ from workspace.content.group import Group
 WORDS = ("policy teacher school curriculum ministry learning assessment pathway induction "
          "evidence equity rural digital literacy numeracy budget reform pilot quality "
          "inclusion funding data regional national plan").split()
+# Plus 3,000 made-up words, so the text compresses about as well as real prose (2-3x),
+# not as well as a 25-word vocabulary would.
+_syllables = [c + v for c in "bcdfghjklmnprstvwz" for v in "aeiou"]
+_rng = random.Random(7)
+WORDS += ["".join(_rng.choice(_syllables) for _ in range(_rng.randint(1, 4)))
+          for _ in range(3000)]
 
 
-def paragraph(rng):
+def paragraph(rng, one_line=False):
     words = [rng.choice(WORDS) for _ in range(rng.randint(40, 120))]
     lines, line = [], []
     for word in words:
@@ -33,13 +39,14 @@ def paragraph(rng):
             lines.append(" ".join(line))
             line = []
     lines.append(" ".join(line))
-    return "\n".join(lines)
+    return " ".join(lines) if one_line else "\n".join(lines)
 
 
-def document_text(rng, size=100_000):
+def document_text(rng, size=100_000, one_line=False):
     parts, total, n = [], 0, 1
     while total < size:
-        part = f"## Section {n}\n\n{paragraph(rng)}\n" if n % 5 == 1 else paragraph(rng) + "\n"
+        text = paragraph(rng, one_line)
+        part = f"## Section {n}\n\n{text}\n" if n % 5 == 1 else text + "\n"
         parts.append(part)
         total += len(part) + 1
         n += 1
@@ -57,6 +64,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--saves", type=int, default=1000)
     parser.add_argument("--reads", type=int, default=300)
+    parser.add_argument("--paragraph-lines", action="store_true",
+                        help="one line per paragraph, as browsers' textareas make them")
     args = parser.parse_args()
     rng = random.Random(3)
     with tempfile.TemporaryDirectory() as tmp:
@@ -66,12 +75,14 @@ def main():
         conn = db.open(transaction_manager=tm)
         with tm:
             group = conn.root()["g"] = Group("Bench")
-            text = document_text(rng)
+            text = document_text(rng, one_line=args.paragraph_lines)
             group["documents"].add("plan", Document("Plan", text, "amara"), send_events=False)
             group["documents"].add("other", Document("Other", text, "rohan"),
                                    send_events=False)
         doc = group["documents"]["plan"]
-        print(f"document: {len(text):,} characters, {len(doc.current().pages)} pages")
+        import zlib
+        print(f"document: {len(text):,} characters, {len(doc.current().pages)} pages; "
+              f"zlib ratio {len(text) / len(zlib.compress(text.encode())):.1f}x")
 
         growth, save_times = [], []
         for _ in range(args.saves - 1):
@@ -84,7 +95,8 @@ def main():
             growth.append(os.path.getsize(path) - before)
         print(f"versions: {doc.version}")
         print(f"Data.fs growth per one-line save: median {statistics.median(growth):,.0f} B, "
-              f"mean {statistics.mean(growth):,.0f} B, max {max(growth):,} B "
+              f"mean {statistics.mean(growth):,.0f} B, max {max(growth):,} B, "
+              f"over 4,096 B: {sum(g > 4096 for g in growth)} of {len(growth)} "
               f"(target <= 4,096 B)")
         print(f"save (commit included): median {statistics.median(save_times) * 1000:.2f} ms")
         print(f"Data.fs total: {os.path.getsize(path) / 1e6:.1f} MB for {doc.version} versions "

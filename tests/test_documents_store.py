@@ -239,3 +239,11 @@ def test_file_versions_are_blobs_and_search_sees_the_current_one(conn):
 def test_upload_over_the_limit_stores_nothing(conn):
     with pytest.raises(TooLarge):
         File("Big", io.BytesIO(b"x" * 2000), "big.bin", None, "amara", limit=1000)
+
+
+def test_revert_reuses_the_old_versions_pages(conn):
+    doc = add_document(conn, body=big_text(400))
+    with conn.transaction_manager:
+        doc.save(None, big_text(400).replace("\n200. Ministries", "\n200. New"), "rohan", 1)
+        revision = doc.revert(1, "amara")
+    assert revision.pages == doc.revision(1).pages

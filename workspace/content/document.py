@@ -25,16 +25,15 @@ from .events import ObjectModified, notify
 from .folder import Folder
 from .text import render_markdown
 
-# A chunk ends after a line whose hash hits the mask once it holds MIN_CHUNK characters,
-# or at MAX_CHUNK: boundaries depend on content, so an edit leaves other chunks alone.
+# A chunk ends after a line with a probability of len(line) / CHUNK_TARGET, decided by the
+# line's own hash: boundaries depend only on the lines at them, never on where the chunk
+# started, so an edit changes one chunk (or two) and never shifts the boundaries after it.
 # Chunks are grouped into pages the same way, so a revision refers to a few pages and an
 # edit writes one new chunk, one new page and a small revision.
-MIN_CHUNK = 384
-MAX_CHUNK = 4096
-CHUNK_MASK = 7
+CHUNK_TARGET = 768
+MAX_CHUNK = 2048
 PAGE_MASK = 7
-MAX_PAGE = 32
-MAX_TITLE = 200
+MAX_PAGE = 128  # a safety net only: a position-dependent cut would cascade
 
 
 def now():
@@ -64,7 +63,7 @@ def split_chunks(text):
             line = line[MAX_CHUNK:]
         current.append(line)
         size += len(line)
-        if size >= MAX_CHUNK or (size >= MIN_CHUNK and _hash(line) & CHUNK_MASK == 0):
+        if size >= MAX_CHUNK or _hash(line) % CHUNK_TARGET < len(line):
             pieces.append("".join(current))
             current, size = [], 0
     if current:
@@ -117,9 +116,11 @@ def build_pages(texts, previous_pages):
 
 
 class RevisionTree(IOBTree):
-    """Revisions by number, in small buckets: adding one rewrites a few hundred bytes."""
+    """Revisions by number, in small nodes: adding one rewrites a few hundred bytes, and a
+    split rewrites small nodes too (the default inner node holds up to 500 children)."""
 
-    max_leaf_size = 16
+    max_leaf_size = 8
+    max_internal_size = 16
 
 
 class Revision(Persistent):
@@ -236,10 +237,10 @@ class Document(Versioned):
     def body(self):
         return self.current().body
 
-    def _append(self, title, body, author, comment, merged=False):
-        """Add a revision, reusing the chunks the current one already has."""
+    def _append(self, title, body, author, comment, merged=False, reuse=()):
+        """Add a revision, reusing the chunks the current one (and `reuse`) already has."""
         previous = self.current().pages if len(self.revisions) else ()
-        pages = build_pages(split_chunks(body), previous)
+        pages = build_pages(split_chunks(body), tuple(reuse) + previous)
         version = (self.version + 1) if len(self.revisions) else 1
         revision = Revision(version, title, pages, author, comment, merged)
         self.revisions[version] = revision
@@ -276,7 +277,8 @@ class Document(Versioned):
         """Add a new revision equal to `version`; history is never rewritten."""
         old = self.revision(version)
         revision = self._append(old.title, old.body, author,
-                                comment or f"Reverted to version {old.version}")
+                                comment or f"Reverted to version {old.version}",
+                                reuse=old.pages)
         notify(ObjectModified(self))
         return revision
 
