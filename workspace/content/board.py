@@ -101,7 +101,7 @@ class Board(Folder):
         self.description = description
         self.creator = creator
         self.created = now_utc()
-        self._activity = OOBTree()  # topic id -> (last activity, topic id) for ordering
+        self._activity = OOBTree()  # topic id -> time of its last activity (the order)
         self._pinned = OOTreeSet()
         self._replies = Length()
         self.last_activity = LatestActivity()
@@ -119,7 +119,7 @@ class Board(Folder):
     def add(self, name, topic, send_events=True):
         super().add(name, topic, send_events)
         self._activity[name] = topic.last_activity
-        self._replies.change(len(topic))
+        self.count_replies(len(topic))
         if topic.pinned:
             self._pinned.add(name)
         self.last_activity.update(topic.last_activity, topic.last_author)
@@ -130,13 +130,16 @@ class Board(Folder):
         self._activity.pop(name, None)
         if name in self._pinned:
             self._pinned.remove(name)
-        self._replies.change(-len(topic))
+        self.count_replies(-len(topic))
         return topic
 
     def touched(self, topic):
         """`topic` had activity: move it up (writes one value of the ordering BTree)."""
         self._activity[topic.__name__] = topic.last_activity
         self.last_activity.update(topic.last_activity, topic.last_author)
+
+    def count_replies(self, delta):
+        self._replies.change(delta)
 
     def set_pinned(self, topic, pinned):
         topic.pinned = pinned
@@ -261,13 +264,13 @@ class Topic(Folder, Post):
     def add(self, name, reply, send_events=True):
         super().add(name, reply, send_events)
         if isinstance(self.__parent__, Board):
-            self.__parent__._replies.change(1)
+            self.__parent__.count_replies(1)
         return reply
 
     def remove(self, name, send_events=True):
         reply = super().remove(name, send_events)
         if isinstance(self.__parent__, Board):
-            self.__parent__._replies.change(-1)
+            self.__parent__.count_replies(-1)
         return reply
 
     def replies_after(self, after=None, limit=50):
