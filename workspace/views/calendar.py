@@ -181,7 +181,8 @@ def event_fields(data, event=None, default_tz="UTC"):
             fields["end"] = default_end(start, True)
     elif event is None or "start" in fields:
         duration = event.duration if event and event.all_day == all_day else None
-        fields["end"] = start + duration if duration else default_end(start, all_day)
+        fields["end"] = start + duration if duration is not None else default_end(start,
+                                                                                   all_day)
     return fields
 
 
