@@ -64,12 +64,17 @@ def test_saving_in_the_editor_adds_a_version_with_its_note(cast):
     assert "one more line" in history.text and "Read version 1" in history.text
 
 
-def test_editor_merges_non_overlapping_concurrent_saves(cast):
+def stale_edit_form(cast, manager_body):
+    """The member's editor form on version 1, after the manager saved `manager_body`."""
     doc_id = api_create(cast)
-    browser = cast.html("member")
-    form = browser.get(f"{BASE}/{doc_id}/edit").forms["form"]
-    cast.api["manager"].put_json(f"/api{BASE}/{doc_id}", {
-        "body": LINES.replace("Line 1.", "Line one."), "base_version": 1})
+    form = cast.html("member").get(f"{BASE}/{doc_id}/edit").forms["form"]
+    cast.api["manager"].put_json(f"/api{BASE}/{doc_id}", {"body": manager_body,
+                                                          "base_version": 1})
+    return doc_id, form
+
+
+def test_editor_merges_non_overlapping_concurrent_saves(cast):
+    doc_id, form = stale_edit_form(cast, LINES.replace("Line 1.", "Line one."))
     form["body"] = LINES.replace("Line 20.", "Line twenty.")
     page = form.submit("save").follow()
     assert "merged with changes others saved meanwhile" in page.text
@@ -78,11 +83,7 @@ def test_editor_merges_non_overlapping_concurrent_saves(cast):
 
 
 def test_editor_conflict_shows_both_texts_and_resolving_saves(cast):
-    doc_id = api_create(cast)
-    browser = cast.html("member")
-    form = browser.get(f"{BASE}/{doc_id}/edit").forms["form"]
-    cast.api["manager"].put_json(f"/api{BASE}/{doc_id}", {
-        "body": LINES.replace("Line 7.", "Line seven (manager)."), "base_version": 1})
+    doc_id, form = stale_edit_form(cast, LINES.replace("Line 7.", "Line seven (manager)."))
     form["body"] = LINES.replace("Line 7.", "Line 7 (member).")
     page = form.submit("save")
     assert page.status_int == 200

@@ -11,6 +11,7 @@ import time
 
 import colander
 import deform
+import venusian
 from pyramid.httpexceptions import HTTPConflict, HTTPFound, HTTPNoContent, HTTPNotFound
 from pyramid.response import Response
 from pyramid.view import view_config, view_defaults
@@ -165,8 +166,15 @@ def file_json(item):
 
 
 def history_json(item):
-    return [{"version": r.version, "author": r.author, "date": iso(r.date),
-             "comment": r.comment} for r in item.history()]
+    """Versions newest first; a file's also say which file name and size each had."""
+    entries = []
+    for r in item.history():
+        entry = {"version": r.version, "author": r.author, "date": iso(r.date),
+                 "comment": r.comment}
+        if isinstance(item, File):
+            entry.update(filename=r.filename, size=r.size)
+        entries.append(entry)
+    return entries
 
 
 def etag(item):
@@ -316,14 +324,37 @@ class DocumentsAPI:
         return {"html": render_markdown(read_json(self.request, preview_schema())["body"])}
 
 
-@view_defaults(context=Document, route_name="api", renderer="json")
-class DocumentAPI:
+@venusian.onlyliftedfrom()
+class VersionedAPI:
+    """What the JSON twins of documents and files share: read with an ETag, delete,
+    history."""
+
     def __init__(self, context, request):
         self.context, self.request = context, request
+
+    def as_json(self):
+        raise NotImplementedError
 
     @view_config(request_method="GET", permission="view")
     def get(self):
         self.request.response.headers["ETag"] = etag(self.context)
+        return self.as_json()
+
+    @view_config(request_method="DELETE", permission="edit")
+    def delete(self):
+        refuse_if_trashed(self.request, self.context)
+        delete_item(self.request, self.context)
+        return HTTPNoContent()
+
+    @view_config(name="history", request_method="GET", permission="view")
+    def history(self):
+        return history_json(self.context)
+
+
+@venusian.lift()
+@view_defaults(context=Document, route_name="api", renderer="json")
+class DocumentAPI(VersionedAPI):
+    def as_json(self):
         return document_json(self.context)
 
     @view_config(request_method="PUT", permission="edit")
@@ -345,16 +376,6 @@ class DocumentAPI:
             raise conflict_error(conflict)
         request.response.headers["ETag"] = etag(doc)
         return {"version": revision.version, "merged": merged}
-
-    @view_config(request_method="DELETE", permission="edit")
-    def delete(self):
-        refuse_if_trashed(self.request, self.context)
-        delete_item(self.request, self.context)
-        return HTTPNoContent()
-
-    @view_config(name="history", request_method="GET", permission="view")
-    def history(self):
-        return history_json(self.context)
 
     @view_config(name="versions", request_method="GET", permission="view")
     def version(self):
@@ -409,14 +430,10 @@ def conflict_error(conflict):
     return exc
 
 
+@venusian.lift()
 @view_defaults(context=File, route_name="api", renderer="json")
-class FileAPI:
-    def __init__(self, context, request):
-        self.context, self.request = context, request
-
-    @view_config(request_method="GET", permission="view")
-    def get(self):
-        self.request.response.headers["ETag"] = etag(self.context)
+class FileAPI(VersionedAPI):
+    def as_json(self):
         return file_json(self.context)
 
     @view_config(request_method="PUT", permission="edit")
@@ -446,17 +463,6 @@ class FileAPI:
             raise conflict_error(conflict)
         request.response.headers["ETag"] = etag(item)
         return {"version": revision.version}
-
-    @view_config(request_method="DELETE", permission="edit")
-    def delete(self):
-        refuse_if_trashed(self.request, self.context)
-        delete_item(self.request, self.context)
-        return HTTPNoContent()
-
-    @view_config(name="history", request_method="GET", permission="view")
-    def history(self):
-        return [dict(entry, filename=r.filename, size=r.size)
-                for entry, r in zip(history_json(self.context), self.context.history())]
 
 
 @view_config(context=File, name="download", route_name="api", permission="view")
