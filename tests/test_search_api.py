@@ -114,7 +114,7 @@ def test_snippets_highlight_matches_and_escape_html(secret, site):
         root["groups"]["secret"]["documents"].add("xss", Document(
             "Markup", "<script>alert(1)</script> about cassowaryplan here", "member"))
     hit = search(secret.api["member"], q="cassowaryplan")["results"][0]
-    assert '<mark class="hit term0">cassowaryplan</mark>' in hit["snippet"]
+    assert '<mark class="hit">cassowaryplan</mark>' in hit["snippet"]
     assert "<script>" not in hit["snippet"]
     assert hit["path"] == "/groups/secret/documents/xss"
     assert hit["type"] == "document"

@@ -140,3 +140,16 @@ def test_trashed_items_have_no_record():
     assert describe(doc)["group"] == "g"
     move_to_trash(doc, "pat")
     assert describe(doc) is None
+
+
+def test_snippets_mark_stemmed_prefixed_and_wildcard_matches_and_escape_the_rest():
+    from workspace.search.query import Marker
+    schema = make_schema()
+    text = "<b>Intro</b> " + "filler " * 60 + "New Teachers' pathways & Évaluation zanzibar end"
+    snippet = Marker(parse(schema, "teacher evalu* zanz?bar")).snippet(text)
+    assert '<mark class="hit">Teachers</mark>' in snippet
+    assert '<mark class="hit">Évaluation</mark>' in snippet
+    assert '<mark class="hit">zanzibar</mark>' in snippet
+    assert "&amp;" in snippet and "<b>" not in snippet
+    assert snippet.startswith("…") and len(snippet) < 300
+    assert Marker(parse(schema, "absent")).snippet("<i>x</i>") == "&lt;i&gt;x&lt;/i&gt;"

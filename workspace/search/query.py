@@ -5,16 +5,21 @@ snippets only ever come from entries the caller may see: group content of the gr
 caller may read right now, and site-wide entries whose `allowed` principals the caller
 holds. Every hit on the page is then checked once more against the real security policy.
 """
+from collections import Counter
 from datetime import datetime, timedelta, timezone
+from fnmatch import translate
+from functools import lru_cache
 import html
 import logging
 import re
+import threading
 
-from whoosh import highlight, qparser, sorting
+from whoosh import qparser, sorting
 from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.query import And, ConstantScoreQuery, DateRange, NullQuery, Or, Term
 
 from .records import as_aware_utc, as_naive_utc, find_by_path
+from .schema import text_analyzer
 
 log = logging.getLogger(__name__)
 
@@ -141,61 +146,147 @@ def search(store, site, user, principals, permits, q="", types=(), groups=(), au
     filters = [allowed] + narrowing(types, groups, authors, start, end)
     relaxed = False
     parsed = parse(schema, q) if q else None
-    results = run(searcher, parsed, filters, sort, page, limit)
-    if results.total == 0 and parsed is not None and term_count(parsed) > 1:
+    found = run(searcher, parsed, filters, sort, page, limit)
+    if found["total"] == 0 and parsed is not None and term_count(parsed) > 1:
         loose = parse(schema, q, relaxed=True)
         if loose != parsed:
-            results, relaxed = run(searcher, loose, filters, sort, page, limit), True
-    return {"total": results.total, "page": page,
-            "pages": max(1, -(-results.total // limit)), "relaxed": relaxed,
-            "results": checked_hits(site, results, permits),
-            "facets": facet_counts(results.results)}
+            parsed, relaxed = loose, True
+            found = run(searcher, loose, filters, sort, page, limit)
+    marker = Marker(parsed)
+    return {"total": found["total"], "page": page,
+            "pages": max(1, -(-found["total"] // limit)), "relaxed": relaxed,
+            "results": checked_hits(site, found["hits"], permits, marker),
+            "facets": found["facets"]}
 
 
 def run(searcher, parsed, filters, sort, page, limit):
+    """{total, facets, hits} of one query: the page's hits come from a scored (or
+    date-sorted) top-k search, the exact total and facet counts from one unscored pass."""
     if parsed is not None and parsed == NullQuery:  # only common words: nothing matches
-        return searcher.search_page(NullQuery, page, pagelen=limit)
+        return {"total": 0, "facets": {name: {} for name in FACETS}, "hits": []}
     query = And(([parsed] if parsed is not None else []) + filters)
-    facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
     sortedby = None
     if sort == "date" or parsed is None:
         sortedby = sorting.FieldFacet("modified", reverse=True)
-    results = searcher.search_page(query, page, pagelen=limit, groupedby=facets,
-                                   sortedby=sortedby)
-    results.results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS,
-                                                             surround=60)
-    results.results.formatter = highlight.HtmlFormatter(tagname="mark", classname="hit",
-                                                        between=" … ")
-    return results
+    top = searcher.search(query, limit=page * limit, sortedby=sortedby)
+    hits = [hit.fields() for hit in top[(page - 1) * limit:page * limit]]
+    total, facets = count_matches(searcher, query)
+    return {"total": total, "facets": facets, "hits": hits}
 
 
-def facet_counts(results):
-    counts = {}
-    for name in FACETS:
-        groups = results.groups(name)
-        counts[name] = {key: value for key, value in sorted(
-            groups.items(), key=lambda kv: (-kv[1], str(kv[0]))) if key}
-    return counts
+# exact totals and facet counts ---------------------------------------------------
+_columns = {}
+_columns_lock = threading.Lock()
+MAX_CACHED_COLUMNS = 300
 
 
-def checked_hits(site, results, permits):
+def segment_column(reader, field):
+    """All values of a sortable field in one segment, as a list (segments never change,
+    so the list is cached by segment id)."""
+    key = (reader.segment().segment_id(), field)
+    values = _columns.get(key)
+    if values is None:
+        values = list(reader.column_reader(field))
+        with _columns_lock:
+            if len(_columns) >= MAX_CACHED_COLUMNS:
+                _columns.clear()
+            _columns[key] = values
+    return values
+
+
+def count_matches(searcher, query):
+    """(total, facets) over every entry `query` matches, without scoring."""
+    total, counters = 0, {name: Counter() for name in FACETS}
+    context = searcher.boolean_context()
+    for subsearcher, _ in searcher.leaf_searchers():
+        matcher = query.matcher(subsearcher, context)
+        if not matcher.is_active():
+            continue
+        ids = list(matcher.all_ids())
+        total += len(ids)
+        reader = subsearcher.reader()
+        for name in FACETS:
+            counters[name].update(map(segment_column(reader, name).__getitem__, ids))
+    facets = {name: {key: count for key, count in sorted(
+        counter.items(), key=lambda kv: (-kv[1], str(kv[0]))) if key}
+        for name, counter in counters.items()}
+    return total, facets
+
+
+# snippets ------------------------------------------------------------------------
+WORD_RE = re.compile(r"\w+(?:\.?\w+)*")
+_analyzer = text_analyzer()
+
+
+@lru_cache(maxsize=200_000)
+def index_form(word):
+    """A word as the index keeps it (folded, stemmed), or None for a stop word."""
+    tokens = [token.text for token in _analyzer(word)]
+    return tokens[0] if tokens else None
+
+
+class Marker:
+    """Tells whether a word of a text matches the query's title/text terms."""
+
+    def __init__(self, parsed):
+        self.terms, patterns = set(), []
+        for leaf in parsed.leaves() if parsed is not None else ():
+            if getattr(leaf, "fieldname", None) not in ("title", "text"):
+                continue
+            kind = type(leaf).__name__
+            if kind == "Term":
+                self.terms.add(leaf.text)
+            elif kind == "Phrase":
+                self.terms.update(leaf.words)
+            elif kind == "Prefix":
+                patterns.append(re.escape(leaf.text) + ".*")
+            elif kind == "Wildcard":
+                patterns.append(translate(leaf.text).replace("\\Z", "").rstrip("$"))
+        self.pattern = re.compile("|".join(f"(?:{p})" for p in patterns) + r"\Z") \
+            if patterns else None
+
+    def matches(self, word):
+        form = index_form(word)
+        if form is None:
+            return False
+        return form in self.terms or bool(self.pattern and self.pattern.match(form))
+
+    def snippet(self, text):
+        """HTML: about SNIPPET_CHARS of `text` around the first match, matches in <mark>."""
+        first = next((m.start() for m in WORD_RE.finditer(text) if self.matches(m.group())),
+                     None)
+        if first is None:
+            return html.escape(text[:SNIPPET_CHARS]) + ("…" if len(text) > SNIPPET_CHARS else "")
+        start = max(0, first - 60)
+        while start > 0 and not text[start - 1].isspace() and first - start < 80:
+            start -= 1
+        window = text[start:start + SNIPPET_CHARS]
+        out, at = [], 0
+        for m in WORD_RE.finditer(window):
+            if self.matches(m.group()):
+                out.append(html.escape(window[at:m.start()]))
+                out.append(f'<mark class="hit">{html.escape(m.group())}</mark>')
+                at = m.end()
+        out.append(html.escape(window[at:]))
+        return (("…" if start else "") + "".join(out)
+                + ("…" if start + SNIPPET_CHARS < len(text) else ""))
+
+
+def checked_hits(site, hits, permits, marker):
     """The page's hits, each confirmed against the real policy (a miss is logged)."""
-    hits = []
-    for hit in results:
+    checked = []
+    for hit in hits:
         obj = find_by_path(site, hit["path"])
         permission = "see" if hit["type"] == "group" else "view"
         if obj is None or not permits(obj, permission):
             log.warning("search hit %s dropped by the permission check", hit["path"])
             continue
-        body = hit.get("body") or ""
-        snippet = hit.highlights("text", text=body) if body else ""
-        if not snippet:
-            snippet = html.escape(body[:SNIPPET_CHARS]) + ("…" if len(body) > SNIPPET_CHARS else "")
-        modified = as_aware_utc(hit.get("modified"))
-        hits.append({"path": hit["path"], "type": hit["type"], "title": hit["title"],
-                     "group": hit.get("group") or None, "author": hit.get("author") or None,
-                     "modified": modified, "snippet": snippet})
-    return hits
+        checked.append({"path": hit["path"], "type": hit["type"], "title": hit["title"],
+                        "group": hit.get("group") or None,
+                        "author": hit.get("author") or None,
+                        "modified": as_aware_utc(hit.get("modified")),
+                        "snippet": marker.snippet(hit.get("body") or "")})
+    return checked
 
 
 def parse_day(value, end=False):
