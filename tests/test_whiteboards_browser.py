@@ -178,9 +178,9 @@ def cast_elements(site, gid):
         return [dict(e) for e in s["groups"][gid]["whiteboards"]["plan"].elements()]
 
 
-def test_drawing_with_a_finger_makes_a_shape(chromium, live_server, site):
+def test_drawing_with_a_finger_on_a_phone(chromium, live_server, site):
     path = make_board(site)
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, has_touch=True)
+    context = chromium.new_context(viewport={"width": 390, "height": 800}, has_touch=True)
     page = context.new_page()
     try:
         page_login(page, live_server, "amara")
@@ -198,6 +198,18 @@ def test_drawing_with_a_finger_makes_a_shape(chromium, live_server, site):
         saved(page)
         [rect] = cast_elements(site, "pathways")
         assert rect["type"] == "rectangle" and (rect["width"], rect["height"]) == (100, 50)
+        assert (rect["x"], rect["y"]) == (100, 100)
+        # a tapped sticky lands where the finger was, even when the page scrolls to the canvas
+        page.wait_for_timeout(800)  # a tap right after a swipe is taken as stopping the fling
+        sticky_tool = page.get_by_role("button", name="Sticky note")
+        sticky_tool.tap()
+        wait_until(page, "document.querySelector('[data-tool=sticky]')"
+                         ".getAttribute('aria-pressed') === 'true'")
+        page.locator("#wb-canvas").tap(position={"x": 150, "y": 150})
+        page.get_by_label("Text of the note").fill("From a phone")
+        page.get_by_role("button", name="Select").tap()  # leaving the editor saves the note
+        sticky = next(e for e in elements_of(page) if e["type"] == "sticky")
+        assert (sticky["x"], sticky["y"], sticky["text"]) == (60, 80, "From a phone")
     finally:
         context.close()
 

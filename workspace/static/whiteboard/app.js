@@ -175,7 +175,7 @@ function newElement(type, x, y) {
 }
 
 function onPointerDown(event) {
-  canvas.focus();
+  canvas.focus({ preventScroll: true });
   if (editing) commitEditor();
   pointers.set(event.pointerId, eventPoint(event));
   canvas.setPointerCapture(event.pointerId);
@@ -384,7 +384,7 @@ function commitEditor() {
   record(before);
   dirty = true;
   refreshNotes();
-  canvas.focus();
+  canvas.focus({ preventScroll: true });
 }
 
 function editSelected() {
@@ -514,6 +514,9 @@ function fitView() {
 
 function wire() {
   canvas.addEventListener("pointerdown", onPointerDown);
+  // focus is ours to move (pointerdown focuses the canvas, a placed note its editor): the
+  // mousedown that follows a pointer, or a finger's tap, must not take it back
+  canvas.addEventListener("mousedown", (event) => event.preventDefault());
   canvas.addEventListener("pointermove", onPointerMove);
   canvas.addEventListener("pointerup", onPointerUp);
   canvas.addEventListener("pointercancel", onPointerUp);
