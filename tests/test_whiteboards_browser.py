@@ -160,6 +160,18 @@ def test_tools_selection_shortcuts_undo_and_redo(chromium, live_server, site):
         page.keyboard.press("Control+Shift+z")
         saved(page)
         assert "rectangle" not in [e["type"] for e in elements_of(page)]
+        # a sticky note from the keyboard alone, then nudged with the arrow keys
+        canvas.focus()
+        page.keyboard.press("s")
+        page.keyboard.press("Enter")
+        page.keyboard.type("Keyboard note")
+        page.keyboard.press("Escape")
+        page.keyboard.press("v")
+        page.keyboard.press("Shift+ArrowRight")
+        saved(page)
+        note = next(e for e in elements_of(page) if e.get("text") == "Keyboard note")
+        width = page.evaluate("document.getElementById('wb-canvas').clientWidth")
+        assert note["type"] == "sticky" and note["x"] == round(width / 2 - 90 + 10, 2)
         # zoom with the keyboard and the buttons
         page.keyboard.press("+")
         assert page.locator("#wb-zoom").text_content() == "120%"

@@ -433,7 +433,14 @@ function onKeyDown(event) {
   if (mod) return;
   if (key === "delete" || key === "backspace") { event.preventDefault(); deleteSelected(); return; }
   if (key === "escape") { selectedId = null; setTool("select"); return; }
-  if (key === "enter" && event.target === canvas) { event.preventDefault(); editSelected(); return; }
+  if (key === "enter" && event.target === canvas) {
+    event.preventDefault();
+    // without a pointer: a note or text goes to the middle of the view
+    if (canEdit && (tool === "sticky" || tool === "text")) {
+      placeNote(tool, toWorld(canvas.clientWidth / 2, canvas.clientHeight / 2));
+    } else editSelected();
+    return;
+  }
   if (key === "+" || key === "=") { zoomAt(1.2, canvas.clientWidth / 2, canvas.clientHeight / 2); return; }
   if (key === "-") { zoomAt(1 / 1.2, canvas.clientWidth / 2, canvas.clientHeight / 2); return; }
   if (key === "0") { Object.assign(view, { x: 0, y: 0, zoom: 1 }); viewChanged(); return; }
