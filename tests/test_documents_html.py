@@ -95,6 +95,9 @@ def test_editor_conflict_shows_both_texts_and_resolving_saves(cast):
     assert "<<<<<<< your version" in marked and "Line seven (manager)." in marked
     assert "Line 7 (member)." in marked
     assert resolved_form["base_version"].value == "2"
+    still_marked = resolved_form.submit("save")
+    assert "still has conflict markers" in still_marked.text
+    resolved_form = still_marked.forms["form"]
     resolved_form["body"] = LINES.replace("Line 7.", "Line 7 (member and manager).")
     done = resolved_form.submit("save").follow()
     assert "Saved as version 3." in done.text

@@ -28,6 +28,8 @@ from .forms import FieldError, FormView
 from .schemas import slug_validator, strict, text
 
 MAX_BODY = 2_000_000
+# The lines `merge_texts` puts around a clash; saving them by mistake is refused in HTML.
+CONFLICT_MARKER = re.compile(r"^(<<<<<<< your version|>>>>>>> saved meanwhile)$", re.M)
 MB = 1024 * 1024
 
 # Types a browser may be told as they are; anything else (HTML, SVG, XML, scripts) is
@@ -643,6 +645,9 @@ class EditDocumentForm(FormView):
 
     def save_success(self, appstruct):
         request, doc = self.request, self.context
+        if CONFLICT_MARKER.search(appstruct["body"]):
+            raise FieldError("body", "The text still has conflict markers (<<<<<<<, =======, "
+                                     ">>>>>>>): keep what you want and remove those lines.")
         try:
             revision, merged = doc.save(appstruct["title"], appstruct["body"],
                                         request.user.login, appstruct["base_version"],
