@@ -362,3 +362,17 @@ def test_browser_api_calls_need_the_csrf_token(cast):
                                headers={"X-CSRF-Token": browser.csrf}).json
     assert answer["html"] == "<p><em>x</em></p>\n"
     assert json.loads(browser.get(f"{BASE}/ministry-plan").text)["version"] == 1
+
+
+def test_reading_pages_and_api_writes_nothing_to_the_database(cast, site):
+    create(cast, body=LINES)
+    put(cast, "ministry-plan", base_version=1, body=LINES + "x\n")
+    browser = cast.html("member")
+    before = site.db.lastTransaction()
+    for url in (f"{BASE}/ministry-plan", f"{BASE}/ministry-plan/history",
+                f"{BASE}/ministry-plan/diff?from=1&to=2", f"{BASE}/ministry-plan/versions/1",
+                BASE):
+        cast.api["observer"].get(url)
+        browser.get(url[4:])
+    browser.get("/groups/secret/documents/ministry-plan/edit")
+    assert site.db.lastTransaction() == before

@@ -247,3 +247,26 @@ def test_revert_reuses_the_old_versions_pages(conn):
         doc.save(None, big_text(400).replace("\n200. Ministries", "\n200. New"), "rohan", 1)
         revision = doc.revert(1, "amara")
     assert revision.pages == doc.revision(1).pages
+
+
+def test_simultaneous_saves_of_one_document_conflict_so_the_retry_merges(db, conn):
+    from ZODB.POSException import ConflictError
+    add_document(conn, "one", body="a\nb\nc\nd\ne\n")
+    tm1, tm2 = transaction.TransactionManager(True), transaction.TransactionManager(True)
+    c1, c2 = db.open(transaction_manager=tm1), db.open(transaction_manager=tm2)
+    try:
+        tm1.begin()
+        tm2.begin()
+        c1.root()["group"]["documents"]["one"].save(None, "A\nb\nc\nd\ne\n", "amara", 1)
+        c2.root()["group"]["documents"]["one"].save(None, "a\nb\nc\nd\nE\n", "rohan", 1)
+        tm1.commit()
+        with pytest.raises(ConflictError):  # never a silent lost update
+            tm2.commit()
+        tm2.abort()
+        with tm2:  # what pyramid_retry does: run the request again on fresh state
+            doc = c2.root()["group"]["documents"]["one"]
+            revision, merged = doc.save(None, "a\nb\nc\nd\nE\n", "rohan", 1)
+        assert merged and doc.body == "A\nb\nc\nd\nE\n" and revision.version == 3
+    finally:
+        c1.close()
+        c2.close()
