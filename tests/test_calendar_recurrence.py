@@ -195,3 +195,14 @@ def test_search_data_follows_the_search_contract():
     assert data["type"] == "event" and data["title"] == "Budget review"
     assert "Room 4" in data["text"] and "figures" in data["text"]
     assert data["author"] == "amara" and data["modified"].tzinfo is not None
+
+
+def test_a_moved_single_event_is_found_at_its_new_time_only():
+    event = Event("Call", datetime(2026, 1, 5, 9), datetime(2026, 1, 5, 10), "Europe/London")
+    assert len(event.occurrences(utc(2026, 1, 5), utc(2026, 1, 6), UTC)) == 1
+    event.update("amara", start=datetime(2026, 2, 5, 9), end=datetime(2026, 2, 5, 10),
+                 title="Moved call")
+    assert event.occurrences(utc(2026, 1, 5), utc(2026, 1, 6), UTC) == []
+    moved, = event.occurrences(utc(2026, 2, 5), utc(2026, 2, 6), UTC)
+    assert (moved.start, moved.title) == (datetime(2026, 2, 5, 9, tzinfo=LONDON), "Moved call")
+    assert moved.at == utc(2026, 2, 5, 9).timestamp()

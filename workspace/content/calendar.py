@@ -7,6 +7,7 @@ those wall-clock times. A cancelled occurrence is an exception date; a changed o
 override; both are keyed by the occurrence's original start (its RECURRENCE-ID).
 """
 from collections import namedtuple
+from operator import itemgetter
 from datetime import datetime, time, timedelta, timezone
 import uuid
 import zoneinfo
@@ -37,8 +38,10 @@ class EventInvalid(ValueError):
 
 
 # An occurrence as calendars show it: `start`/`end` are aware datetimes, or dates (end
-# exclusive) for all-day events; `rid` identifies it within its series.
-Occurrence = namedtuple("Occurrence", "event rid start end title location changed")
+# exclusive) for all-day events; `rid` identifies it within its series (None for a single
+# event); `at` is the start as a POSIX timestamp (all-day: midnight where it is viewed),
+# for sorting occurrences of many zones cheaply.
+Occurrence = namedtuple("Occurrence", "event rid start end title location changed at")
 
 
 def zone(name):
@@ -163,20 +166,12 @@ class Calendar(Folder):
         found = []
         for event in self.values():
             found.extend(event.occurrences(start, end, viewer_tz))
-        found.sort(key=lambda o: sort_key(o, viewer_tz))
+        found.sort(key=itemgetter(7, 4))  # at, title
         return found
 
     def by_uid(self):
         """{iCalendar UID: event} for the events here."""
         return {event.uid: event for event in self.values()}
-
-
-def sort_key(occurrence, viewer_tz):
-    """Time order (as a number: comparing datetimes of many zones is slow), then title."""
-    start = occurrence.start
-    if not isinstance(start, datetime):
-        start = datetime.combine(start, time(), viewer_tz)
-    return start.timestamp(), occurrence.title
 
 
 class Event(Persistent):
@@ -345,11 +340,28 @@ class Event(Persistent):
         start = fields.get("start", rid)
         return start, fields.get("end", start + self.duration)
 
-    def _occurrence(self, rid, start, end, fields=None):
+    def _occurrence(self, rid, start, end, viewer_tz, fields=None):
         fields = fields or {}
-        return Occurrence(self, rid, self.aware(start), self.aware(end),
-                          fields.get("title", self.title),
-                          fields.get("location", self.location), bool(fields))
+        start, end = self.aware(start), self.aware(end)
+        at = (start if isinstance(start, datetime)
+              else datetime.combine(start, time(), viewer_tz)).timestamp()
+        return Occurrence(self, rid, start, end, fields.get("title", self.title),
+                          fields.get("location", self.location), bool(fields), at)
+
+    def _single(self, range_start, range_end):
+        """A timed single event's occurrence if it overlaps the range, compared as numbers
+        computed once (per connection) rather than as datetimes of two zones each time."""
+        key = (self.start, self.end, self.timezone, self.title, self.location)
+        cached = getattr(self, "_v_single", None)
+        if cached is None or cached[0] != key:
+            occurrence = self._occurrence(None, self.start, self.end, None)
+            cached = self._v_single = (key, occurrence, occurrence.end.timestamp())
+        occurrence, end_at = cached[1], cached[2]
+        low, high = range_start.timestamp(), range_end.timestamp()
+        start_at = occurrence.at
+        inside = (low <= start_at < high) if start_at == end_at else (
+            start_at < high and end_at > low)
+        return [occurrence] if inside else []
 
     def _overlaps(self, start, end, range_start, range_end, viewer_tz):
         """Does [start, end) (event wall times or dates) overlap the aware range?"""
@@ -366,8 +378,10 @@ class Event(Persistent):
     def occurrences(self, range_start, range_end, viewer_tz):
         """This event's occurrences overlapping [range_start, range_end), unordered."""
         if not self.rrule:
+            if not self.all_day:
+                return self._single(range_start, range_end)
             if self._overlaps(self.start, self.end, range_start, range_end, viewer_tz):
-                return [self._occurrence(None, self.start, self.end)]
+                return [self._occurrence(None, self.start, self.end, viewer_tz)]
             return []
         # Candidate starts in wall-clock time, a day wider each side than the range so that
         # zone offsets and DST shifts cannot drop one. Those a day clear of both ends are in
@@ -386,18 +400,19 @@ class Event(Persistent):
             if all_day:
                 if not self._overlaps(rid, rid + duration, range_start, range_end, viewer_tz):
                     continue
-                start, end = rid, rid + duration
-            else:
-                start, end = point.replace(tzinfo=tz), (point + duration).replace(tzinfo=tz)
-                if not (sure_from <= point <= sure_until or (
-                        (range_start <= start < range_end) if start == end
-                        else (start < range_end and end > range_start))):
-                    continue
-            found.append(Occurrence(self, rid, start, end, title, location, False))
+                found.append(self._occurrence(rid, rid, rid + duration, viewer_tz))
+                continue
+            start, end = point.replace(tzinfo=tz), (point + duration).replace(tzinfo=tz)
+            if not (sure_from <= point <= sure_until or (
+                    (range_start <= start < range_end) if start == end
+                    else (start < range_end and end > range_start))):
+                continue
+            found.append(Occurrence(self, rid, start, end, title, location, False,
+                                    start.timestamp()))
         for rid, fields in self.overrides.items():
             start, end = self.occurrence_times(rid, fields)
             if self._overlaps(start, end, range_start, range_end, viewer_tz):
-                found.append(self._occurrence(rid, start, end, fields))
+                found.append(self._occurrence(rid, start, end, viewer_tz, fields))
         return found
 
     def upcoming(self, after, limit, viewer_tz):
@@ -412,5 +427,5 @@ class Event(Persistent):
             if len(found) >= limit:
                 break
             start += window
-        found.sort(key=lambda o: sort_key(o, viewer_tz))
+        found.sort(key=itemgetter(7, 4))
         return found[:limit]
