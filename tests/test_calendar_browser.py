@@ -51,3 +51,13 @@ def test_member_creates_recurring_event_and_sees_it_in_month_view(chromium, live
     page.get_by_role("link", name="Agenda").click()
     assert page.get_by_role("link", name="Induction clinic").count() >= 1
     assert serious_accessibility_violations(page) == []
+    page.get_by_role("link", name="Week").click()
+    assert serious_accessibility_violations(page) == []
+    page.get_by_role("link", name="Import .ics").click()
+    assert serious_accessibility_violations(page) == []
+    page.go_back()
+    page.get_by_role("link", name="Subscribe in your calendar app").click()
+    page.get_by_role("button", name="Make my subscription address").click()
+    address = page.locator("code.secret").inner_text()
+    assert "/calendar-feed/amara/" in address and address.endswith(".ics")
+    assert serious_accessibility_violations(page) == []
