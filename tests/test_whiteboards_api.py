@@ -320,3 +320,14 @@ def test_presence_forgets_who_stopped_polling(cast, board, monkeypatch):
         ["manager", "member"]
     clock[0] += 2
     assert cast.api["member"].get(f"{board}/ops?since=0").json["present"] == ["member"]
+
+
+def test_a_client_far_behind_gets_the_log_in_pages(cast, board):
+    member = cast.api["member"]
+    for start in range(0, 1200, 500):
+        member.post_json(f"{board}/ops", {"ops": [put(sticky(f"p{i}")) for i in
+                                                  range(start, min(start + 500, 1200))]})
+    first = member.get(f"{board}/ops?since=0").json
+    assert len(first["ops"]) == 1000 and first["more"] is True and first["seq"] == 1000
+    rest = member.get(f"{board}/ops?since={first['seq']}").json
+    assert len(rest["ops"]) == 201 and rest["more"] is False and rest["seq"] == 1201
