@@ -84,18 +84,46 @@ def test_export_permission_matrix(cast, who, status):
 
 def test_export_then_import_elsewhere_round_trips(cast, site):
     create(cast)
-    cast.api["member"].delete(
-        "/api/groups/secret/calendar/weekly-policy-call/occurrences/20261012T090000")
+    base = "/api/groups/secret/calendar/weekly-policy-call/occurrences/"
+    cast.api["member"].delete(base + "20261012T090000")
+    cast.api["member"].put_json(base + "20261019T090000", {
+        "start": "2026-10-20T15:00:00+01:00", "title": "Moved", "location": "Room 2"})
+    create(cast, {"title": "Deadline", "start": "2026-11-30T17:00:00Z",
+                  "end": "2026-11-30T17:00:00Z", "timezone": "UTC"})
+    create(cast, {"title": "Founders' day", "start": "2026-05-04", "all_day": True,
+                  "rrule": "FREQ=YEARLY", "description": "Line one\nLine two, with; odd: chars"})
+    cast.api["member"].delete("/api/groups/secret/calendar/founders-day/occurrences/20270504")
     exported = cast.api["member"].get("/api/groups/secret/calendar.ics").body
     site.add_group("other", "private", {"member": "member"})
     answer = cast.api["member"].post("/api/groups/other/calendar/import", exported,
                                      headers={"Content-Type": "text/calendar"}).json
-    assert answer["created"] == 1 and answer["updated"] == 0
-    original = cast.api["member"].get("/api/groups/secret/calendar/weekly-policy-call").json
-    copy = cast.api["member"].get(f"/api/groups/other/calendar/{answer['ids'][0]}").json
-    for key in ("uid", "title", "start", "end", "timezone", "rrule", "location", "url",
-                "description", "exceptions", "all_day"):
-        assert copy[key] == original[key], key
+    assert answer["created"] == 3 and answer["updated"] == 0
+    for name in ("weekly-policy-call", "deadline", "founders-day"):
+        original = cast.api["member"].get(f"/api/groups/secret/calendar/{name}").json
+        copy = cast.api["member"].get(f"/api/groups/other/calendar/{name}").json
+        for key in ("uid", "title", "start", "end", "timezone", "rrule", "location", "url",
+                    "description", "exceptions", "all_day"):
+            assert copy[key] == original[key], (name, key)
+    span = {"start": "2026-01-01", "end": "2027-01-01"}
+    assert (cast.api["member"].get("/api/groups/other/calendar", span).json["occurrences"]
+            == cast.api["member"].get("/api/groups/secret/calendar", span).json["occurrences"])
+    # exporting the copy again gives the same calendar, apart from the time stamps
+    again = cast.api["member"].get("/api/groups/other/calendar.ics").body
+
+    def content(body):
+        return sorted(line for line in body.decode().split("\r\n")
+                      if not line.startswith(("DTSTAMP", "CREATED", "LAST-MODIFIED",
+                                              "SEQUENCE", "X-WR-CALNAME")))
+    assert content(again) == content(exported)
+
+
+def test_floating_times_are_read_in_the_importers_zone(cast, site):
+    with site.open() as s:
+        s["people"]["member"].update(timezone="America/Guyana")
+    import_(cast, ics(vevent(start="DTSTART:20261005T090000", end="DTEND:20261005T100000")))
+    found = cast.api["member"].get("/api/groups/secret/calendar/imported-meeting").json
+    assert (found["start"], found["timezone"]) == ("2026-10-05T09:00:00-04:00",
+                                                   "America/Guyana")
 
 
 def test_reimporting_same_uids_updates_instead_of_duplicating(cast):
