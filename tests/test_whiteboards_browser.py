@@ -92,6 +92,11 @@ def test_an_observer_watches_without_tools(chromium, live_server, site):
                                            "text": "Agenda"}}], "amara")
         page.get_by_role("button", name="Agenda").wait_for(timeout=5000)
         assert errors == []
+        from workspace.content.trash import move_to_trash
+        with site.open() as s:
+            move_to_trash(s["groups"]["pathways"]["whiteboards"]["plan"], "amara")
+        page.get_by_role("status").filter(has_text="This board is no longer here.").wait_for(
+            timeout=5000)
     finally:
         context.close()
 

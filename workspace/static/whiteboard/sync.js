@@ -43,7 +43,7 @@ export class Board {
         again = (await this.poll()) ? 0 : POLL_MS;
         this.onStatus(this.pending() ? "Saving…" : "Up to date");
       } catch (err) {
-        this.onStatus("Offline: retrying…");
+        this.onStatus(this.stopped ? err.message : "Offline: retrying…");
         again = 3000;
       }
       setTimeout(loop, again);
@@ -58,6 +58,11 @@ export class Board {
   async poll() {
     const response = await fetch(`${this.api}/ops?since=${this.seq}`, {
       credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (response.status === 404 || response.status === 401) {
+      this.stopped = true;  // moved to the trash, or our access or session has ended
+      throw new Error(response.status === 404 ? "This board is no longer here."
+                                              : "Your session has ended: log in again.");
+    }
     if (!response.ok) throw new Error(String(response.status));
     const body = await response.json();
     this.onPresence(body.present || []);
