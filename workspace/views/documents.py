@@ -86,12 +86,15 @@ def new_document_schema():
 
 
 def save_schema(api=True):
+    """A save: in the API, title and base_version may be left out (If-Match names the
+    base); the editor always sends both, the base in a hidden field."""
     schema = colander.SchemaNode(strict())
     schema.add(title_node(missing=None if api else colander.required))
     schema.add(body_node())
-    schema.add(version_node("base_version", missing=None,
-                            title=None) if api else colander.SchemaNode(
-        colander.Integer(), name="base_version", widget=deform.widget.HiddenWidget()))
+    base = version_node("base_version", missing=None if api else colander.required)
+    if not api:
+        base.widget = deform.widget.HiddenWidget()
+    schema.add(base)
     schema.add(comment_node())
     return schema
 
