@@ -27,6 +27,8 @@ from .whiteboard_render import ImportError_, from_excalidraw, ops_schema, render
 MAX_TITLE = 200
 MAX_OPS_ANSWER = 1000
 PRESENCE_SECONDS = 8
+PRESENCE_SETUP = threading.Lock()
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
 # -- writes to one board, one at a time (per process) ----------------------------------
@@ -129,8 +131,9 @@ def version_json(version, with_elements=False):
 def see_presence(request, board):
     """Note the caller on `board` and return who has polled it lately (logins, sorted)."""
     registry = request.registry
-    if not hasattr(registry, "whiteboard_presence"):
-        registry.whiteboard_presence = ({}, threading.Lock())
+    with PRESENCE_SETUP:
+        if not hasattr(registry, "whiteboard_presence"):
+            registry.whiteboard_presence = ({}, threading.Lock())
     boards, lock = registry.whiteboard_presence
     key = request.resource_path(board)
     now = time.monotonic()
@@ -374,8 +377,11 @@ class ImportWhiteboardForm(FormView):
 
     def save_success(self, appstruct):
         upload = appstruct["file"]
+        data = upload["fp"].read(MAX_IMPORT_BYTES + 1)
+        if len(data) > MAX_IMPORT_BYTES:
+            raise FieldError("file", "This file is over 10 MB.")
         try:
-            scene = json.loads(upload["fp"].read(10 * 1024 * 1024 + 1).decode("utf-8"))
+            scene = json.loads(data.decode("utf-8"))
         except (ValueError, UnicodeDecodeError):
             raise FieldError("file", "This file is not valid JSON.")
         try:
