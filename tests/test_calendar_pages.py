@@ -1,8 +1,12 @@
 """The calendar's HTML pages and forms: month, week and agenda in the viewer's zone, the
 event page, create/edit/delete, one-occurrence changes, the import form and the feed page."""
+from datetime import datetime
 import re
 
 import pytest
+
+from workspace.content.calendar import Event
+from workspace.views.calendar import describe_rrule
 
 from test_calendar_api import WEEKLY, create
 from test_calendar_ics import ics, vevent
@@ -86,7 +90,7 @@ def test_create_event_with_the_form(cast):
     assert event["end"] == "2026-11-02T15:30:00+00:00"
     assert event["rrule"] == "FREQ=WEEKLY;UNTIL=20261130T235959Z"
     page = browser.get(CAL + "induction-clinic")
-    assert "Every week, until 30 November 2026" in page.text
+    assert "Every week on Monday, until 30 November 2026" in page.text
     edit = browser.get(CAL + "induction-clinic/edit").forms["form"]
     assert (edit["repeat"].value, edit["until"].value) == ("FREQ=WEEKLY", "2026-11-30")
 
@@ -231,3 +235,16 @@ def test_occurrence_clicked_in_the_month_view_can_be_cancelled_alone(cast):
     event = cast.api["member"].get("/api/groups/secret/calendar/weekly-policy-call").json
     assert event["exceptions"]["cancelled"] == ["20261019T090000"]
     assert "This occurrence" not in browser.get(EVENT, {"rid": "20261019T090000"}).text
+
+
+@pytest.mark.parametrize("rule, words", [
+    ("FREQ=WEEKLY", "Every week on Tuesday"),
+    ("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE;UNTIL=20261231", "Every 2 weeks on Monday, "
+                                                          "Wednesday, until 31 December 2026"),
+    ("FREQ=MONTHLY;BYDAY=-1FR;COUNT=5", "Every month on the last Friday, 5 times"),
+    ("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1", "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1"),
+])
+def test_repeat_rules_are_described_in_words_where_possible(rule, words):
+    event = Event("x", datetime(2026, 1, 6, 9), datetime(2026, 1, 6, 10), "America/New_York",
+                  rrule=rule)
+    assert describe_rrule(event) == words

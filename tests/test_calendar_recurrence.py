@@ -206,3 +206,4 @@ def test_a_moved_single_event_is_found_at_its_new_time_only():
     moved, = event.occurrences(utc(2026, 2, 5), utc(2026, 2, 6), UTC)
     assert (moved.start, moved.title) == (datetime(2026, 2, 5, 9, tzinfo=LONDON), "Moved call")
     assert moved.at == utc(2026, 2, 5, 9).timestamp()
+

@@ -479,14 +479,39 @@ def preset_of(event):
     return base if base and base != "custom" and base in dict(REPEATS) else None
 
 
+DAY_NAMES = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday",
+             "FR": "Friday", "SA": "Saturday", "SU": "Sunday"}
+ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last",
+            -2: "second to last"}
+UNITS = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
+
+
 def describe_rrule(event):
-    """A few words for the rules the form offers, the RRULE itself otherwise."""
-    preset = preset_of(event)
-    if preset is None:
+    """The repeat rule in words ("Every 2 weeks on Monday, until 30 November 2026") for
+    the common parts; the RRULE itself when it uses others."""
+    recur = vRecur.from_ical(event.rrule)
+    if set(recur) - {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "COUNT", "UNTIL", "WKST"}:
         return event.rrule
-    last = until_day(event)
-    words = dict(REPEATS)[preset]
-    return f"{words}, until {last.strftime('%-d %B %Y')}" if last else words
+    unit = UNITS[recur["FREQ"][0]]
+    interval = recur.get("INTERVAL", [1])[0]
+    words = f"Every {interval} {unit}s" if interval > 1 else f"Every {unit}"
+    days = []
+    for day in recur.get("BYDAY", []):
+        ordinal, name = (int(day[:-2]) if day[:-2] else None), DAY_NAMES.get(day[-2:])
+        if name is None or (ordinal is not None and ordinal not in ORDINALS):
+            return event.rrule
+        days.append(f"the {ORDINALS[ordinal]} {name}" if ordinal else name)
+    if not days and unit == "week":
+        days = [event.start.strftime("%A")]
+    if days:
+        words += " on " + ", ".join(days)
+    if recur.get("BYMONTHDAY"):
+        words += " on day " + ", ".join(str(d) for d in recur["BYMONTHDAY"])
+    if recur.get("COUNT"):
+        words += f", {recur['COUNT'][0]} times"
+    if until_day(event):
+        words += f", until {until_day(event).strftime('%-d %B %Y')}"
+    return words
 
 
 def format_span(start, end, all_day, tz):
