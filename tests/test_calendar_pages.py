@@ -248,3 +248,16 @@ def test_repeat_rules_are_described_in_words_where_possible(rule, words):
     event = Event("x", datetime(2026, 1, 6, 9), datetime(2026, 1, 6, 10), "America/New_York",
                   rrule=rule)
     assert describe_rrule(event) == words
+
+
+def test_event_past_midnight_shows_on_both_days_of_the_viewer(cast, site):
+    create(cast, {"title": "Night session", "start": "2026-11-10T22:00:00Z",
+                  "end": "2026-11-11T02:00:00Z"})
+    page = cast.html("member").get(CAL, {"date": "2026-11-01"})
+    assert "22:00" in cell(page, 10, "November") and "Night session" in cell(page, 10,
+                                                                               "November")
+    assert "continues" in cell(page, 11, "November")
+    set_timezone(site, "member", "Asia/Tokyo")  # 07:00-11:00 on the 11th in Tokyo
+    page = cast.html("member").get(CAL, {"date": "2026-11-01"})
+    assert "Night session" not in cell(page, 10, "November")
+    assert "07:00–11:00" in cell(page, 11, "November")
