@@ -293,3 +293,17 @@ def test_feed_asks_calendar_apps_to_refresh_hourly(cast, testapp):
     cal = parse(testapp.get(new_feed(cast)).body)
     assert cal["REFRESH-INTERVAL"].dt == timedelta(hours=1)
     assert str(cal["X-PUBLISHED-TTL"]) == "PT1H"
+
+
+def test_reimport_with_an_event_cancelled_moves_it_to_the_trash(cast, site):
+    import_(cast, ics(vevent(), vevent("other@x", "Other")))
+    cancelled = vevent("meet-1@example.org", "Imported meeting",
+                       "DTSTART;TZID=Europe/London:20261005T090000",
+                       "DTEND;TZID=Europe/London:20261005T103000", "STATUS:CANCELLED")
+    answer = import_(cast, ics(cancelled)).json
+    assert (answer["created"], answer["updated"], answer["removed"]) == (0, 0, 1)
+    titles = [o["title"] for o in occurrences(cast, "2026-10-01", "2026-11-01").json[
+        "occurrences"]]
+    assert titles == ["Other"]
+    with site.open() as s:
+        assert "imported-meeting" in s["groups"]["secret"]["trash"]

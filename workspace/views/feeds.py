@@ -26,7 +26,7 @@ from ..content.people import Profile, token_digest
 from ..content.site import Site
 from ..security import principals_for
 from .api import api_error
-from .calendar import new_event_id
+from .calendar import delete_event, new_event_id
 from .forms import FieldError, FormView
 from .schemas import TIMEZONES
 
@@ -166,10 +166,11 @@ def text_of(component, name, limit):
 
 
 def read_vevent(component, default_tz):
-    """(uid, recurrence id or None, fields) of one VEVENT; ICSInvalid if it is unusable."""
+    """(uid, recurrence id or None, event fields, exception dates, cancelled?) of one
+    VEVENT; ICSInvalid if it is unusable."""
     if component.errors:
         name, problem = component.errors[0]
-        raise ICSInvalid(f"{name}: {problem}")
+        raise ICSInvalid(f"{name}: {str(problem)[:200]}")
     uid = text_of(component, "UID", 500)
     if "DTSTART" not in component:
         raise ICSInvalid(f"Event {uid or '?'} has no DTSTART.")
@@ -212,28 +213,32 @@ def read_vevent(component, default_tz):
 
 
 def parse_ics(data, default_tz):
-    """The events of an .ics file as checked, unattached Event objects, by UID.
+    """(events, orphans, withdrawn): the events of an .ics file as checked, unattached
+    Event objects by UID; changed occurrences whose series is not in the file; the UIDs
+    of whole events marked STATUS:CANCELLED.
 
     Changed or cancelled occurrences (VEVENTs with RECURRENCE-ID) become exceptions of
-    their series; one whose series is not in the file is returned apart, in `orphans`.
-    ICSInvalid (nothing imported) for a malformed file or any unusable event.
+    their series. ICSInvalid (nothing imported) for a malformed file or any unusable event.
     """
     try:
         cal = icalendar.Calendar.from_ical(data)
     except (ValueError, IndexError, KeyError) as exc:
-        raise ICSInvalid(f"This is not an iCalendar file: {exc}")
+        raise ICSInvalid(f"This is not an iCalendar file: {str(exc)[:200]}")
     if cal.name != "VCALENDAR":
         raise ICSInvalid("This is not an iCalendar file (no VCALENDAR).")
     components = cal.walk("VEVENT")
     if len(components) > MAX_EVENTS:
         raise ICSInvalid(f"Import at most {MAX_EVENTS} events at a time.")
-    masters, changes = {}, []
+    masters, changes, withdrawn = {}, [], set()
     for component in components:
         uid, rid, fields, exdates, cancelled = read_vevent(component, default_tz)
         if rid is None:
-            if uid in masters:
+            if uid in masters or uid in withdrawn:
                 raise ICSInvalid(f"UID {uid} is used by two events.")
-            masters[uid] = (fields, exdates)
+            if cancelled:
+                withdrawn.add(uid)
+            else:
+                masters[uid] = (fields, exdates)
         else:
             changes.append((uid, rid, fields, cancelled))
     events = {}
@@ -255,8 +260,8 @@ def parse_ics(data, default_tz):
             raise ICSInvalid(f"{fields['title']}: {exc.message}")
         events[uid] = event
     orphans = [(uid, rid, fields) for uid, rid, fields, c in changes
-               if uid not in masters and not c]
-    return events, orphans
+               if uid not in masters and uid not in withdrawn and not c]
+    return events, orphans, withdrawn
 
 
 def build_event(uid, fields, author=None):
@@ -283,11 +288,15 @@ def override_of(event, fields):
 
 
 def import_ics(request, calendar, data):
-    """Create or update (by UID) the events of `data`; returns (created, updated) ids."""
-    events, orphans = parse_ics(data, request.user.timezone)
+    """Create or update (by UID) the events of `data`, and move to the trash those it
+    cancels; returns the ids {"created": [...], "updated": [...], "removed": [...]}."""
+    events, orphans, withdrawn = parse_ics(data, request.user.timezone)
     actor = request.user.login
     existing = calendar.by_uid()
-    created, updated = [], []
+    created, updated, removed = [], [], []
+    for uid in sorted(withdrawn & existing.keys()):
+        removed.append(existing[uid].__name__)
+        delete_event(request, existing[uid])
     for uid, new in events.items():
         if uid in existing:
             existing[uid].replace_with(new, actor)
@@ -315,13 +324,9 @@ def import_ics(request, calendar, data):
             created.append(single.__name__)
     group_id = calendar.__parent__.__name__
     request.site.audit.record(actor, "calendar_imported", f"{group_id}/calendar",
-                              f"{len(created)} created, {len(updated)} updated")
-    return created, updated
-
-
-def import_answer(created, updated):
-    return {"imported": len(created) + len(updated), "created": len(created),
-            "updated": len(updated), "ids": created + updated}
+                              f"{len(created)} created, {len(updated)} updated, "
+                              f"{len(removed)} removed")
+    return {"created": created, "updated": updated, "removed": removed}
 
 
 @view_config(context=Calendar, name="import", route_name="api", request_method="POST",
@@ -340,10 +345,12 @@ def import_api(request):
     else:
         raise api_error(415, message="Send text/calendar (or a multipart `file`).")
     try:
-        created, updated = import_ics(request, request.context, data)
+        ids = import_ics(request, request.context, data)
     except ICSInvalid as exc:
         raise api_error(400, "invalid_ics", str(exc))
-    return import_answer(created, updated)
+    return {"imported": len(ids["created"]) + len(ids["updated"]),
+            "created": len(ids["created"]), "updated": len(ids["updated"]),
+            "removed": len(ids["removed"]), "ids": ids["created"] + ids["updated"]}
 
 
 class MemoryTmpStore(dict):
@@ -376,12 +383,14 @@ class ImportForm(FormView):
     def save_success(self, appstruct):
         data = appstruct["upload"]["fp"].read()
         try:
-            created, updated = import_ics(self.request, self.context, data)
+            ids = import_ics(self.request, self.context, data)
         except ICSInvalid as exc:
             raise FieldError("upload", f"Nothing was imported. {exc}")
-        count = len(created) + len(updated)
+        count = len(ids["created"]) + len(ids["updated"])
+        removed = f", {len(ids['removed'])} cancelled" if ids["removed"] else ""
         self.request.session.flash(f"Imported {count} event{'' if count == 1 else 's'}: "
-                                   f"{len(created)} new, {len(updated)} updated.")
+                                   f"{len(ids['created'])} new, {len(ids['updated'])} "
+                                   f"updated{removed}.")
         return HTTPFound(self.request.resource_url(self.context))
 
 
