@@ -16,7 +16,8 @@ from ZODB import DB
 from zodburi import resolve_uri
 
 from ..content.site import APP_KEY, appmaker
-from ..search.indexer import database_records, differences, index_fingerprints, rebuild
+from ..search.indexer import (database_fingerprints, differences, index_fingerprints,
+                               rebuild)
 from ..search.queue import pending
 from ..search.store import IndexStore
 
@@ -84,16 +85,13 @@ def reindex(args):
 def compare(ini, store):
     """(missing, stale, extra, pending paths) between one database snapshot and the index."""
     with open_database(ini) as db, snapshot(db) as root:
-        if APP_KEY not in root:
-            records = {}
-        else:
-            records = database_records(appmaker(root))
+        in_database = database_fingerprints(appmaker(root)) if APP_KEY in root else {}
         queued = {path for _, (_, path) in pending(root)}
     try:
         prints = index_fingerprints(store.open_current())
     except Exception as exc:
         return None, str(exc)
-    missing, stale, extra = differences(records, prints)
+    missing, stale, extra = differences(in_database, prints)
 
     def settled(path):
         return not any(path == p or path.startswith(p.rstrip("/") + "/") for p in queued)

@@ -74,11 +74,16 @@ class Indexer:
             self.thread.join(timeout)
 
     def _run(self):
+        rebuilt = False
         try:
-            self.prepare()
+            rebuilt = self.open_or_rebuild()
         except Exception:
             log.exception("search index start-up failed; retrying while serving")
-        self.ready.set()
+        if rebuilt:
+            self.ready.set()
+        else:  # the queue is drained meanwhile: new saves stay findable at once
+            threading.Thread(target=self._reconcile_then_ready, name="search-reconcile",
+                             daemon=True).start()
         while not self._stop.is_set():
             self._wake.wait(POLL_SECONDS)
             self._wake.clear()
@@ -92,22 +97,46 @@ class Indexer:
                 log.exception("indexing failed; the tasks stay queued and are retried")
                 self._stop.wait(2)
 
+    def _reconcile_then_ready(self):
+        try:
+            self.reconcile()
+        except Exception as exc:
+            if not self._database_closed(exc):
+                log.exception("search index reconciliation failed")
+        finally:
+            self.ready.set()
+
     def _database_closed(self, exc):
         return getattr(self.db, "_storage", True) is None or "closed" in str(exc).lower()
 
     # the work ----------------------------------------------------------------------
     def prepare(self):
         """Make sure an index is in use and agrees with the database (start-up)."""
-        with self.store.writer_lock():
-            try:
-                ix = self.store.open_current()
-            except Exception as exc:
-                log.info("search index cannot be opened (%s); building it", exc)
-                rebuild(self.db, self.store)
-                return
-            fixed = reconcile(self.db, ix)
-            if fixed:
-                log.info("search index reconciled with the database: %d entries fixed", fixed)
+        if not self.open_or_rebuild():
+            self.reconcile()
+
+    def open_or_rebuild(self):
+        """Make sure an index can be opened; returns True when it had to be built."""
+        try:
+            self.store.open_current()
+            return False
+        except Exception as exc:
+            log.info("search index cannot be opened (%s); building it", exc)
+        with self._lock, self.store.writer_lock():
+            rebuild(self.db, self.store)
+        return True
+
+    def reconcile(self):
+        """Compare the whole database with the index (without holding the writer lock,
+        which the queue needs), then refresh every entry that differed from the database
+        as it is then; returns how many were refreshed."""
+        paths = drifted_paths(self.db, self.store.open_current())
+        if paths:
+            with self._lock, self.store.writer_lock():
+                refresh(self.db, self.store.open_current(), paths)
+            log.info("search index reconciled with the database: %d entries fixed",
+                     len(paths))
+        return len(paths)
 
     def drain(self):
         """Apply every queued task; returns how many were applied (0 if another process
@@ -220,16 +249,14 @@ def write_record(writer, record):
         log.exception("could not index %s", record["path"])
 
 
-def database_records(site, progress=None):
-    """{path: record} of everything indexable in the database."""
-    records = {}
+def database_fingerprints(site):
+    """{path: fingerprint} of everything indexable in the database."""
+    prints = {}
     for obj in walk(site):
         record = describe(obj)
         if record is not None:
-            records[record["path"]] = record
-            if progress is not None:
-                progress(1)
-    return records
+            prints[record["path"]] = record["fingerprint"]
+    return prints
 
 
 def index_fingerprints(ix):
@@ -242,31 +269,43 @@ def index_fingerprints(ix):
         return {paths[n]: prints[n] for n in reader.all_doc_ids()}
 
 
-def differences(records, prints):
-    """(missing, stale, extra) paths between database records and index fingerprints."""
-    missing = sorted(p for p in records if p not in prints)
-    stale = sorted(p for p, r in records.items() if p in prints and prints[p] != r["fingerprint"])
-    extra = sorted(p for p in prints if p not in records)
+def differences(in_database, in_index):
+    """(missing, stale, extra) paths between two {path: fingerprint} maps."""
+    missing = sorted(p for p in in_database if p not in in_index)
+    stale = sorted(p for p, fp in in_database.items() if p in in_index and in_index[p] != fp)
+    extra = sorted(p for p in in_index if p not in in_database)
     return missing, stale, extra
 
 
-def reconcile(db, ix):
-    """Fix every difference between the database and the index; returns how many."""
+def drifted_paths(db, ix):
+    """Paths where one database snapshot and the index disagree."""
     conn = db.open(transaction_manager=transaction.TransactionManager(explicit=True))
     try:
         conn.transaction_manager.begin()
-        records = database_records(appmaker(conn.root()))
-        missing, stale, extra = differences(records, index_fingerprints(ix))
-        if missing or stale or extra:
-            writer = ix.writer()
-            for path in extra:
-                writer.delete_by_term("path", path)
-            for path in missing + stale:
-                write_record(writer, records[path])
-            writer.commit()
+        in_database = database_fingerprints(appmaker(conn.root()))
         conn.transaction_manager.abort()
-        return len(missing) + len(stale) + len(extra)
     finally:
+        conn.close()
+    missing, stale, extra = differences(in_database, index_fingerprints(ix))
+    return missing + stale + extra
+
+
+def refresh(db, ix, paths):
+    """Write the entries of `paths` as the database has them now (the caller holds the
+    writer lock, so nothing newer can be in the index)."""
+    tm = transaction.TransactionManager(explicit=True)
+    conn = db.open(transaction_manager=tm)
+    tm.begin()
+    try:
+        writer = ix.writer()
+        try:
+            apply_tasks(appmaker(conn.root()), writer, [("one", path) for path in paths])
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+    finally:
+        abort_quietly(tm)
         conn.close()
 
 
