@@ -218,3 +218,12 @@ def test_write_actions_refused_to_non_members(cast, who, status):
         browser.post(f"{BASE}/{d}/{action}", dict(data, csrf_token=browser.csrf),
                      status=status)
     assert cast.api["manager"].get(f"/api{BASE}/{d}").json["version"] == 1
+
+
+def test_times_show_in_the_viewers_time_zone(cast, site):
+    doc_id = api_create(cast)
+    with site.open() as s:
+        s["people"]["member"].update(timezone="Pacific/Tongatapu")
+    page = cast.html("member").get(f"{BASE}/{doc_id}/history")
+    assert "+13" in page.text  # Tonga's zone abbreviation is its offset
+    assert " UTC</time>" in cast.html("observer").get(f"{BASE}/{doc_id}/history").text

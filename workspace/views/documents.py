@@ -8,6 +8,7 @@ import difflib
 import re
 import threading
 import time
+import zoneinfo
 
 import colander
 import deform
@@ -515,9 +516,23 @@ def api_url(request, item, *elements):
     return request.application_url + "/api" + request.resource_path(item, *elements)
 
 
+def when_for(request):
+    """A formatter of times in the viewer's own time zone, e.g. "2026-11-23 09:15 GMT"."""
+    try:
+        tz = zoneinfo.ZoneInfo(getattr(request.user, "timezone", None) or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = zoneinfo.ZoneInfo("UTC")
+
+    def when(moment):
+        local = moment.astimezone(tz)
+        return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+    return when
+
+
 def crumbs(request, item):
+    """What every documents page shows: the way back, and times in the viewer's zone."""
     group = find_interface(item, Group)
-    return {"group": group, "documents": group["documents"]}
+    return {"group": group, "documents": group["documents"], "when": when_for(request)}
 
 
 @view_config(context=Documents, renderer="templates/documents.pt", permission="view")

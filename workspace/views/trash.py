@@ -8,6 +8,7 @@ from ..content.folder import find_interface
 from ..content.group import Group
 from ..content.trash import Trash, purge_from_trash, restore_from_trash
 from .api import api_error, iso
+from .documents import when_for
 
 
 def item_type(item):
@@ -96,7 +97,7 @@ def trash_page(request):
     trash = request.context
     group = trash.__parent__
     return {"title": f"Trash of {group.title}", "group": group,
-            "entries": trash_entries(trash), "items": trash,
+            "entries": trash_entries(trash), "items": trash, "when": when_for(request),
             "can_restore": request.has_permission("edit", trash),
             "can_purge": request.has_permission("moderate", trash)}
 
