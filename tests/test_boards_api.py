@@ -76,6 +76,11 @@ def test_ids_are_derived_given_or_refused(cast, board):
                      status=409)
     member.post_json(f"{board}/topics", {"id": "Bad Id", "title": "T", "body": "x"},
                      status=400)
+    for view_name in ("delete", "moderate", "history", "replies"):
+        member.post_json(f"{board}/topics", {"id": view_name, "title": "T", "body": "x"},
+                         status=400)
+    assert member.post_json(f"{board}/topics", {"title": "Delete", "body": "x"}
+                            ).json == {"id": "delete-2"}
     cast.api["manager"].post_json(BOARDS, {"id": "general", "title": "Again"}, status=409)
 
 

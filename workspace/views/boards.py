@@ -21,9 +21,11 @@ from ..content.trash import Trash, move_to_trash
 from .api import api_error, error_response, iso, read_json
 from .calendar import viewer_tz
 from .forms import FieldError, FormView
-from .schemas import slug_validator, strict, text
+from .schemas import new_id_validator, strict, text
 
 PAGE = 50  # topics or replies per page
+# Names of board and topic pages below; a board or topic with such an id would hide them.
+VIEW_NAMES = frozenset({"delete", "new-topic", "moderate", "lock", "unlock", "pin", "unpin"})
 MAX_LIMIT = 200
 
 
@@ -46,12 +48,18 @@ def title_node():
     return node
 
 
+def new_id_of_board_item(node, value):
+    new_id_validator(node, value)
+    if value in VIEW_NAMES:
+        raise colander.Invalid(node, f"'{value}' is reserved; choose another.")
+
+
 def new_schema(with_id):
     """A strict mapping that starts with the optional `id` of something new."""
     schema = colander.SchemaNode(strict())
     if with_id:
         schema.add(text("id", MAX_LEN, missing=None, title="Id (optional)",
-                        validator=slug_validator))
+                        validator=new_id_of_board_item))
     return schema
 
 
@@ -212,7 +220,7 @@ def history_json(post):
 
 # the changes, shared by HTML and JSON ------------------------------------------------------
 def create_board(request, boards, data):
-    board_id = data.get("id") or unique_id(boards, data["title"])
+    board_id = data.get("id") or unique_id(boards, data["title"], VIEW_NAMES)
     if board_id in boards:
         raise KeyError(board_id)
     return boards.add(board_id, Board(data["title"], data["description"],
@@ -221,7 +229,7 @@ def create_board(request, boards, data):
 
 def create_topic(request, board, data):
     login = request.user.login
-    topic_id = data.get("id") or unique_id(board, data["title"], {TOPICS})
+    topic_id = data.get("id") or unique_id(board, data["title"], {TOPICS}, VIEW_NAMES)
     topic = start_topic(board, topic_id, data["title"], data["body"], login)
     announce_post(group_of(board), topic, login)
     return topic
