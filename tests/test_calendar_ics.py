@@ -17,6 +17,7 @@ def parse(body):
     assert cal.name == "VCALENDAR"
     for component in cal.walk():
         assert not component.errors, component.errors
+    assert cal.get_missing_tzids() == set()  # every TZID used has its VTIMEZONE
     return cal
 
 

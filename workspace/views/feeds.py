@@ -5,6 +5,7 @@ Output is built with the icalendar library (VTIMEZONE included, RRULE kept, neve
 pre-expanded) and input parsed with it; only the secret's SHA-256 is stored.
 """
 from datetime import date, datetime, timedelta
+import functools
 import hashlib
 import hmac
 import secrets
@@ -95,12 +96,23 @@ def ics_bytes(name, events, categorise=False):
         cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
         cal.add("x-published-ttl", "PT1H")
     stamp = datetime.now(UTC).replace(microsecond=0)
+    zones = set()
     for event in events:
         category = event.__parent__.__parent__.title if categorise else None
         for component in vevent(event, stamp, category):
             cal.add_component(component)
-    cal.add_missing_timezones(last_date=date(date.today().year + 20, 1, 1))
+        if not event.all_day and event.timezone != "UTC":
+            zones.add(event.timezone)
+    # VTIMEZONEs first, as some clients want them before the events that name them.
+    cal.subcomponents[:0] = [vtimezone(name, date.today().year + 20) for name in sorted(zones)]
     return cal.to_ical()
+
+
+@functools.lru_cache(maxsize=128)
+def vtimezone(name, last_year):
+    """The VTIMEZONE of an IANA zone from 1970 to `last_year`, made once per process (it
+    takes milliseconds) and only read afterwards."""
+    return icalendar.Timezone.from_tzid(name, last_date=date(last_year, 1, 1))
 
 
 def ics_response(body, filename=None):
