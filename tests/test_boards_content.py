@@ -137,3 +137,21 @@ def test_replies_to_the_same_topic_at_once_conflict_and_are_retried(site):
     """The same topic is one object: the second writer gets a ConflictError, which
     pyramid_retry turns into a retry of the whole request."""
     assert isinstance(reply_at_once(site, 1, "t0", "t0"), ConflictError)
+
+
+def test_a_reply_does_not_rewrite_the_board_object(site):
+    with site.open() as s:
+        group = s["groups"].add("g", Group("G"))
+        group["boards"].add("b", make_board(3))
+    with site.open() as s:
+        board = s["groups"]["g"]["boards"]["b"]
+        board._p_activate()  # a ghost has no serial yet
+        serial = board._p_serial
+    with site.open() as s:
+        board = s["groups"]["g"]["boards"]["b"]
+        board["t1"].post_reply("a reply", "bob")
+    with site.open() as s:
+        board = s["groups"]["g"]["boards"]["b"]
+        board._p_activate()
+        assert board._p_serial == serial != b"\0" * 8
+        assert board.reply_count == 1 and board.topic_ids()[0] == "t1"
