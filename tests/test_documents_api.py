@@ -376,3 +376,14 @@ def test_reading_pages_and_api_writes_nothing_to_the_database(cast, site):
         browser.get(url[4:])
     browser.get("/groups/secret/documents/ministry-plan/edit")
     assert site.db.lastTransaction() == before
+
+
+def test_history_pages_with_limit_and_before(cast):
+    create(cast, body="v1\n")
+    for n in range(2, 6):
+        put(cast, "ministry-plan", base_version=n - 1, body=f"v{n}\n")
+    url = f"{BASE}/ministry-plan/history"
+    assert [h["version"] for h in cast.api["member"].get(url + "?limit=2").json] == [5, 4]
+    assert [h["version"] for h in cast.api["member"].get(url + "?limit=2&before=4").json] \
+        == [3, 2]
+    assert [h["version"] for h in cast.api["member"].get(url + "?before=2").json] == [1]

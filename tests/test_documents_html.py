@@ -227,3 +227,18 @@ def test_times_show_in_the_viewers_time_zone(cast, site):
     page = cast.html("member").get(f"{BASE}/{doc_id}/history")
     assert "+13" in page.text  # Tonga's zone abbreviation is its offset
     assert " UTC</time>" in cast.html("observer").get(f"{BASE}/{doc_id}/history").text
+
+
+def test_long_history_pages_by_a_hundred(cast, site):
+    doc_id = api_create(cast, body="v1\n")
+    with site.open() as s:
+        doc = s["groups"]["secret"]["documents"][doc_id]
+        for n in range(2, 131):
+            doc.save(None, f"v{n}\n", "member", n - 1)
+    browser = cast.html("member")
+    first = browser.get(f"{BASE}/{doc_id}/history")
+    assert "Read version 130" in first.text and "Read version 31<" in first.text
+    assert "Read version 30<" not in first.text
+    older = first.click("Older versions")
+    assert "Read version 30<" in older.text and "Read version 1<" in older.text
+    assert "Older versions" not in older.text

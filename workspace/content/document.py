@@ -203,9 +203,12 @@ class Versioned(Persistent):
         except (KeyError, ValueError, TypeError, OverflowError):
             raise UnknownVersion(version)
 
-    def history(self):
-        """Revisions newest first."""
-        return [self.revisions[v] for v in reversed(self.revisions.keys())]
+    def history(self, limit=None, before=None):
+        """Revisions newest first: at most `limit` of them, older than version `before`."""
+        keys = self.revisions.keys(max=before, excludemax=True) if before else \
+            self.revisions.keys()
+        count = len(keys) if limit is None else min(limit, len(keys))
+        return [self.revisions[keys[len(keys) - 1 - n]] for n in range(count)]
 
     @property
     def title(self):

@@ -171,10 +171,24 @@ def file_json(item):
             "modified": iso(current.date), "modified_by": current.author}
 
 
-def history_json(item):
+HISTORY_PAGE = 100
+
+
+def history_window(request):
+    """(limit, before) from `?limit=&before=`; no limit in the API unless asked."""
+    def number(name):
+        try:
+            value = int(request.params.get(name, ""))
+        except ValueError:
+            return None
+        return value if value > 0 else None
+    return number("limit"), number("before")
+
+
+def history_json(item, limit=None, before=None):
     """Versions newest first; a file's also say which file name and size each had."""
     entries = []
-    for r in item.history():
+    for r in item.history(limit, before):
         entry = {"version": r.version, "author": r.author, "date": iso(r.date),
                  "comment": r.comment}
         if isinstance(item, File):
@@ -354,7 +368,7 @@ class VersionedAPI:
 
     @view_config(name="history", request_method="GET", permission="view")
     def history(self):
-        return history_json(self.context)
+        return history_json(self.context, *history_window(self.request))
 
 
 @venusian.lift()
@@ -569,8 +583,12 @@ def document_version_page(request):
              permission="view")
 def history_page(request):
     item = request.context
+    limit, before = history_window(request)
+    revisions = item.history(min(limit or HISTORY_PAGE, HISTORY_PAGE), before)
+    older = revisions[-1].version if revisions and revisions[-1].version > 1 else None
     return dict(crumbs(request, item), title=f"History of {item.title}", item=item,
-                revisions=item.history(), is_document=isinstance(item, Document),
+                revisions=revisions, older=older, newest=item.version,
+                is_document=isinstance(item, Document),
                 can_edit=request.has_permission("edit", item) and not in_trash(item))
 
 
