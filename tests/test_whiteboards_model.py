@@ -220,3 +220,23 @@ def test_import_keeps_shapes_whose_looks_it_cannot_read_but_refuses_bad_geometry
     with pytest.raises(ValueError):
         from_excalidraw({"elements": [{"id": "r", "type": "rectangle", "x": "far", "y": 0,
                                        "strokeColor": "nope"}]})
+
+
+def test_elements_keep_the_drawing_order_they_were_first_put_in():
+    board = Whiteboard("Plan", "amara", now=T0)
+    board.apply([put(rect("z")), put(rect("a")), put(rect("m"))], "amara", now=T0)
+    assert [e["id"] for e in board.elements()] == ["z", "a", "m"]
+    board.apply([put(rect("z", x=50)), {"op": "delete", "id": "a"}], "amara", now=T0)
+    board.apply([put(rect("a"))], "amara", now=T0)  # back where it was, not on top
+    assert [e["id"] for e in board.elements()] == ["z", "a", "m"]
+    assert [e["order"] for e in board.elements()] == [1, 2, 3]
+
+
+def test_an_import_keeps_the_files_order_and_ignores_server_fields():
+    scene = {"elements": [
+        {"id": "top-last", "type": "text", "x": 0, "y": 0, "text": "on top", "version": 9},
+        {"id": "a-middle", "type": "ellipse", "x": 0, "y": 0, "order": 4}]}
+    assert [e["id"] for e in from_excalidraw(scene)] == ["top-last", "a-middle"]
+    assert all("version" not in e and "order" not in e for e in from_excalidraw(scene))
+    body = validate({"ops": [put(dict(rect("a"), version=3, order=7))]})
+    assert "version" not in body["ops"][0]["element"] and "order" not in body["ops"][0]["element"]

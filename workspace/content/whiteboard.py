@@ -12,9 +12,12 @@ automatically after a period of editing; restoring one writes new operations and
 version, never rewrites the past.
 
 Elements are stored as plain dicts that are never mutated once stored: a change replaces
-the whole dict, which is what lets the BTree notice it.
+the whole dict, which is what lets the BTree notice it. The server sets two fields on each:
+`version` (how many times it was written) and `order` (the sequence number of the op that
+first put it), which is the drawing order, bottom to top, as an Excalidraw file's array is.
 """
 from datetime import datetime, timedelta, timezone
+from operator import itemgetter
 
 from BTrees.IOBTree import IOBTree
 from BTrees.Length import Length
@@ -87,8 +90,10 @@ class Whiteboard(Persistent):
         return None if element is None or element.get("isDeleted") else element
 
     def elements(self, include_deleted=False):
-        """Elements in id order; deleted ones (flagged `isDeleted`) only if asked."""
-        return [e for e in self._elements.values() if include_deleted or not e.get("isDeleted")]
+        """Elements bottom to top (by `order`); deleted ones (flagged `isDeleted`) if asked."""
+        found = [e for e in self._elements.values() if include_deleted or not e.get("isDeleted")]
+        found.sort(key=itemgetter("order"))
+        return found
 
     def ops_since(self, since, limit=None):
         """Logged operations with a sequence number above `since`, oldest first."""
@@ -126,23 +131,23 @@ class Whiteboard(Persistent):
         text_changed = False
         stamp = now.isoformat(timespec="milliseconds")
         for op in ops:
+            if op["op"] == "delete" and self.element(op["id"]) is None:
+                continue
+            self._seq.change(1)
+            seq = self._seq()
             if op["op"] == "put":
                 element = op["element"]
                 old = self._elements.get(element["id"])
-                text_changed |= self._put(element, old)
+                text_changed |= self._put(element, old, seq)
                 logged = {"op": "put", "id": element["id"],
                           "element": self._elements[element["id"]]}
             else:
-                old = self.element(op["id"])
-                if old is None:
-                    continue
+                old = self._elements[op["id"]]
                 self._elements[op["id"]] = dict(old, isDeleted=True,
                                                 version=old.get("version", 0) + 1)
                 self._live.change(-1)
                 text_changed |= old["type"] in TEXT_TYPES
                 logged = {"op": "delete", "id": op["id"]}
-            self._seq.change(1)
-            seq = self._seq()
             self._ops[seq] = dict(logged, seq=seq, by=actor, at=stamp)
         self.modified, self.modified_by = now, actor
         if self.editing_since is None:
@@ -151,10 +156,14 @@ class Whiteboard(Persistent):
             notify(ObjectModified(self))
         return self.seq
 
-    def _put(self, element, old):
-        """Store `element` over `old`; True if searchable text changed."""
+    def _put(self, element, old, seq):
+        """Store `element` over `old` (put by op `seq`); True if searchable text changed.
+
+        An element keeps the `order` it was first put with (the op's sequence number),
+        through moves, deletion and coming back: elements draw in that order, newest on top.
+        """
         version = (old or {}).get("version", 0) + 1
-        stored = dict(element, version=version)
+        stored = dict(element, version=version, order=old["order"] if old else seq)
         stored.pop("isDeleted", None)
         self._elements[element["id"]] = stored
         if old is None or old.get("isDeleted"):

@@ -99,13 +99,16 @@ def element_schema():
     schema.add(choice("startArrowhead", ARROWHEADS))
     schema.add(choice("endArrowhead", ARROWHEADS))
     schema.add(colander.SchemaNode(colander.Boolean(), name="locked", missing=colander.drop))
-    # The server sets `version`; a client may send the one it last saw, which is ignored.
+    # The server sets `version` and `order`; a client may send back what it last saw, which
+    # is ignored.
     schema.add(number("version", 0, 2 ** 53))
+    schema.add(number("order", 0, 2 ** 53))
     return schema
 
 
 ELEMENT_SCHEMA = element_schema()  # schemas keep no state between uses
 KEPT_FIELDS = frozenset(node.name for node in ELEMENT_SCHEMA.children)
+SERVER_FIELDS = frozenset(("version", "order"))
 
 
 class OpNode(colander.SchemaNode):
@@ -117,7 +120,7 @@ class OpNode(colander.SchemaNode):
             if "element" not in data or "id" in data:
                 raise colander.Invalid(self, "A put carries an element (and no id).")
             element = ELEMENT_SCHEMA.deserialize(data["element"])
-            data["element"] = {k: v for k, v in element.items() if k != "version"}
+            data["element"] = {k: v for k, v in element.items() if k not in SERVER_FIELDS}
             if "points" in element:
                 data["element"]["points"] = [list(p) for p in element["points"]]
         elif "id" not in data or "element" in data:
@@ -428,8 +431,8 @@ def from_excalidraw(scene):
     for i, e in enumerate(raw):
         if e.get("type") == "text" and e.get("containerId") in stickies:
             continue
-        kept = {k: v for k, v in e.items() if k in KEPT_FIELDS and v is not None}
-        kept.pop("version", None)
+        kept = {k: v for k, v in e.items()
+                if k in KEPT_FIELDS and k not in SERVER_FIELDS and v is not None}
         if kept.get("id") in stickies:
             kept["type"] = "sticky"
             kept["text"] = sticky_text.get(kept["id"], "")
@@ -443,7 +446,6 @@ def from_excalidraw(scene):
             element = schema.deserialize({k: v for k, v in kept.items() if k not in bad})
         if "points" in element:
             element["points"] = [list(p) for p in element["points"]]
-        element.pop("version", None)
         elements.append(element)
     if errors:
         raise ImportError_("Some elements are not valid.", dict(list(errors.items())[:20]))

@@ -142,8 +142,10 @@ export class Board {
   }
 
   sorted() {
-    // Ids start with the creation time, so id order is creation order: newer on top.
-    return [...this.elements.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // Bottom to top: the server's `order`; our own new elements (no order yet) on top.
+    const key = (e) => e.order ?? Number.MAX_SAFE_INTEGER;
+    return [...this.elements.values()].sort((a, b) => key(a) - key(b) ||
+                                            (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 }
 
