@@ -242,3 +242,13 @@ def test_long_history_pages_by_a_hundred(cast, site):
     older = first.click("Older versions")
     assert "Read version 30<" in older.text and "Read version 1<" in older.text
     assert "Older versions" not in older.text
+
+
+def test_upload_form_refuses_a_file_over_the_limit(cast, app):
+    app.registry.settings["workspace.max_upload_bytes"] = "2048"
+    browser = cast.html("member")
+    form = browser.get(f"{BASE}/@@upload").forms["form"]
+    form["upload"] = Upload("big.bin", b"x" * 3000, "application/octet-stream")
+    page = form.submit("submit")
+    assert "over the upload limit of 2 KB" in page.text
+    assert cast.api["member"].get(f"/api{BASE}").json == []

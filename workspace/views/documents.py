@@ -51,6 +51,12 @@ def upload_limit(request):
     return int(request.registry.settings.get("workspace.max_upload_bytes", 50 * MB))
 
 
+def too_large_message(request):
+    limit = upload_limit(request)
+    size = f"{limit / MB:g} MB" if limit >= MB else f"{limit / 1024:g} KB"
+    return f"The file is over the upload limit of {size}; nothing was stored."
+
+
 # Schemas ------------------------------------------------------------------------------
 
 def version_node(name, missing=colander.required, title=None):
@@ -334,7 +340,7 @@ class DocumentsAPI:
             item = create_file(request, self.context, upload.file, upload.filename,
                                upload.type, title, comment)
         except TooLarge:
-            raise api_error(413, "too_large", "The file is over the upload limit.")
+            raise api_error(413, "too_large", too_large_message(request))
         request.response.status = 201
         request.response.headers["ETag"] = etag(item)
         return {"id": item.__name__, "version": item.version}
@@ -478,7 +484,7 @@ class FileAPI(VersionedAPI):
                                    request.POST.get("comment", "")[:500],
                                    limit=upload_limit(request))
         except TooLarge:
-            raise api_error(413, "too_large", "The file is over the upload limit.")
+            raise api_error(413, "too_large", too_large_message(request))
         except EditConflict as conflict:
             raise conflict_error(conflict)
         request.response.headers["ETag"] = etag(item)
@@ -722,8 +728,7 @@ class UploadForm(FormView):
                                upload.get("mimetype"), appstruct["title"],
                                appstruct["comment"])
         except TooLarge:
-            raise FieldError("file", f"The file is over the {upload_limit(self.request) // MB}"
-                                     " MB limit.")
+            raise FieldError("file", too_large_message(self.request))
         self.request.session.flash(f"“{item.title}” uploaded.")
         return HTTPFound(self.request.resource_url(item))
 
@@ -767,8 +772,7 @@ class FilePage(FormView):
                                            appstruct["base_version"], appstruct["comment"],
                                            limit=upload_limit(self.request))
         except TooLarge:
-            raise FieldError("file", f"The file is over the {upload_limit(self.request) // MB}"
-                                     " MB limit.")
+            raise FieldError("file", too_large_message(self.request))
         except EditConflict:
             raise FieldError("file", "Someone uploaded a newer version meanwhile; look at "
                                      "it first, then upload again.")
