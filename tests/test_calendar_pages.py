@@ -261,3 +261,21 @@ def test_event_past_midnight_shows_on_both_days_of_the_viewer(cast, site):
     page = cast.html("member").get(CAL, {"date": "2026-11-01"})
     assert "Night session" not in cell(page, 10, "November")
     assert "07:00–11:00" in cell(page, 11, "November")
+
+
+def test_trashed_event_can_be_read_and_restored_but_not_changed(cast):
+    create(cast)
+    cast.api["member"].delete("/api/groups/secret/calendar/weekly-policy-call", status=204)
+    browser = cast.html("member")
+    page = browser.get("/groups/secret/trash/weekly-policy-call")
+    assert "in the group's trash" in page.text and "/edit" not in page.text
+    browser.get("/groups/secret/trash/weekly-policy-call/edit", status=404)
+    cast.api["member"].put_json("/api/groups/secret/trash/weekly-policy-call",
+                                {"title": "x"}, status=404)
+    cast.api["member"].delete(
+        "/api/groups/secret/trash/weekly-policy-call/occurrences/20261012T090000", status=404)
+    cast.api["member"].post("/api/groups/secret/trash/weekly-policy-call/restore")
+    event = cast.api["member"].get("/api/groups/secret/calendar/weekly-policy-call").json
+    assert event["title"] == "Weekly policy call"
+    assert len(cast.api["member"].get("/api/groups/secret/calendar", {
+        "start": "2026-10-01", "end": "2026-11-01"}).json["occurrences"]) == 4

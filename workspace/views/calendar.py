@@ -321,7 +321,7 @@ class EventAPI:
     def get(self):
         return event_json(self.request, self.context)
 
-    @view_config(request_method="PUT", permission="edit")
+    @view_config(request_method="PUT", permission="edit", containment=Calendar)
     def put(self):
         schema = optional(event_schema())
         del schema["id"]
@@ -332,12 +332,13 @@ class EventAPI:
             raise invalid(exc)
         return event_json(self.request, self.context)
 
-    @view_config(request_method="DELETE", permission="edit")
+    @view_config(request_method="DELETE", permission="edit", containment=Calendar)
     def delete(self):
         delete_event(self.request, self.context)
         return HTTPNoContent()
 
-    @view_config(name="occurrences", request_method="DELETE", permission="edit")
+    @view_config(name="occurrences", request_method="DELETE", permission="edit",
+                 containment=Calendar)
     def cancel_occurrence(self):
         rid = subpath_rid(self.request, self.context)
         try:
@@ -346,7 +347,8 @@ class EventAPI:
             raise api_error(404, message="This event has no such occurrence.")
         return HTTPNoContent()
 
-    @view_config(name="occurrences", request_method="PUT", permission="edit")
+    @view_config(name="occurrences", request_method="PUT", permission="edit",
+                 containment=Calendar)
     def change_occurrence(self):
         rid = subpath_rid(self.request, self.context)
         data = read_json(self.request, occurrence_schema())
@@ -359,7 +361,8 @@ class EventAPI:
             raise api_error(404, message="This event has no such occurrence.")
         return event_json(self.request, self.context)
 
-    @view_config(name="occurrences", request_method="POST", permission="edit")
+    @view_config(name="occurrences", request_method="POST", permission="edit",
+                 containment=Calendar)
     def restore_occurrence(self):
         """POST .../occurrences/{rid}/restore: undo a cancellation or a change."""
         rid = subpath_rid(self.request, self.context)
@@ -568,12 +571,15 @@ def event_page(request):
         "event_tz_time": event_tz_time, "timezone": str(tz),
         "repeats": describe_rrule(event) if event.rrule else None,
         "html": render_markdown(event.description), "upcoming": upcoming,
-        "exceptions": exceptions, "can_edit": request.has_permission("edit", event),
+        "exceptions": exceptions, "in_trash": not isinstance(event.__parent__, Calendar),
+        "can_edit": (request.has_permission("edit", event)
+                     and isinstance(event.__parent__, Calendar)),
         "csrf": request.session.get_csrf_token(),
     }
 
 
-@view_config(context=Event, name="delete", request_method="POST", permission="edit")
+@view_config(context=Event, name="delete", request_method="POST", permission="edit",
+             containment=Calendar)
 def delete_event_form(request):
     calendar = request.context.__parent__
     title = request.context.title
@@ -583,7 +589,7 @@ def delete_event_form(request):
 
 
 @view_config(context=Event, name="occurrence", request_method="POST",
-             request_param="action", permission="edit")
+             request_param="action", permission="edit", containment=Calendar)
 def occurrence_action(request):
     """A button on the event page: cancel one occurrence, or undo its exception."""
     event = request.context
@@ -721,7 +727,8 @@ class AddEventForm(FormView):
             "date": event.start.isoformat()[:10]}))
 
 
-@view_config(context=Event, name="edit", renderer="templates/form.pt", permission="edit")
+@view_config(context=Event, name="edit", renderer="templates/form.pt", permission="edit",
+             containment=Calendar)
 class EditEventForm(FormView):
     title = "Edit event"
 
@@ -756,7 +763,7 @@ def occurrence_form_schema(all_day):
 
 
 @view_config(context=Event, name="occurrence", renderer="templates/form.pt",
-             permission="edit")
+             permission="edit", containment=Calendar)
 class ChangeOccurrenceForm(FormView):
     """Change one occurrence of a series (named by `?rid=`), the rest stays as it is."""
 
