@@ -135,7 +135,7 @@ def expansion_rule(rrule, dtstart, tz):
     return rrulestr(recur.to_ical().decode("ascii"), dtstart=dtstart, cache=True)
 
 
-def check_times(start, end, all_day, field="end"):
+def check_times(start, end, all_day):
     """EventInvalid unless start and end are of the right kind, in order and in the
     years events may have."""
     for name, value in (("start", start), ("end", end)):
@@ -145,14 +145,14 @@ def check_times(start, end, all_day, field="end"):
         if isinstance(start, datetime) or isinstance(end, datetime):
             raise EventInvalid("start", "An all-day event starts and ends on dates.")
         if end <= start:
-            raise EventInvalid(field, "An all-day event ends after the day it starts.")
+            raise EventInvalid("end", "An all-day event ends after the day it starts.")
     else:
         if not (isinstance(start, datetime) and isinstance(end, datetime)):
             raise EventInvalid("start", "A timed event needs a start and end time.")
         if start.tzinfo is not None or end.tzinfo is not None:
             raise ValueError("Event times are naive wall-clock times in the event's zone.")
         if end < start:
-            raise EventInvalid(field, "The end is before the start.")
+            raise EventInvalid("end", "The end is before the start.")
 
 
 class Calendar(Folder):
@@ -203,10 +203,6 @@ class Event(Persistent):
     def aware(self, value):
         """An event wall-clock datetime as an aware datetime; dates stay dates."""
         return value.replace(tzinfo=self.tz) if isinstance(value, datetime) else value
-
-    @property
-    def recurring(self):
-        return bool(self.rrule)
 
     def search_data(self):
         text = "\n".join(part for part in (self.title, self.location, self.url,
