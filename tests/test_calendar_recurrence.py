@@ -46,25 +46,21 @@ def test_southern_hemisphere_dst_goes_the_other_way():
                                              timedelta(hours=11)]
 
 
-def test_occurrence_in_the_spring_gap_is_shifted_not_lost():
-    # 02:30 does not exist in New York on 8 March 2026; RFC 5545 keeps the occurrence,
-    # using the offset from before the gap (03:30 EDT, 07:30Z).
-    event = Event("Early", datetime(2026, 3, 7, 2, 30), datetime(2026, 3, 7, 3, 0),
-                  "America/New_York", rrule="FREQ=DAILY;COUNT=3")
-    found = starts(event, utc(2026, 3, 1), utc(2026, 3, 15))
-    assert [s.astimezone(UTC) for s in found] == [utc(2026, 3, 7, 7, 30),
-                                                 utc(2026, 3, 8, 7, 30),
-                                                 utc(2026, 3, 9, 6, 30)]
-
-
-def test_repeated_hour_in_the_autumn_takes_the_first_one():
-    # 01:30 happens twice in London on 25 October 2026; RFC 5545 means the first (BST).
-    event = Event("Night", datetime(2026, 10, 24, 1, 30), datetime(2026, 10, 24, 2, 0),
-                  "Europe/London", rrule="FREQ=DAILY;COUNT=3")
-    found = starts(event, utc(2026, 10, 23), utc(2026, 10, 28))
-    assert [s.astimezone(UTC) for s in found] == [utc(2026, 10, 24, 0, 30),
-                                                 utc(2026, 10, 25, 0, 30),
-                                                 utc(2026, 10, 26, 1, 30)]
+@pytest.mark.parametrize("first, zone, expected_utc", [
+    # 02:30 does not exist in New York on 8 March 2026: RFC 5545 keeps the occurrence,
+    # with the offset from before the gap (03:30 EDT, 07:30Z).
+    (datetime(2026, 3, 7, 2, 30), "America/New_York",
+     [utc(2026, 3, 7, 7, 30), utc(2026, 3, 8, 7, 30), utc(2026, 3, 9, 6, 30)]),
+    # 01:30 happens twice in London on 25 October 2026: RFC 5545 means the first (BST).
+    (datetime(2026, 10, 24, 1, 30), "Europe/London",
+     [utc(2026, 10, 24, 0, 30), utc(2026, 10, 25, 0, 30), utc(2026, 10, 26, 1, 30)]),
+])
+def test_occurrences_in_a_dst_gap_or_repeat_follow_rfc_5545(first, zone, expected_utc):
+    event = Event("Early", first, first + timedelta(minutes=30), zone,
+                  rrule="FREQ=DAILY;COUNT=3")
+    found = starts(event, expected_utc[0] - timedelta(days=1),
+                   expected_utc[-1] + timedelta(days=1))
+    assert [s.astimezone(UTC) for s in found] == expected_utc
 
 
 def test_range_edges_are_exact():
