@@ -82,7 +82,9 @@ def over_http(app, token, path, since):
         response.read()
     line("HTTP (waitress) GET .../ops?since=N (last 20)", timed(poll, 300))
     conn.close()
+    time.sleep(0.2)  # let waitress finish with the closed connection before it stops
     server.close()
+    thread.join(timeout=5)
 
 
 def run(n_elements, n_ops):
