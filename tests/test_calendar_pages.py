@@ -279,3 +279,10 @@ def test_trashed_event_can_be_read_and_restored_but_not_changed(cast):
     assert event["title"] == "Weekly policy call"
     assert len(cast.api["member"].get("/api/groups/secret/calendar", {
         "start": "2026-10-01", "end": "2026-11-01"}).json["occurrences"]) == 4
+
+
+def test_new_event_starts_on_the_day_being_viewed(cast):
+    browser = cast.html("member")
+    page = browser.get(CAL, {"view": "week", "date": "2026-12-09"})
+    form = page.click(description="New event").forms["form"]
+    assert form["start_date"].value == "2026-12-09"

@@ -460,6 +460,7 @@ def calendar_page(request):
         "previous": link(mode, previous), "following": link(mode, following),
         "views": [(name, link(name, day)) for name in ("month", "week", "agenda")],
         "can_edit": request.has_permission("edit", calendar),
+        "add_url": request.resource_url(calendar, "add", query={"date": day.isoformat()}),
         "ics_url": request.resource_url(group, "calendar.ics"),
         "feed_url": request.resource_url(request.user, "calendar-feed"),
     }
