@@ -308,3 +308,15 @@ def test_reimport_with_an_event_cancelled_moves_it_to_the_trash(cast, site):
     assert titles == ["Other"]
     with site.open() as s:
         assert "imported-meeting" in s["groups"]["secret"]["trash"]
+
+
+@pytest.mark.parametrize("who, status", [("anonymous", 401), ("outsider", 404),
+                                         ("admin", 404), ("observer", 200)])
+def test_one_event_downloads_as_ics(cast, who, status):
+    create(cast)
+    response = cast.api[who].get("/api/groups/secret/calendar/weekly-policy-call/event.ics",
+                                 status=status)
+    if status == 200:
+        event, = parse(response.body).walk("VEVENT")
+        assert str(event["SUMMARY"]) == "Weekly policy call" and "RRULE" in event
+        assert 'filename="weekly-policy-call.ics"' in response.headers["Content-Disposition"]

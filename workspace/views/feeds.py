@@ -134,6 +134,14 @@ def group_ics(request):
                         f"{group.__name__}.ics")
 
 
+@view_config(context=Event, name="event.ics", route_name="api", permission="view")
+@view_config(context=Event, name="event.ics", permission="view")
+def event_ics(request):
+    """One event (its series and exceptions), to add to one's own calendar app."""
+    event = request.context
+    return ics_response(ics_bytes(event.title, [event]), f"{event.__name__}.ics")
+
+
 # --- import ----------------------------------------------------------------------------
 
 def zone_name(dt, prop):
