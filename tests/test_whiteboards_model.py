@@ -240,3 +240,24 @@ def test_an_import_keeps_the_files_order_and_ignores_server_fields():
     assert all("version" not in e and "order" not in e for e in from_excalidraw(scene))
     body = validate({"ops": [put(dict(rect("a"), version=3, order=7))]})
     assert "version" not in body["ops"][0]["element"] and "order" not in body["ops"][0]["element"]
+
+
+def test_catching_up_gives_the_newest_state_once_and_nothing_of_the_deleted():
+    board = Whiteboard("Plan", "amara", now=T0)
+    board.apply([put(rect("a")), put(rect("b")), put(rect("gone"))], "amara", now=T0)
+    board.apply([put(rect("a", x=10)), put(rect("a", x=20)), {"op": "delete", "id": "gone"}],
+                "rohan", now=T0)
+    changes = board.ops_since(0)
+    assert [(c["seq"], c["op"], c["id"]) for c in changes] == \
+        [(2, "put", "b"), (5, "put", "a"), (6, "delete", "gone")]
+    assert changes[1]["element"]["x"] == 20 and changes[1]["by"] == "rohan"
+    # replaying them on an empty board gives the board as it is
+    replayed = {}
+    for c in changes:
+        if c["op"] == "put":
+            replayed[c["id"]] = c["element"]
+        else:
+            replayed.pop(c["id"], None)
+    assert sorted(replayed) == ["a", "b"] and replayed["a"]["x"] == 20
+    # the log itself keeps only what changed, not the elements
+    assert all("element" not in entry for entry in board.log_since(0))

@@ -64,7 +64,7 @@ class Whiteboard(Persistent):
         self.modified_by = creator
         self._elements = OOBTree()      # id -> element dict (deleted ones flagged isDeleted)
         self._live = Length()           # how many are not deleted
-        self._ops = LOBTree()           # seq -> {"seq", "op", "id", "element"?, "by", "at"}
+        self._ops = LOBTree()           # seq -> {"seq", "op", "id", "version"?, "by", "at"}
         self._seq = Length()            # the last sequence number given out
         self.versions = Versions()
         self.versions.__parent__ = self
@@ -95,14 +95,41 @@ class Whiteboard(Persistent):
         found.sort(key=itemgetter("order"))
         return found
 
-    def ops_since(self, since, limit=None):
-        """Logged operations with a sequence number above `since`, oldest first."""
+    def log_since(self, since, limit=None):
+        """Log entries with a sequence number above `since`, oldest first (at most `limit`).
+
+        An entry is `{"seq", "op", "id", "by", "at"}` (a put also has the `version` it
+        wrote): the log names what changed, the elements hold what it is now, so that a
+        write costs the log a few bytes whatever the element's size.
+        """
         out = []
-        for op in self._ops.values(min=since, excludemin=True):
-            out.append(op)
+        for entry in self._ops.values(min=since, excludemin=True):
+            out.append(entry)
             if limit is not None and len(out) >= limit:
                 break
         return out
+
+    def changes(self, entries):
+        """The ops a client applies to catch up over `entries` (from `log_since`), in order.
+
+        A put carries the element as it is now; so a put that a later entry of the page
+        supersedes, or of an element deleted since (a later delete is in the log), is left
+        out: applying what remains gives the board as it is.
+        """
+        last_put = {e["id"]: e["seq"] for e in entries if e["op"] == "put"}
+        out = []
+        for entry in entries:
+            if entry["op"] == "put":
+                element = self._elements[entry["id"]]
+                if element.get("isDeleted") or last_put[entry["id"]] != entry["seq"]:
+                    continue
+                entry = dict(entry, element=element)
+            out.append(entry)
+        return out
+
+    def ops_since(self, since, limit=None):
+        """`changes(log_since(since, limit))`."""
+        return self.changes(self.log_since(since, limit))
 
     def texts(self):
         return [e["text"] for e in self.elements() if e["type"] in TEXT_TYPES and e.get("text")]
@@ -140,7 +167,7 @@ class Whiteboard(Persistent):
                 old = self._elements.get(element["id"])
                 text_changed |= self._put(element, old, seq)
                 logged = {"op": "put", "id": element["id"],
-                          "element": self._elements[element["id"]]}
+                          "version": self._elements[element["id"]]["version"]}
             else:
                 old = self._elements[op["id"]]
                 self._elements[op["id"]] = dict(old, isDeleted=True,

@@ -267,12 +267,12 @@ class WhiteboardAPI(ContextView):
         answer = {"seq": seq, "present": see_presence(self.request, board)}
         if since > seq:  # the client knows a future this board never had: start over
             return dict(answer, ops=[], reset=True)
-        ops = board.ops_since(since, limit=MAX_OPS_ANSWER + 1)
-        more = len(ops) > MAX_OPS_ANSWER
-        ops = ops[:MAX_OPS_ANSWER]
-        if ops:
-            answer["seq"] = ops[-1]["seq"]
-        return dict(answer, ops=ops, more=more)
+        entries = board.log_since(since, limit=MAX_OPS_ANSWER + 1)
+        more = len(entries) > MAX_OPS_ANSWER
+        entries = entries[:MAX_OPS_ANSWER]
+        if entries:
+            answer["seq"] = entries[-1]["seq"]
+        return dict(answer, ops=board.changes(entries), more=more)
 
     @view_config(name="svg", request_method="GET", permission="view")
     def svg(self):

@@ -6,7 +6,7 @@
 // with a higher sequence number) has already superseded it.
 
 const POLL_MS = 700;
-const FLUSH_MS = 120;
+const FLUSH_MS = 200;  // a drag sends at most 5 writes a second
 const MAX_BATCH = 500;
 
 export class Board {
