@@ -19,6 +19,7 @@ from ..content.ids import unique_id
 from ..content.trash import move_to_trash
 from ..content.whiteboard import TooManyElements, Version, Versions, Whiteboard, Whiteboards
 from .api import api_error, iso, read_json
+from .documents import MemoryTmpStore
 from .forms import FieldError, FormView
 from .schemas import slug_validator, strict, text
 from .whiteboard_render import ImportError_, from_excalidraw, ops_schema, render_svg, \
@@ -350,14 +351,6 @@ class AddWhiteboardForm(FormView):
         except KeyError:
             raise FieldError("id", "That id is taken.")
         return HTTPFound(self.request.resource_url(board))
-
-
-class MemoryTmpStore(dict):
-    """deform's upload widget wants somewhere to keep a file between two renderings;
-    an import is read at once, so a per-request dict will do."""
-
-    def preview_url(self, uid):
-        return None
 
 
 @view_config(context=Whiteboards, name="import", renderer="templates/form.pt",
