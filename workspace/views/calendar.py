@@ -302,7 +302,7 @@ class CalendarAPI:
     def create(self):
         data = read_json(self.request, event_schema())
         try:
-            fields = event_fields(data, default_tz=self.request.user.timezone)
+            fields = event_fields(data, default_tz=str(viewer_tz(self.request)))
             event = add_event(self.request, self.context, fields, data.get("id"))
         except EventInvalid as exc:
             raise invalid(exc)

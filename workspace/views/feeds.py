@@ -27,7 +27,7 @@ from ..content.people import Profile, token_digest
 from ..content.site import Site
 from ..security import principals_for
 from .api import api_error
-from .calendar import delete_event, new_event_id
+from .calendar import delete_event, new_event_id, viewer_tz
 from .forms import FieldError, FormView
 from .schemas import TIMEZONES
 
@@ -310,7 +310,7 @@ def override_of(event, fields):
 def import_ics(request, calendar, data):
     """Create or update (by UID) the events of `data`, and move to the trash those it
     cancels; returns the ids {"created": [...], "updated": [...], "removed": [...]}."""
-    events, orphans, withdrawn = parse_ics(data, request.user.timezone)
+    events, orphans, withdrawn = parse_ics(data, str(viewer_tz(request)))
     actor = request.user.login
     existing = calendar.by_uid()
     created, updated, removed = [], [], []
