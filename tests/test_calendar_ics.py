@@ -7,7 +7,7 @@ import icalendar
 import pytest
 import recurring_ical_events
 
-from test_calendar_api import WEEKLY, create, occurrences
+from test_calendar_api import create, occurrences
 
 LONDON = ZoneInfo("Europe/London")
 

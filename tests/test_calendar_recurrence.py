@@ -10,7 +10,6 @@ from workspace.content.calendar import Calendar, Event, EventInvalid, parse_rid,
 UTC = timezone.utc
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
-SYDNEY = ZoneInfo("Australia/Sydney")
 
 
 def utc(*args):
