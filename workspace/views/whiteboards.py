@@ -151,7 +151,7 @@ def svg_response(elements, title, filename):
     response = Response(render_svg(elements, title), content_type="image/svg+xml")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}.svg"'
     # An SVG opened on its own must not run anything, even if it somehow held a script.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response.headers["Content-Security-Policy"] = "default-src 'none'"
     return response
 
 
