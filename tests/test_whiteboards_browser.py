@@ -149,6 +149,14 @@ def test_tools_selection_shortcuts_undo_and_redo(chromium, live_server, site):
         saved(page)
         rect = next(e for e in elements_of(page) if e["type"] == "rectangle")
         assert (rect["x"], rect["y"], rect["width"], rect["height"]) == (90, 70, 150, 90)
+        # double-clicking a shape gives it a label: text bound to it
+        box = canvas.bounding_box()
+        page.mouse.dblclick(box["x"] + 165, box["y"] + 115)
+        page.get_by_label("Text of the note").fill("Outcome")
+        page.keyboard.press("Escape")
+        saved(page)
+        label = next(e for e in elements_of(page) if e.get("text") == "Outcome")
+        assert label["type"] == "text" and label["containerId"] == rect["id"]
         # a style change applies to the selection
         page.get_by_label("Stroke").select_option("#e03131")
         saved(page)

@@ -62,7 +62,9 @@ function frame() {
     const elements = board.sorted();
     const boundText = new Map();
     for (const e of elements) {
-      if (e.type === "text" && e.containerId) boundText.set(e.containerId, e);
+      if (e.type === "text" && e.containerId && !(editing && editing.id === e.id)) {
+        boundText.set(e.containerId, e);
+      }
     }
     for (const e of elements) {
       if (editing && editing.id === e.id) continue;
@@ -346,7 +348,6 @@ function openEditor(element, isNew) {
   editing = { id: element.id, element, before: snapshot([element.id]), isNew };
   editor.value = element.text || "";
   editor.hidden = false;
-  editor.classList.toggle("sticky", element.type === "sticky");
   placeEditor();
   dirty = true;
   editor.focus();
@@ -355,15 +356,14 @@ function openEditor(element, isNew) {
 function placeEditor() {
   if (!editing) return;
   const e = editing.element;
-  const size = (e.fontSize || 20) * view.zoom;
-  editor.style.left = `${(e.x + view.x) * view.zoom}px`;
-  editor.style.top = `${(e.y + view.y) * view.zoom}px`;
-  editor.style.fontSize = `${size}px`;
-  editor.style.width = `${Math.max(e.type === "sticky" ? e.width : 240, 120) * view.zoom}px`;
-  editor.style.height = `${Math.max(e.type === "sticky" ? e.height : size * 2.5 / view.zoom,
-                                    40) * view.zoom}px`;
-  if (e.type === "sticky") editor.style.backgroundColor = e.backgroundColor;
-  else editor.style.backgroundColor = "";
+  const box = editorBox(e);
+  editor.style.left = `${(box.x + view.x) * view.zoom}px`;
+  editor.style.top = `${(box.y + view.y) * view.zoom}px`;
+  editor.style.fontSize = `${(e.fontSize || 20) * view.zoom}px`;
+  editor.style.width = `${Math.max(box.width, 120) * view.zoom}px`;
+  editor.style.height = `${Math.max(box.height, 40) * view.zoom}px`;
+  editor.style.backgroundColor = e.type === "sticky" ? e.backgroundColor : "";
+  editor.classList.toggle("sticky", box.type === "sticky");
 }
 
 function commitEditor() {
@@ -376,10 +376,11 @@ function commitEditor() {
     if (!isNew) board.remove(element.id);
   } else if (isNew || text !== element.text) {
     const changes = { text };
-    if (element.type === "text") Object.assign(changes, measureText(ctx, text,
-                                                                    element.fontSize || 24));
+    if (element.type === "text" && !element.containerId) {
+      Object.assign(changes, measureText(ctx, text, element.fontSize || 24));
+    }
     board.put({ ...element, ...changes });
-    selectedId = element.id;
+    selectedId = element.containerId || element.id;
   }
   record(before);
   dirty = true;
@@ -387,9 +388,28 @@ function commitEditor() {
   canvas.focus({ preventScroll: true });
 }
 
+const LABELLED = new Set(["rectangle", "ellipse", "diamond"]);
+
 function editSelected() {
   const e = selectedId && board.elements.get(selectedId);
-  if (e && canEdit && (e.type === "text" || e.type === "sticky")) openEditor({ ...e }, false);
+  if (!e || !canEdit) return;
+  if (e.type === "text" || e.type === "sticky") openEditor({ ...e }, false);
+  else if (LABELLED.has(e.type)) {
+    // a shape's label: a text element bound to it (Excalidraw's containerId)
+    const label = [...board.elements.values()].find((t) => t.containerId === e.id);
+    const b = bounds(e);
+    openEditor(label ? { ...label } : { id: newId(), type: "text", containerId: e.id,
+                                        x: b.x, y: b.y, width: b.width, height: b.height,
+                                        fontSize: 20, text: "", strokeColor: e.strokeColor },
+               !label);
+  }
+}
+
+function editorBox(e) {
+  const container = e.containerId && board.elements.get(e.containerId);
+  return container ? { ...bounds(container), type: "sticky", fontSize: e.fontSize }
+    : { ...e, width: e.type === "sticky" ? e.width : 240,
+        height: e.type === "sticky" ? e.height : (e.fontSize || 20) * 2.5 };
 }
 
 editor.addEventListener("keydown", (event) => {
@@ -530,7 +550,12 @@ function wire() {
   canvas.addEventListener("dblclick", (event) => {
     const { sx, sy } = eventPoint(event);
     const p = toWorld(sx, sy);
-    const hit = topmostAt(p.x, p.y);
+    // inside an outlined shape counts too: that is where its label goes
+    const hit = topmostAt(p.x, p.y) || board.sorted().reverse().find((e) => {
+      const b = bounds(e);
+      return LABELLED.has(e.type) && p.x >= b.x && p.x <= b.x + b.width && p.y >= b.y &&
+        p.y <= b.y + b.height;
+    });
     if (hit) { selectedId = hit.id; editSelected(); }
   });
   canvas.addEventListener("wheel", (event) => {
