@@ -235,6 +235,19 @@ def test_drawing_with_a_finger_on_a_phone(chromium, live_server, site):
         page.get_by_role("button", name="Select").tap()  # leaving the editor saves the note
         sticky = next(e for e in elements_of(page) if e["type"] == "sticky")
         assert (sticky["x"], sticky["y"], sticky["text"]) == (60, 80, "From a phone")
+        # two fingers spread apart zoom in
+        page.wait_for_timeout(800)
+        box = page.locator("#wb-canvas").bounding_box()  # where it is now, in the viewport
+        cx, cy = box["x"] + 170, box["y"] + 80
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [
+            {"x": cx - 40, "y": cy, "id": 1}, {"x": cx + 40, "y": cy, "id": 2}]})
+        for step in range(1, 6):
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [
+                {"x": cx - 40 - step * 8, "y": cy, "id": 1},
+                {"x": cx + 40 + step * 8, "y": cy, "id": 2}]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        assert page.locator("#wb-zoom").text_content() == "200%"
+        assert len(cast_elements(site, "pathways")) == 2  # the pinch drew nothing
     finally:
         context.close()
 
