@@ -66,7 +66,7 @@ def generate(folder, size, group_count, open_share=5, seed=1):
     """Open groups are readable by everyone, so `open_share` (percent) decides how much
     beyond their own 20 groups the benchmark user reads."""
     rng = random.Random(seed)
-    weights = (80 - open_share, 20, open_share)
+    visibility_weights = (80 - open_share, 20, open_share)
     words, weights = vocabulary(rng)
     use_password_hasher(PasswordHasher.from_parameters(CHEAPEST))
     ini = make_ini(folder)
@@ -90,7 +90,7 @@ def generate(folder, size, group_count, open_share=5, seed=1):
             gid = f"group-{g}"
             group = groups.add(gid, Group(f"Group {g} {prose(rng, words, weights, 2, 4)}",
                                           prose(rng, words, weights, 10, 30),
-                                          rng.choices(VISIBILITIES, weights)[0]),
+                                          rng.choices(VISIBILITIES, visibility_weights)[0]),
                                send_events=False)
             members = rng.sample(logins[:-1], 8)
             for login in members:
@@ -133,6 +133,7 @@ def generate(folder, size, group_count, open_share=5, seed=1):
                 print(f"\r{made}/{size} items ({rate:.0f}/s)", end="", flush=True)
         transaction.commit()
     finally:
+        transaction.abort()
         conn.close()
         db.close()
     print(f"\nGenerated {size} items in {group_count} groups in "

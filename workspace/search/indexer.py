@@ -249,10 +249,23 @@ def write_record(writer, record):
         log.exception("could not index %s", record["path"])
 
 
+GC_EVERY = 2000  # objects read between trims of the connection cache on long walks
+
+
+def walk_trimmed(site):
+    """`walk(site)`, trimming the connection's object cache as it goes, so that reading
+    a whole large database keeps memory flat."""
+    jar = site._p_jar
+    for n, obj in enumerate(walk(site), 1):
+        yield obj
+        if jar is not None and n % GC_EVERY == 0:
+            jar.cacheGC()
+
+
 def database_fingerprints(site):
     """{path: fingerprint} of everything indexable in the database."""
     prints = {}
-    for obj in walk(site):
+    for obj in walk_trimmed(site):
         record = describe(obj)
         if record is not None:
             prints[record["path"]] = record["fingerprint"]
@@ -320,7 +333,7 @@ def rebuild(db, store, progress=None):
         count = 0
         writer = ix.writer(limitmb=256)
         try:
-            for obj in walk(site) if site is not None else ():
+            for obj in walk_trimmed(site) if site is not None else ():
                 record = describe(obj)
                 if record is not None:
                     write_record(writer, record)

@@ -16,7 +16,9 @@ import threading
 
 from whoosh import qparser, sorting
 from whoosh.qparser.dateparse import DateParserPlugin
-from whoosh.query import And, ConstantScoreQuery, DateRange, NullQuery, Or, Term
+from whoosh.matching import ListMatcher, NullMatcher
+from whoosh.query import And, ConstantScoreQuery, NullQuery, Or, Query, Term
+from whoosh.util.times import datetime_to_long
 
 from .records import as_aware_utc, as_naive_utc, find_by_path
 from .schema import text_analyzer
@@ -108,23 +110,92 @@ def readable_groups(site, user, permits):
                   if gid in groups and permits(groups[gid], "view"))
 
 
-def permission_filter(group_ids, principals):
-    """Matches group content of `group_ids` and site-wide entries allowed to `principals`."""
-    terms = [Term("group", gid) for gid in group_ids]
-    terms += [Term("allowed", p) for p in principals]
-    return ConstantScoreQuery(Or(terms), score=0.0) if terms else NullQuery
+class Permitted(Query):
+    """The permission filter as a Whoosh query: entries of the groups in `group_ids`, and
+    site-wide entries whose `allowed` principals include one of `principals`.
+
+    Per index segment it matches a list of document numbers computed once from the
+    segment's `group` column and `allowed` postings and cached (segments never change),
+    so a query costs what the user's words cost, not a union over every readable group.
+    It adds the same score to every hit: it filters, it does not rank.
+    """
+
+    def __init__(self, group_ids, principals, start=None, end=None):
+        self.group_ids = frozenset(group_ids)
+        self.principals = frozenset(principals)
+        # A date range narrows the permitted set here too: cheaper than a DateRange query.
+        self.start = datetime_to_long(as_naive_utc(start)) if start else None
+        self.end = datetime_to_long(as_naive_utc(end)) if end else None
+
+    def __repr__(self):
+        return (f"Permitted({sorted(self.group_ids)!r}, {sorted(self.principals)!r}, "
+                f"{self.start!r}, {self.end!r})")
+
+    def _key(self):
+        return (self.group_ids, self.principals, self.start, self.end)
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other._key() == self._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def is_leaf(self):
+        return True
+
+    def estimate_size(self, ixreader):
+        return ixreader.doc_count_all()
+
+    def matcher(self, searcher, context=None):
+        reader = searcher.reader()
+        ids = permitted_ids(reader, self.group_ids, self.principals)
+        if self.start is not None or self.end is not None:
+            low = self.start if self.start is not None else float("-inf")
+            high = self.end if self.end is not None else float("inf")
+            modified = segment_column(reader, "modified", translate=False)
+            ids = [n for n in ids if low <= modified[n] <= high]
+        return ListMatcher(ids) if ids else NullMatcher()
 
 
-def narrowing(types=(), groups=(), authors=(), start=None, end=None):
+_permitted = {}
+MAX_CACHED_PERMITS = 2000
+
+
+def permitted_ids(reader, group_ids, principals):
+    """Sorted numbers of the live documents of one segment that the filter admits."""
+    key = (reader.segment().segment_id(), reader.doc_count(), group_ids, principals)
+    ids = _permitted.get(key)
+    if ids is None:
+        groups = segment_column(reader, "group")
+        found = {n for n, gid in enumerate(groups) if gid and gid in group_ids}
+        for principal in principals:
+            if ("allowed", principal) in reader:
+                found.update(reader.postings("allowed", principal).all_ids())
+        if reader.has_deletions():
+            found.difference_update(reader.deleted_docs_set)
+        ids = sorted(found)
+        with _columns_lock:
+            if len(_permitted) >= MAX_CACHED_PERMITS:
+                _permitted.clear()
+            _permitted[key] = ids
+    return ids
+
+
+def permission_filter(group_ids, principals, start=None, end=None):
+    """Matches group content of `group_ids` and site-wide entries allowed to `principals`
+    (modified between `start` and `end` when given)."""
+    if not group_ids and not principals:
+        return NullQuery
+    return Permitted(group_ids, principals, start, end)
+
+
+def narrowing(types=(), groups=(), authors=()):
     """The filters a caller asks for: they only ever narrow the permitted set."""
     parts = []
     for field, values in (("type", types), ("group", groups), ("author", authors)):
         values = [v for v in values if v]
         if values:
             parts.append(Or([Term(field, v) for v in values]))
-    if start or end:
-        parts.append(DateRange("modified", as_naive_utc(start) if start else None,
-                               as_naive_utc(end) if end else None))
     return [ConstantScoreQuery(p, score=0.0) for p in parts]
 
 
@@ -142,8 +213,8 @@ def search(store, site, user, principals, permits, q="", types=(), groups=(), au
     q = (q or "").strip()
     searcher = store.searcher()
     schema = searcher.schema
-    allowed = permission_filter(readable_groups(site, user, permits), principals)
-    filters = [allowed] + narrowing(types, groups, authors, start, end)
+    allowed = permission_filter(readable_groups(site, user, permits), principals, start, end)
+    filters = [allowed] + narrowing(types, groups, authors)
     relaxed = False
     parsed = parse(schema, q) if q else None
     found = run(searcher, parsed, filters, sort, page, limit)
@@ -180,13 +251,13 @@ _columns_lock = threading.Lock()
 MAX_CACHED_COLUMNS = 300
 
 
-def segment_column(reader, field):
+def segment_column(reader, field, translate=True):
     """All values of a sortable field in one segment, as a list (segments never change,
     so the list is cached by segment id)."""
-    key = (reader.segment().segment_id(), field)
+    key = (reader.segment().segment_id(), field, translate)
     values = _columns.get(key)
     if values is None:
-        values = list(reader.column_reader(field))
+        values = list(reader.column_reader(field, translate=translate))
         with _columns_lock:
             if len(_columns) >= MAX_CACHED_COLUMNS:
                 _columns.clear()
