@@ -213,3 +213,31 @@ def test_backup_refuses_a_folder_that_is_not_empty(ini, tmp_path):
     (tmp_path / "full" / "x").write_text("x")
     assert run(ini, "backup", str(tmp_path / "full")).returncode == 1
     assert run(ini, "restore", str(tmp_path)).returncode == 1
+
+
+class Broken:
+    """A kind whose search_data fails, as a bug in a new kind would."""
+
+    def search_data(self):
+        raise RuntimeError("broken kind")
+
+
+def test_a_failing_kind_does_not_stop_the_queue_behind_it(ini):
+    from persistent import Persistent
+
+    class BrokenItem(Broken, Persistent):
+        pass
+    globals()["BrokenItem"] = BrokenItem  # picklable by name within this test run
+    BrokenItem.__module__, BrokenItem.__qualname__ = __name__, "BrokenItem"
+    app = start(ini)
+    try:
+        site = populate(app, count=0)
+        with site.open() as root:
+            docs = root["groups"]["g"]["documents"]
+            docs.add("bad", BrokenItem())
+            docs.add("good", Document("Good", "afterbroken", "member"))
+        assert found(app, site, "afterbroken") == 1
+        from workspace.search import indexer_of
+        assert indexer_of(app.registry).queue_length() == 0
+    finally:
+        stop(app)

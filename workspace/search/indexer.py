@@ -18,7 +18,7 @@ from ZODB.POSException import ConflictError
 
 from ..content.site import appmaker
 from .queue import mark_done, pending, prune, state_of
-from .records import describe, find_by_path, index_fields, walk
+from .records import describe, find_by_path, index_fields, object_path, walk
 
 log = logging.getLogger(__name__)
 
@@ -230,18 +230,31 @@ def apply_tasks(site, writer, tasks):
         writer.delete_by_query(Prefix("path", path.rstrip("/") + "/"))
         obj = find_by_path(site, path)
         for item in walk(obj) if obj is not None else ():
-            write_record(writer, describe(item))
+            write_record(writer, safe_describe(item))
     for path in sorted(ones):
         obj = find_by_path(site, path)
-        record = describe(obj) if obj is not None else None
+        record = safe_describe(obj) if obj is not None else None
         if record is None:
             writer.delete_by_term("path", path)
-        else:
+        elif record is not UNREADABLE:
             write_record(writer, record)
 
 
+UNREADABLE = object()
+
+
+def safe_describe(obj):
+    """describe(obj), or UNREADABLE (logged) when the object or its kind fails: one bad
+    object must not stop the queue behind it."""
+    try:
+        return describe(obj)
+    except Exception:
+        log.exception("cannot describe %r for the search index", obj)
+        return UNREADABLE
+
+
 def write_record(writer, record):
-    if record is None:
+    if record is None or record is UNREADABLE:
         return
     try:
         writer.update_document(**index_fields(record))
@@ -266,8 +279,10 @@ def database_fingerprints(site):
     """{path: fingerprint} of everything indexable in the database."""
     prints = {}
     for obj in walk_trimmed(site):
-        record = describe(obj)
-        if record is not None:
+        record = safe_describe(obj)
+        if record is UNREADABLE:
+            prints[object_path(obj)] = "unreadable"  # never equal: reported as drift
+        elif record is not None:
             prints[record["path"]] = record["fingerprint"]
     return prints
 
@@ -334,8 +349,8 @@ def rebuild(db, store, progress=None):
         writer = ix.writer(limitmb=256)
         try:
             for obj in walk_trimmed(site) if site is not None else ():
-                record = describe(obj)
-                if record is not None:
+                record = safe_describe(obj)
+                if record is not None and record is not UNREADABLE:
                     write_record(writer, record)
                     count += 1
                     if progress is not None:
