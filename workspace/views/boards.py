@@ -453,12 +453,15 @@ def boards_page(request):
 class AddForm(FormView):
     """Creates a board or topic from the form; a taken id is shown beside its field."""
 
-    def create(self, appstruct):
-        raise NotImplementedError
+    new_schema = None  # staticmethod: the form's colander schema
+    create = None  # staticmethod: (request, container, appstruct) -> the new item
+
+    def schema(self):
+        return self.new_schema()
 
     def save_success(self, appstruct):
         try:
-            item = self.create(appstruct)
+            item = self.create(self.request, live(self.context), appstruct)
         except KeyError:
             raise FieldError("id", "That id is taken.")
         return HTTPFound(self.request.resource_url(item))
@@ -466,14 +469,8 @@ class AddForm(FormView):
 
 @view_config(context=Boards, name="add", renderer="templates/form.pt", permission="moderate")
 class AddBoardForm(AddForm):
-    title = "New board"
-    buttons = ("create",)
-
-    def schema(self):
-        return board_schema()
-
-    def create(self, appstruct):
-        return create_board(self.request, live(self.context), appstruct)
+    title, buttons = "New board", ("create",)
+    new_schema, create = staticmethod(board_schema), staticmethod(create_board)
 
 
 @view_config(context=Board, name="edit", renderer="templates/form.pt", permission="moderate")
@@ -507,14 +504,8 @@ def board_page(request):
 
 @view_config(context=Board, name="new-topic", renderer="templates/form.pt", permission="edit")
 class NewTopicForm(AddForm):
-    title = "New topic"
-    buttons = ("post",)
-
-    def schema(self):
-        return topic_schema()
-
-    def create(self, appstruct):
-        return create_topic(self.request, live(self.context), appstruct)
+    title, buttons = "New topic", ("post",)
+    new_schema, create = staticmethod(topic_schema), staticmethod(create_topic)
 
 
 @view_config(context=Topic, renderer="templates/topic.pt", request_method="GET",
