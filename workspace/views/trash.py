@@ -1,7 +1,7 @@
 """The group trash, in HTML and JSON: what was deleted, by whom and when; members restore,
 managers purge for good (audited). Works for every kind of item that `move_to_trash` takes.
 """
-from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
 from ..content.folder import find_interface
@@ -56,6 +56,11 @@ def restore(request):
     """Put the context back where it was; returns it, or raises KeyError if its id is taken."""
     item = trashed_item(request)
     trash, key = item.__parent__, item.__name__
+    removed_by_a_manager = (item.deleted_by != request.user.login and
+                            trash.__parent__.role_of(item.deleted_by) == "manager")
+    if removed_by_a_manager and not request.has_permission("moderate", trash):
+        # Moderation must stick: what a manager removed, only a manager brings back.
+        raise HTTPForbidden("A manager removed this; only a manager can restore it.")
     audit(request, f"{item_type(item)}_restored", item)
     return restore_from_trash(trash, key)
 
