@@ -175,3 +175,23 @@ def test_snippets_mark_stemmed_prefixed_and_wildcard_matches_and_escape_the_rest
     assert "&amp;" in snippet and "<b>" not in snippet
     assert snippet.startswith("…") and len(snippet) < 300
     assert Marker(parse(schema, "absent")).snippet("<i>x</i>") == "&lt;i&gt;x&lt;/i&gt;"
+
+
+def test_totals_and_facets_count_every_match_not_only_the_best_scoring():
+    from workspace.search.query import run
+    ix = RamStorage().create_index(make_schema())
+    writer = ix.writer()
+    for n in range(300):
+        in_title = n % 3 == 0
+        writer.add_document(path=f"/groups/a/documents/{n}", group="a", fingerprint="x",
+                            type="topic" if n % 2 else "document", author=f"p{n % 4}",
+                            title="Teacher notes" if in_title else f"Note {n}",
+                            text=("teacher " * (1 + n % 7)) + "filler " * (n % 50))
+    writer.commit()
+    with ix.searcher() as searcher:
+        q = parse(ix.schema, "teacher")
+        found = run(searcher, q, [permission_filter(["a"], [])], "relevance", 1, 10)
+    assert found["total"] == 300
+    assert found["facets"]["type"] == {"document": 150, "topic": 150}
+    assert sum(found["facets"]["author"].values()) == 300
+    assert len(found["hits"]) == 10

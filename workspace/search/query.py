@@ -14,7 +14,7 @@ import logging
 import re
 import threading
 
-from whoosh import qparser, sorting
+from whoosh import collectors, qparser, sorting
 from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.query import And, ConstantScoreQuery, NullQuery, Or, Query, Term
@@ -147,14 +147,21 @@ class Permitted(Query):
         return ixreader.doc_count_all()
 
     def matcher(self, searcher, context=None):
-        reader = searcher.reader()
+        if searcher.is_atomic():
+            ids = self.segment_ids(searcher.reader())
+        else:  # a searcher over several segments (collectors use one segment at a time)
+            ids = [offset + n for sub, offset in searcher.leaf_searchers()
+                   for n in self.segment_ids(sub.reader())]
+        return ListMatcher(ids) if ids else NullMatcher()
+
+    def segment_ids(self, reader):
         ids = permitted_ids(reader, self.group_ids, self.principals)
         if self.start is not None or self.end is not None:
             low = self.start if self.start is not None else float("-inf")
             high = self.end if self.end is not None else float("inf")
             modified = segment_column(reader, "modified", translate=False)
             ids = [n for n in ids if low <= modified[n] <= high]
-        return ListMatcher(ids) if ids else NullMatcher()
+        return ids
 
 
 _permitted = {}
@@ -231,21 +238,58 @@ def search(store, site, user, principals, permits, q="", types=(), groups=(), au
 
 
 def run(searcher, parsed, filters, sort, page, limit):
-    """{total, facets, hits} of one query: the page's hits come from a scored (or
-    date-sorted) top-k search, the exact total and facet counts from one unscored pass."""
+    """{total, facets, hits} of one query, in one pass over the matches: each goes to the
+    top-k (scored, or sorted by date) collector and is tallied for the exact total and
+    the facet counts."""
     if parsed is not None and parsed == NullQuery:  # only common words: nothing matches
         return {"total": 0, "facets": {name: {} for name in FACETS}, "hits": []}
     query = And(([parsed] if parsed is not None else []) + filters)
     sortedby = None
     if sort == "date" or parsed is None:
         sortedby = sorting.FieldFacet("modified", reverse=True)
-    top = searcher.search(query, limit=page * limit, sortedby=sortedby)
-    hits = [hit.fields() for hit in top[(page - 1) * limit:page * limit]]
-    total, facets = count_matches(searcher, query)
+    if sortedby is None:
+        # No skipping of low-scoring blocks or sub-queries: the tally must see every match.
+        top = collectors.TopCollector(page * limit, usequality=False, replace=0)
+    else:
+        top = collectors.SortingCollector(sortedby, limit=page * limit)
+    tally = Tally(top)
+    searcher.search_with_collector(query, tally)
+    hits = [hit.fields() for hit in tally.results()[(page - 1) * limit:page * limit]]
+    total, facets = tally.counts()
     return {"total": total, "facets": facets, "hits": hits}
 
 
 # exact totals and facet counts ---------------------------------------------------
+class Tally(collectors.WrappingCollector):
+    """Hands every match to the child collector and keeps the matched document numbers
+    of each segment, for the exact total and the facet counts."""
+
+    def prepare(self, top_searcher, q, context):
+        super().prepare(top_searcher, q, context)
+        self.segments = []
+
+    def set_subsearcher(self, subsearcher, offset):
+        super().set_subsearcher(subsearcher, offset)
+        self.segments.append((subsearcher.reader(), []))
+
+    def collect_matches(self):
+        child, ids = self.child, self.segments[-1][1]
+        for sub_docnum in child.matches():
+            ids.append(sub_docnum)
+            child.collect(sub_docnum)
+
+    def counts(self):
+        total, counters = 0, {name: Counter() for name in FACETS}
+        for reader, ids in self.segments:
+            total += len(ids)
+            for name in FACETS:
+                counters[name].update(map(segment_column(reader, name).__getitem__, ids))
+        facets = {name: {key: count for key, count in sorted(
+            counter.items(), key=lambda kv: (-kv[1], str(kv[0]))) if key}
+            for name, counter in counters.items()}
+        return total, facets
+
+
 _columns = {}
 _columns_lock = threading.Lock()
 MAX_CACHED_COLUMNS = 300
@@ -263,25 +307,6 @@ def segment_column(reader, field, translate=True):
                 _columns.clear()
             _columns[key] = values
     return values
-
-
-def count_matches(searcher, query):
-    """(total, facets) over every entry `query` matches, without scoring."""
-    total, counters = 0, {name: Counter() for name in FACETS}
-    context = searcher.boolean_context()
-    for subsearcher, _ in searcher.leaf_searchers():
-        matcher = query.matcher(subsearcher, context)
-        if not matcher.is_active():
-            continue
-        ids = list(matcher.all_ids())
-        total += len(ids)
-        reader = subsearcher.reader()
-        for name in FACETS:
-            counters[name].update(map(segment_column(reader, name).__getitem__, ids))
-    facets = {name: {key: count for key, count in sorted(
-        counter.items(), key=lambda kv: (-kv[1], str(kv[0]))) if key}
-        for name, counter in counters.items()}
-    return total, facets
 
 
 # snippets ------------------------------------------------------------------------
