@@ -152,6 +152,7 @@ def test_trashed_item_disappears_and_comes_back_on_restore(secret, site):
 
 
 def test_changed_document_is_found_by_its_new_words_only(secret, site):
+    assert search(secret.api["member"], q="quillowmere")["total"] == 1  # searcher opened
     with site.open() as root:
         doc = root["groups"]["secret"]["documents"]["pathways"]
         doc.save(None, "Completely rewritten: archipelagofund", "member", doc.version)

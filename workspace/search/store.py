@@ -93,12 +93,14 @@ class IndexStore:
             raise FileNotFoundError("no search index yet")
         if getattr(local, "name", None) != name:
             self._close_local()
-            local.searcher = index.open_dir(os.path.join(self.directory, name)).searcher()
+            local.ix = index.open_dir(os.path.join(self.directory, name))
+            local.searcher = local.ix.searcher()
             local.name = name
-        else:
-            # The fresh searcher reuses the readers of unchanged segments, so the old one
-            # is dropped, not closed.
-            local.searcher = local.searcher.refresh()
+        elif not local.searcher.up_to_date():
+            # A new searcher, not `refresh()`: whoosh-reloaded 2.7.5 merges the old
+            # reader's segments back into a refreshed one (deleted entries reappear).
+            local.searcher.close()
+            local.searcher = local.ix.searcher()
         return local.searcher
 
     def _close_local(self):
