@@ -241,3 +241,20 @@ def test_a_failing_kind_does_not_stop_the_queue_behind_it(ini):
         assert indexer_of(app.registry).queue_length() == 0
     finally:
         stop(app)
+
+
+def test_check_agrees_on_uploaded_files_whether_or_not_their_blobs_are_loaded(ini):
+    import io
+    from workspace.content.document import File
+    app = start(ini)
+    try:
+        site = populate(app, count=0)
+        with site.open() as root:
+            root["groups"]["g"]["documents"].add("csv", File(
+                "Figures", io.BytesIO(b"country,hours\nGuyana,3\n"), "hours.csv", "text/csv",
+                "member"))
+        assert found(app, site, "guyana") == 1
+        result = run(ini, "check")
+        assert result.returncode == 0, result.stdout
+    finally:
+        stop(app)

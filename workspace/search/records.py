@@ -144,10 +144,11 @@ def describe(obj):
 def attachment_identity(attachment):
     if not attachment:
         return None
+    # The blob's oid, not its serial: a ghost's serial is unknown until it is loaded, and
+    # a new upload is a new blob anyway.
     blob, filename, content_type = attachment
-    oid, serial = getattr(blob, "_p_oid", None), getattr(blob, "_p_serial", None)
-    return (oid.hex() if oid else None, serial.hex() if serial else None,
-            filename, content_type)
+    oid = getattr(blob, "_p_oid", None)
+    return (oid.hex() if oid else None, filename, content_type)
 
 
 def fingerprint(record):
