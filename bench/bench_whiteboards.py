@@ -17,7 +17,6 @@ import tempfile
 import time
 
 import transaction
-from webtest import TestApp
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(HERE, "tests"))

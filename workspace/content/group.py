@@ -1,6 +1,5 @@
 """Groups: the unit of membership and privacy, with their role map and tool folders."""
 from BTrees.OOBTree import OOBTree
-from persistent import Persistent
 
 from .acl import group_acl
 from .board import Boards

@@ -25,7 +25,7 @@ from ..content.ids import MAX_LEN, unique_id
 from ..content.text import render_markdown
 from ..content.trash import Trash, move_to_trash
 from .api import api_error, error_body, iso, read_json
-from .forms import FieldError, FormView
+from .forms import FieldError, FormView, upload_node
 from .schemas import slug_validator, strict, text
 
 MAX_BODY = 2_000_000
@@ -125,17 +125,9 @@ def presence_schema():
     return schema
 
 
-class MemoryTmpStore(dict):
-    """deform's upload widget wants a store; an upload lives only for its request here."""
-
-    def preview_url(self, uid):
-        return None
-
-
 def upload_schema(new=True):
     schema = colander.SchemaNode(colander.Mapping())
-    schema.add(colander.SchemaNode(deform.FileData(), name="file", title="File",
-                                   widget=deform.widget.FileUploadWidget(MemoryTmpStore())))
+    schema.add(upload_node("file", "File"))
     if new:
         schema.add(text("title", 200, missing="", title="Title (optional)"))
     else:

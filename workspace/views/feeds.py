@@ -12,7 +12,6 @@ import secrets
 import zoneinfo
 
 import colander
-import deform
 import icalendar
 from icalendar.prop import vRecur
 from pyramid.authorization import ACLHelper
@@ -28,7 +27,7 @@ from ..content.site import Site
 from ..security import principals_for
 from .api import api_error
 from .calendar import delete_event, new_event_id, viewer_tz
-from .forms import FieldError, FormView
+from .forms import FieldError, FormView, upload_node
 from .schemas import TIMEZONES
 
 PRODID = "-//Workspace//Group calendars//EN"
@@ -373,14 +372,6 @@ def import_api(request):
             "removed": len(ids["removed"]), "ids": ids["created"] + ids["updated"]}
 
 
-class MemoryTmpStore(dict):
-    """deform's upload widget wants somewhere to keep a file between two renderings; a
-    failed import shows the form again empty, so nothing needs keeping."""
-
-    def preview_url(self, uid):
-        return None
-
-
 @view_config(context=Calendar, name="import", renderer="templates/form.pt",
              permission="edit")
 class ImportForm(FormView):
@@ -389,10 +380,7 @@ class ImportForm(FormView):
 
     def schema(self):
         schema = colander.SchemaNode(colander.Mapping())
-        schema.add(colander.SchemaNode(
-            deform.FileData(), name="upload", title="iCalendar file (.ics)",
-            widget=deform.widget.FileUploadWidget(MemoryTmpStore(),
-                                                  accept="text/calendar,.ics")))
+        schema.add(upload_node("upload", "iCalendar file (.ics)", "text/calendar,.ics"))
         return schema
 
     def page(self, form_html, **extra):

@@ -4,6 +4,21 @@ import deform
 from pyramid.csrf import get_csrf_token
 
 
+class MemoryTmpStore(dict):
+    """deform's upload widget wants somewhere to keep a file between two renderings; an
+    upload here lives only for its request (a failed form is shown again empty)."""
+
+    def preview_url(self, uid):
+        return None
+
+
+def upload_node(name, title, accept=None):
+    """A file field for a deform form."""
+    return colander.SchemaNode(deform.FileData(), name=name, title=title,
+                               widget=deform.widget.FileUploadWidget(MemoryTmpStore(),
+                                                                     accept=accept))
+
+
 class FieldError(Exception):
     """Raised by `save_success` to show `message` beside field `name` and save nothing."""
 

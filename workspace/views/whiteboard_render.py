@@ -7,7 +7,6 @@ nothing but shapes, paths and text elements is ever written (no script, no event
 attributes, no foreignObject).
 """
 import math
-import re
 import xml.etree.ElementTree as ET
 
 import colander

@@ -10,7 +10,6 @@ import threading
 import time
 
 import colander
-import deform
 from pyramid.httpexceptions import HTTPFound, HTTPNoContent
 from pyramid.response import Response
 from pyramid.view import view_config, view_defaults
@@ -19,8 +18,7 @@ from ..content.ids import unique_id
 from ..content.trash import move_to_trash
 from ..content.whiteboard import TooManyElements, Version, Versions, Whiteboard, Whiteboards
 from .api import api_error, iso, read_json
-from .documents import MemoryTmpStore
-from .forms import FieldError, FormView
+from .forms import FieldError, FormView, upload_node
 from .schemas import slug_validator, strict, text
 from .whiteboard_render import ImportError_, from_excalidraw, ops_schema, render_svg, \
     to_excalidraw
@@ -361,10 +359,7 @@ class ImportWhiteboardForm(FormView):
 
     def schema(self):
         schema = colander.SchemaNode(colander.Mapping())
-        schema.add(colander.SchemaNode(
-            deform.FileData(), name="file", title=".excalidraw file",
-            widget=deform.widget.FileUploadWidget(MemoryTmpStore(),
-                                                  accept=".excalidraw,application/json")))
+        schema.add(upload_node("file", ".excalidraw file", ".excalidraw,application/json"))
         schema.add(text("title", MAX_TITLE, missing="", title="Title (optional)"))
         return schema
 
