@@ -21,7 +21,7 @@ import transaction
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(HERE, "tests"))
 
-from conftest import TEST_INI, api_client, test_settings  # noqa: E402
+from conftest import TEST_INI, api_client, settings_for  # noqa: E402
 from workspace import main  # noqa: E402
 from workspace.content.group import Group, grant_role  # noqa: E402
 from workspace.content.people import add_person  # noqa: E402
@@ -89,7 +89,7 @@ def over_http(app, token, path, since):
 def run(n_elements, n_ops):
     rng = random.Random(5)
     var = tempfile.mkdtemp(prefix="bench-wb-")
-    app = main({"__file__": TEST_INI, "here": HERE}, **test_settings(var))
+    app = main({"__file__": TEST_INI, "here": HERE}, **settings_for(var))
     db = app.registry._zodb_databases[""]
     conn = db.open()
     root = appmaker(conn.root())

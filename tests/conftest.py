@@ -21,7 +21,7 @@ PASSWORD = "correct horse battery"
 ROLES_CAST = ("manager", "member", "observer")
 
 
-def test_settings(var_dir):
+def settings_for(var_dir):
     settings = dict(get_settings(TEST_INI, "app:main"))
     settings["zodbconn.uri"] = (f"file://{var_dir}/Data.fs?blobstorage_dir={var_dir}/blobs")
     settings["workspace.index_dir"] = f"{var_dir}/index"
@@ -30,7 +30,7 @@ def test_settings(var_dir):
 
 @pytest.fixture
 def settings(tmp_path):
-    return test_settings(tmp_path / "var")
+    return settings_for(tmp_path / "var")
 
 
 @pytest.fixture

@@ -227,3 +227,17 @@ def test_bad_audit_paging_is_400_not_500(cast):
     admin = cast.html("admin")
     admin.get("/audit?limit=%C2%B2", status=400)
     admin.get("/audit?before=99999999999999999999999", status=400)
+
+
+def test_group_page_shows_recent_activity_only_to_readers(cast, site):
+    site.add_group("listed", "listed", {"member": "member"})
+    for gid in ("secret", "listed"):
+        cast.api["member"].post_json(f"/api/groups/{gid}/documents",
+                                     {"title": f"Induction plan {gid}", "body": "hello\n"},
+                                     status=201)
+    page = cast.html("member").get("/groups/secret/")
+    recent = page.html.select_one("section[aria-labelledby=recent-h]")
+    assert recent is not None and "Induction plan secret" in recent.text
+    assert "Induction plan listed" not in recent.text
+    listed = cast.html("outsider").get("/groups/listed/")
+    assert "Induction plan" not in listed.text and "Recent activity" not in listed.text

@@ -7,6 +7,7 @@ from ..content.ids import unique_id
 from .api import api_error, read_json
 from .forms import FieldError, FormView
 from .schemas import group_schema, optional
+from .search import QueryError, run_search
 
 
 def group_json(request, group):
@@ -82,11 +83,22 @@ def groups_page(request):
             "can_add": request.has_permission("admin", request.context)}
 
 
+def recent_activity(request, group, limit=8):
+    """The group's latest changed items the caller may read, newest first (from search)."""
+    try:
+        return run_search(request, {"q": "", "types": [], "groups": [group.__name__],
+                                    "authors": [], "start": None, "end": None,
+                                    "sort": "date", "page": 1, "limit": limit})["results"]
+    except QueryError:  # search not configured for this site
+        return []
+
+
 @view_config(context=Group, renderer="templates/group.pt", permission="see")
 def group_page(request):
     group = request.context
     readable = request.has_permission("view", group)
     return {"title": group.title, "group": group, "readable": readable,
+            "recent": recent_activity(request, group) if readable else [],
             "tools": [name for name, _ in TOOLS] if readable else [],
             "members": sorted(group.roles.items())
             if request.has_permission("see_members", group) else None,
