@@ -1,4 +1,6 @@
 """Groups: listing, creating, the group page and settings, in HTML and JSON."""
+import time
+
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config, view_defaults
 
@@ -83,14 +85,30 @@ def groups_page(request):
             "can_add": request.has_permission("admin", request.context)}
 
 
+RECENT_SECONDS = 1.0
+
+
 def recent_activity(request, group, limit=8):
-    """The group's latest changed items the caller may read, newest first (from search)."""
+    """The group's latest changed items, newest first (from search).
+
+    Every reader of a group may read all of its items, so one answer serves them all; it
+    is kept for a second (as fresh as the index itself) to spare a query per page view.
+    """
+    # per app: (application url, group id) -> (time, results)
+    cache = request.registry.__dict__.setdefault("workspace_recent_activity", {})
+    key = (request.application_url, group.__name__)
+    now = time.monotonic()
+    cached = cache.get(key)
+    if cached is not None and now - cached[0] < RECENT_SECONDS:
+        return cached[1]
     try:
-        return run_search(request, {"q": "", "types": [], "groups": [group.__name__],
-                                    "authors": [], "start": None, "end": None,
-                                    "sort": "date", "page": 1, "limit": limit})["results"]
+        results = run_search(request, {"q": "", "types": [], "groups": [group.__name__],
+                                       "authors": [], "start": None, "end": None,
+                                       "sort": "date", "page": 1, "limit": limit})["results"]
     except QueryError:  # search not configured for this site
-        return []
+        results = []
+    cache[key] = (now, results)
+    return results
 
 
 @view_config(context=Group, renderer="templates/group.pt", permission="see")
