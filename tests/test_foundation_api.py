@@ -337,3 +337,18 @@ def test_unknown_logins_and_typed_secrets_stay_out_of_the_audit_log(app, cast):
     text = str(entries)
     assert "My Secret Pass" not in text and "nobody" not in text
     assert entries[0]["object"] == "(unknown login)"
+
+
+def feed_path(cast):
+    url = cast.api["member"].post("/api/people/member/calendar-feed", status=201).json["url"]
+    return url[url.index("/calendar-feed/"):]
+
+
+@pytest.mark.parametrize("changes", [[{"active": False}, {"active": True}],
+                                     [{"password": "a brand new one"}]])
+def test_deactivation_and_password_reset_end_the_calendar_feed(cast, app, changes):
+    feed = feed_path(cast)
+    api_client(app).get(feed, status=200)
+    for change in changes:
+        cast.api["admin"].put_json("/api/people/member/account", change)
+    api_client(app).get(feed, status=404)

@@ -143,8 +143,13 @@ class Profile(Persistent):
     def deactivate(self, people):
         """Cannot log in any more; sessions and tokens end; content stays."""
         self.active = False
+        self.end_credentials(people)
+
+    def end_credentials(self, people):
+        """Every way in but the password ends: sessions, API tokens, the calendar feed."""
         self.end_all_sessions()
         self.revoke_all_tokens(people)
+        self.calendar_feed_digest = None
 
     def reactivate(self):
         self.active = True

@@ -1,7 +1,7 @@
 """The group trash: deleted items wait here, whole, until restored or purged."""
 from datetime import datetime, timezone
 
-from .folder import Folder
+from .folder import Folder, find_interface
 
 
 class Trash(Folder):
@@ -25,6 +25,8 @@ def move_to_trash(item, actor):
     A same-id item already in the trash (deleted earlier, id reused since) is kept too:
     the newcomer gets a suffixed key in the trash but restores under its own id.
     """
+    if find_interface(item, Trash) is not None:
+        raise ValueError("already in the trash")
     container = item.__parent__
     group, where = _owner_of_trash(container)
     trash = group["trash"]

@@ -638,6 +638,7 @@ class DeleteBoardForm(DeletePostForm):
     title = "Delete board?"
 
     def __call__(self):
+        live(self.context)
         return FormView.__call__(self)
 
     def page(self, form_html, **extra):

@@ -254,7 +254,7 @@ def delete_event(request, event):
     group_id = event.__parent__.__parent__.__name__
     move_to_trash(event, request.user.login)
     request.site.audit.record(request.user.login, "event_deleted",
-                              f"{group_id}/calendar/{event.__name__}", event.title)
+                              f"{group_id}/calendar/{event.__name__}")
 
 
 def subpath_rid(request, event):

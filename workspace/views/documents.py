@@ -233,7 +233,7 @@ def delete_item(request, item):
     group = find_interface(item, Group)
     move_to_trash(item, request.user.login)
     request.site.audit.record(request.user.login, f"{item.kind}_deleted",
-                              f"{group.__name__}/{item.__name__}", item.title)
+                              f"{group.__name__}/{item.__name__}")
 
 
 def revision_or_404(item, version, api=True):

@@ -53,8 +53,7 @@ def change_account(request, profile, data):
                      profile.login)
     if "password" in data:
         profile.set_password(data["password"])
-        profile.end_all_sessions()
-        profile.revoke_all_tokens(people)
+        profile.end_credentials(people)
         audit.record(actor, "password_reset", profile.login)
 
 

@@ -13,8 +13,8 @@ import colander
 
 from ..content.whiteboard import (ELEMENT_TYPES, MAX_OPS_PER_BATCH, MAX_TEXT)
 
-ID_RE = r"^[A-Za-z0-9_-]{1,64}$"
-COLOUR_RE = r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{4}|#[0-9a-fA-F]{6}|#[0-9a-fA-F]{8}|transparent)$"
+ID_RE = r"^[A-Za-z0-9_-]{1,64}\Z"  # \Z: a trailing newline must not pass
+COLOUR_RE = r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{4}|#[0-9a-fA-F]{6}|#[0-9a-fA-F]{8}|transparent)\Z"
 MAX_COORD = 1_000_000
 MAX_SIZE = 200_000
 MAX_POINTS = 5_000

@@ -102,7 +102,7 @@ def delete_whiteboard(request, board):
     group = folder.__parent__
     move_to_trash(board, request.user.login)
     request.site.audit.record(request.user.login, "whiteboard_deleted",
-                              f"{group.__name__}/{board.__name__}", board.title)
+                              f"{group.__name__}/{board.__name__}")
     return folder
 
 
@@ -226,7 +226,7 @@ def colander_ok(validator, value):
     return True
 
 
-@view_defaults(context=Whiteboard, route_name="api", renderer="json")
+@view_defaults(context=Whiteboard, containment=Whiteboards, route_name="api", renderer="json")
 class WhiteboardAPI(ContextView):
     @view_config(request_method="GET", permission="view")
     def get(self):
@@ -289,7 +289,7 @@ class WhiteboardAPI(ContextView):
         return response
 
 
-@view_defaults(context=Versions, route_name="api", renderer="json")
+@view_defaults(context=Versions, containment=Whiteboards, route_name="api", renderer="json")
 class VersionsAPI(ContextView):
     @view_config(request_method="GET", permission="view")
     def list(self):
@@ -304,7 +304,7 @@ class VersionsAPI(ContextView):
         return {"version": version.number}
 
 
-@view_defaults(context=Version, route_name="api", renderer="json")
+@view_defaults(context=Version, containment=Whiteboards, route_name="api", renderer="json")
 class VersionAPI(ContextView):
     @view_config(request_method="GET", permission="view")
     def get(self):
@@ -380,7 +380,8 @@ class ImportWhiteboardForm(FormView):
         return HTTPFound(self.request.resource_url(board))
 
 
-@view_config(context=Whiteboard, renderer="templates/whiteboard.pt", permission="view")
+@view_config(context=Whiteboard, containment=Whiteboards,
+             renderer="templates/whiteboard.pt", permission="view")
 def whiteboard_page(request):
     board = request.context
     return {"title": board.title, "board": board, "group": board.__parent__.__parent__,
@@ -388,7 +389,8 @@ def whiteboard_page(request):
             "can_edit": request.has_permission("edit", board)}
 
 
-@view_config(context=Whiteboard, name="edit", renderer="templates/form.pt", permission="edit")
+@view_config(context=Whiteboard, containment=Whiteboards,
+             name="edit", renderer="templates/form.pt", permission="edit")
 class RenameWhiteboardForm(FormView):
     title = "Rename whiteboard"
 
@@ -403,14 +405,16 @@ class RenameWhiteboardForm(FormView):
         return HTTPFound(self.request.resource_url(self.context))
 
 
-@view_config(context=Whiteboard, name="delete", request_method="POST", permission="edit")
+@view_config(context=Whiteboard, containment=Whiteboards,
+             name="delete", request_method="POST", permission="edit")
 def delete_page(request):
     folder = delete_whiteboard(request, request.context)
     request.session.flash(f"Whiteboard {request.context.title} moved to the trash.")
     return HTTPFound(request.resource_url(folder))
 
 
-@view_config(context=Versions, renderer="templates/whiteboard_history.pt", permission="view")
+@view_config(context=Versions, containment=Whiteboards,
+             renderer="templates/whiteboard_history.pt", permission="view")
 class HistoryPage(FormView):
     """The versions of a board, newest first, with a form to keep the current state."""
 
@@ -439,7 +443,8 @@ class HistoryPage(FormView):
         return HTTPFound(self.request.resource_url(self.context))
 
 
-@view_config(context=Version, renderer="templates/whiteboard_version.pt", permission="view")
+@view_config(context=Version, containment=Whiteboards,
+             renderer="templates/whiteboard_version.pt", permission="view")
 def version_page(request):
     version = request.context
     board = version.__parent__.__parent__
@@ -449,7 +454,8 @@ def version_page(request):
             "csrf": request.session.get_csrf_token()}
 
 
-@view_config(context=Version, name="restore", request_method="POST", permission="edit")
+@view_config(context=Version, containment=Whiteboards,
+             name="restore", request_method="POST", permission="edit")
 def restore_page(request):
     board = request.context.__parent__.__parent__
     version = board.restore(request.context.number, request.user.login)
