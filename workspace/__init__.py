@@ -39,14 +39,19 @@ def make_data_dirs(settings):
         os.makedirs(settings["workspace.index_dir"], exist_ok=True)
 
 
-def prepare_database(config):
-    """Create the site if the database is new and run pending evolve steps, at start-up."""
+def prepare_database(config, attempts=5):
+    """Create the site if the database is new and run pending evolve steps, at start-up.
+
+    Several processes starting together against one new ZEO database race to create the
+    site; the losers' transactions conflict and are simply run again.
+    """
     db = config.registry._zodb_databases[""]
     tm = transaction.TransactionManager(explicit=True)
     conn = db.open(transaction_manager=tm)
     try:
-        with tm:
-            evolve(appmaker(conn.root()))
+        for attempt in tm.attempts(attempts):
+            with attempt:
+                evolve(appmaker(conn.root()))
     finally:
         conn.close()
 
