@@ -195,3 +195,27 @@ def test_totals_and_facets_count_every_match_not_only_the_best_scoring():
     assert found["facets"]["type"] == {"document": 150, "topic": 150}
     assert sum(found["facets"]["author"].values()) == 300
     assert len(found["hits"]) == 10
+
+
+def test_phrases_checked_only_where_permitted_match_and_score_as_before(index):
+    from workspace.search.query import guard_phrases
+    writer = index.writer()
+    writer.add_document(path="/groups/b/documents/4", group="b", title="New teachers",
+                        text="induction of new teachers again", type="document",
+                        author="amara", fingerprint="x")
+    writer.commit(merge=False)
+    allowed = permission_filter(["a", "b"], [Authenticated])
+    for text in ('"new teachers"', '"induction of new" teacher', 'title:"new teachers"',
+                 'salaries OR "new teachers" teacher'):
+        parsed = parse(index.schema, text)
+        guarded = guard_phrases(parsed, allowed)
+        assert guarded != parsed
+        with index.searcher() as searcher:
+            plain = {h["path"]: h.score for h in searcher.search(And([parsed, allowed]))}
+            fast = {h["path"]: h.score for h in searcher.search(And([guarded, allowed]))}
+        assert plain and fast == plain
+    only_a = permission_filter(["a"], [])
+    with index.searcher() as searcher:
+        hits = searcher.search(And([guard_phrases(parse(index.schema, '"new teachers"'),
+                                                  only_a), only_a]))
+        assert [h["path"] for h in hits] == ["/groups/a/documents/1"]

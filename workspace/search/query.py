@@ -6,6 +6,7 @@ caller may read right now, and site-wide entries whose `allowed` principals the 
 holds. Every hit on the page is then checked once more against the real security policy.
 """
 from collections import Counter
+import copy
 from datetime import datetime, timedelta, timezone
 from fnmatch import translate
 from functools import lru_cache
@@ -17,11 +18,17 @@ import threading
 from whoosh import collectors, qparser, sorting
 from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.matching import ListMatcher, NullMatcher
-from whoosh.query import And, ConstantScoreQuery, NullQuery, Or, Query, Term
+from whoosh.matching import IntersectionMatcher, WrappingMatcher
+from whoosh.query import And, ConstantScoreQuery, NullQuery, Or, Phrase, Query, Term
+from whoosh.query.spans import SpanNear2, SpanWrappingMatcher
+from whoosh.util import make_binary_tree
 from whoosh.util.times import datetime_to_long
 
+from . import speedups
 from .records import as_aware_utc, as_naive_utc, find_by_path
 from .schema import text_analyzer
+
+speedups.install()
 
 log = logging.getLogger(__name__)
 
@@ -243,6 +250,8 @@ def run(searcher, parsed, filters, sort, page, limit):
     the facet counts."""
     if parsed is not None and parsed == NullQuery:  # only common words: nothing matches
         return {"total": 0, "facets": {name: {} for name in FACETS}, "hits": []}
+    if parsed is not None and isinstance(filters[0], Permitted):
+        parsed = guard_phrases(parsed, filters[0])
     query = And(([parsed] if parsed is not None else []) + filters)
     sortedby = None
     if sort == "date" or parsed is None:
@@ -257,6 +266,101 @@ def run(searcher, parsed, filters, sort, page, limit):
     hits = [hit.fields() for hit in tally.results()[(page - 1) * limit:page * limit]]
     total, facets = tally.counts()
     return {"total": total, "facets": facets, "hits": hits}
+
+
+# phrases checked only where the caller may look ------------------------------------
+def guard_phrases(query, allowed):
+    """`query` with each phrase checked only on documents `allowed` admits."""
+    if isinstance(query, Phrase):
+        return GuardedPhrase(query, allowed)
+    if not any(isinstance(leaf, Phrase) for leaf in query.leaves()):
+        return query
+    # A copy with the same attributes (`apply` would drop an Or's coordination `scale`).
+    if isinstance(getattr(query, "subqueries", None), list):
+        guarded = copy.copy(query)
+        guarded.subqueries = [guard_phrases(sub, allowed) for sub in query.subqueries]
+        return guarded
+    if isinstance(getattr(query, "child", None), Query):
+        guarded = copy.copy(query)
+        guarded.child = guard_phrases(query.child, allowed)
+        return guarded
+    return query
+
+
+class GuardedPhrase(Query):
+    """A phrase whose word positions are compared only in documents the permission
+    filter admits. Whoosh's phrase matcher, asked to skip to a permitted document, reads
+    and compares the positions of every document that has all the words on its way
+    to the next one where they form the phrase: with the filter admitting a few percent
+    of the index, nearly all of that work was thrown away. Same matches, same scores
+    (the filter's part scores 0)."""
+
+    def __init__(self, phrase, allowed):
+        self.phrase, self.allowed = phrase, allowed
+
+    def __repr__(self):
+        return f"GuardedPhrase({self.phrase!r}, {self.allowed!r})"
+
+    def __eq__(self, other):
+        return (type(other) is type(self) and other.phrase == self.phrase
+                and other.allowed == self.allowed)
+
+    def __hash__(self):
+        return hash((self.phrase, self.allowed))
+
+    def is_leaf(self):
+        return True
+
+    def estimate_size(self, ixreader):
+        return self.phrase.estimate_size(ixreader)
+
+    def matcher(self, searcher, context=None):
+        phrase = self.phrase
+        field = searcher.schema[phrase.fieldname] \
+            if phrase.fieldname in searcher.schema else None
+        if (not searcher.is_atomic() or field is None or not field.format
+                or not field.format.supports("positions")):
+            return phrase.matcher(searcher, context)  # whoosh's answer (or its error)
+        reader = searcher.reader()
+        terms = []
+        for word in phrase.words:  # as Phrase.matcher: a missing word matches nothing
+            try:
+                word = field.to_bytes(word)
+            except ValueError:
+                return NullMatcher()
+            if (phrase.fieldname, word) not in reader:
+                return NullMatcher()
+            terms.append(Term(phrase.fieldname, word))
+        ids = self.allowed.segment_ids(reader)
+        if not ids:
+            return NullMatcher()
+        guard = UnscoredList(ids)
+        m = GuardedSpans([t.matcher(searcher, context) for t in terms], guard,
+                         slop=phrase.slop, ordered=True, mindist=1)
+        return m if phrase.boost == 1.0 else WrappingMatcher(m, boost=phrase.boost)
+
+
+class UnscoredList(ListMatcher):
+    """Document numbers that only filter: they add nothing to a score."""
+
+    def weight(self):
+        return 0.0
+
+    def score(self):
+        return 0.0
+
+
+class GuardedSpans(SpanNear2.SpanNear2Matcher):
+    """SpanNear2's matcher over the intersection of its words and `guard`."""
+
+    def __init__(self, ms, guard, slop=1, ordered=True, mindist=1):
+        self.ms, self.guard = ms, guard
+        self.slop, self.ordered, self.mindist = slop, ordered, mindist
+        SpanWrappingMatcher.__init__(
+            self, make_binary_tree(IntersectionMatcher, [guard] + ms))
+
+    def _replacement(self, newchild):
+        return self  # never rebuilt around another child (the guard must stay)
 
 
 # exact totals and facet counts ---------------------------------------------------
