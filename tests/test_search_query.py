@@ -219,3 +219,15 @@ def test_phrases_checked_only_where_permitted_match_and_score_as_before(index):
         hits = searcher.search(And([guard_phrases(parse(index.schema, '"new teachers"'),
                                                   only_a), only_a]))
         assert [h["path"] for h in hits] == ["/groups/a/documents/1"]
+
+
+def test_queries_needing_a_word_found_nowhere_are_known_empty_without_a_search(index):
+    from workspace.search.query import cannot_match
+    with index.searcher() as searcher:
+        for text in ("teacher zzqq", '"new zzqq"', "zzqq OR qqzz", "title:zzqq teacher"):
+            query = parse(index.schema, text)
+            assert cannot_match(searcher, query), text
+            assert searcher.search(query).is_empty()
+        for text in ("teacher", "teacher OR zzqq", "teacher NOT zzqq", '"new teachers"',
+                     "teach*", "teacher induction"):
+            assert not cannot_match(searcher, parse(index.schema, text)), text

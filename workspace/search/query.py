@@ -248,7 +248,8 @@ def run(searcher, parsed, filters, sort, page, limit):
     """{total, facets, hits} of one query, in one pass over the matches: each goes to the
     top-k (scored, or sorted by date) collector and is tallied for the exact total and
     the facet counts."""
-    if parsed is not None and parsed == NullQuery:  # only common words: nothing matches
+    if parsed is not None and (parsed == NullQuery  # only common words: nothing matches
+                               or cannot_match(searcher, parsed)):
         return {"total": 0, "facets": {name: {} for name in FACETS}, "hits": []}
     if parsed is not None and isinstance(filters[0], Permitted):
         parsed = guard_phrases(parsed, filters[0])
@@ -266,6 +267,23 @@ def run(searcher, parsed, filters, sort, page, limit):
     hits = [hit.fields() for hit in tally.results()[(page - 1) * limit:page * limit]]
     total, facets = tally.counts()
     return {"total": total, "facets": facets, "hits": hits}
+
+
+def cannot_match(searcher, query):
+    """True when the index has no document that could match `query`: every word needed
+    is looked up in the term index instead of walking the other words' postings (an AND
+    with a word found nowhere, e.g. a question's "what did ... say", still walked them all
+    before the relaxed query ran). False whenever unsure."""
+    if isinstance(query, Term):
+        return searcher.doc_frequency(query.fieldname, query.text) == 0
+    if isinstance(query, Phrase):
+        return any(searcher.doc_frequency(query.fieldname, word) == 0
+                   for word in query.words)
+    if type(query) is And:
+        return any(cannot_match(searcher, sub) for sub in query.subqueries)
+    if type(query) is Or:
+        return all(cannot_match(searcher, sub) for sub in query.subqueries)
+    return False
 
 
 # phrases checked only where the caller may look ------------------------------------
