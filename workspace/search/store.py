@@ -9,7 +9,6 @@ Readers look at CURRENT on each search and reopen when it changed, so a rebuild 
 `workspace reindex` in another process is picked up without a restart.
 """
 from contextlib import contextmanager
-import copy
 import fcntl
 import os
 import shutil
@@ -17,9 +16,6 @@ import threading
 import time
 
 from whoosh import index
-from whoosh.codec.whoosh3 import W3PerDocReader
-from whoosh.reading import EmptyReader, MultiReader, SegmentReader
-from whoosh.searching import Searcher
 
 from .schema import make_schema
 
@@ -101,10 +97,10 @@ class IndexStore:
             local.searcher = local.ix.searcher()
             local.name = name
         elif not local.searcher.up_to_date():
-            # Not `refresh()`: whoosh-reloaded 2.7.5 merges the old reader's segments back
-            # into a refreshed one (deleted entries reappear). `renewed` reuses only the
-            # readers of segments that are unchanged, deletions included.
-            local.searcher = renewed(local.ix, local.searcher)
+            # A new searcher, not `refresh()`: whoosh-reloaded 2.7.5 merges the old
+            # reader's segments back into a refreshed one (deleted entries reappear).
+            local.searcher.close()
+            local.searcher = local.ix.searcher()
         return local.searcher
 
     def _close_local(self):
@@ -112,82 +108,3 @@ class IndexStore:
         if searcher is not None:
             searcher.close()
         self._local.searcher = self._local.name = None
-
-
-def _same_deletions(reader, segment):
-    """True when `segment` (from a newer TOC) has exactly the deletions `reader` was
-    opened with."""
-    old = reader.segment()
-    if old.deleted_count() != segment.deleted_count():
-        return False
-    if not segment.deleted_count():
-        return True
-    return set(old.deleted_docs()) == set(segment.deleted_docs())
-
-
-def _rebasable(reader):
-    return type(reader) is SegmentReader and type(reader._perdoc) is W3PerDocReader
-
-
-def _rebased(reader, segment):
-    """A reader of `segment` (a newer TOC's copy: same files, other deleted documents)
-    sharing `reader`'s open files and column readers. Deletions are the only thing a
-    commit changes in an existing segment; a whoosh3 reader reads them from its segment
-    object (through its per-document reader) and caches them only in `deleted_docs_set`,
-    which the copy recomputes. `reader` must not be used (nor closed) afterwards."""
-    perdoc = copy.copy(reader._perdoc)
-    perdoc._segment = segment
-    fresh = copy.copy(reader)
-    fresh.__dict__.pop("deleted_docs_set", None)
-    fresh._segment, fresh._perdoc = segment, perdoc
-    return fresh
-
-
-def renewed(ix, old):
-    """A searcher over the latest commit of `ix` that keeps the per-segment readers of
-    `old` whose segment (same id, same deleted documents) is still in the index, opens
-    fresh readers for new segments, and closes `old`'s readers of segments merged away.
-
-    A segment whose only change is new deletions keeps its open files through a rebased
-    copy of its reader that reads the deletions of the new TOC. A fresh searcher would
-    reopen every segment (its files, term indexes and caches) on each commit; most
-    commits only add a small segment and delete a few entries of others."""
-    reusable = {}
-    for reader, _ in old.reader().leaf_readers():
-        segment = reader.segment()
-        if segment is not None and not reader.is_closed:
-            reusable[segment.segment_id()] = reader
-    opened = []
-    try:
-        toc = ix._read_toc()
-        readers = []
-        for segment in toc.segments:
-            reader = reusable.get(segment.segment_id())
-            if reader is not None and _same_deletions(reader, segment):
-                del reusable[segment.segment_id()]
-            elif reader is not None and _rebasable(reader):
-                del reusable[segment.segment_id()]
-                reader = _rebased(reader, segment)
-            else:
-                reader = SegmentReader(ix.storage, toc.schema, segment,
-                                       generation=toc.generation)
-                opened.append(reader)
-            readers.append(reader)
-    except OSError:
-        # A writer removed a merged segment's files between the TOC and the open: start
-        # over with a plain new searcher (whoosh's own reader retries that case).
-        for reader in opened:
-            reader.close()
-        old.close()
-        return ix.searcher()
-    old.is_closed = True
-    for reader in reusable.values():  # segments merged away
-        reader.close()
-    if not readers:
-        ixreader = EmptyReader(toc.schema)
-    elif len(readers) == 1:
-        ixreader = readers[0]
-        ixreader._gen = toc.generation  # a reused reader would look out of date
-    else:
-        ixreader = MultiReader(readers, generation=toc.generation)
-    return Searcher(ixreader, fromindex=ix, weighting=old.weighting)
