@@ -1,5 +1,5 @@
-"""The store's per-thread searcher across commits: deleted or replaced entries never come
-back (whoosh's own `refresh()` brings them back)."""
+"""The store's per-thread searcher across commits: unchanged segments keep their readers,
+and deleted or replaced entries never come back (whoosh's own `refresh()` brings them back)."""
 from whoosh.query import And, Term
 
 from workspace.search.query import parse, permission_filter
@@ -31,6 +31,21 @@ def make_store(tmp_path, count=20):
 def leaves(searcher):
     return {reader.segment().segment_id(): reader
             for reader, _ in searcher.reader().leaf_readers()}
+
+
+def test_an_added_segment_keeps_the_readers_of_the_others(tmp_path):
+    store, ix = make_store(tmp_path)
+    assert len(found(store, "teacher")) == 20
+    before = leaves(store.searcher())
+    writer = ix.writer()
+    add(writer, 100, "pathway")
+    writer.commit(merge=False)
+    assert found(store, "pathway") == ["/groups/a/documents/100"]
+    after = leaves(store.searcher())
+    assert len(after) == 2
+    for segid, reader in before.items():
+        assert after[segid] is reader
+    assert store.searcher().up_to_date()
 
 
 def test_deleted_and_replaced_entries_never_come_back(tmp_path):

@@ -16,6 +16,8 @@ import threading
 import time
 
 from whoosh import index
+from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+from whoosh.searching import Searcher
 
 from .schema import make_schema
 
@@ -97,10 +99,10 @@ class IndexStore:
             local.searcher = local.ix.searcher()
             local.name = name
         elif not local.searcher.up_to_date():
-            # A new searcher, not `refresh()`: whoosh-reloaded 2.7.5 merges the old
-            # reader's segments back into a refreshed one (deleted entries reappear).
-            local.searcher.close()
-            local.searcher = local.ix.searcher()
+            # Not `refresh()`: whoosh-reloaded 2.7.5 merges the old reader's segments back
+            # into a refreshed one (deleted entries reappear). `renewed` reuses only the
+            # readers of segments that are unchanged, deletions included.
+            local.searcher = renewed(local.ix, local.searcher)
         return local.searcher
 
     def _close_local(self):
@@ -108,3 +110,60 @@ class IndexStore:
         if searcher is not None:
             searcher.close()
         self._local.searcher = self._local.name = None
+
+
+def _same_deletions(reader, segment):
+    """True when `segment` (from a newer TOC) has exactly the deletions `reader` was
+    opened with."""
+    old = reader.segment()
+    if old.deleted_count() != segment.deleted_count():
+        return False
+    if not segment.deleted_count():
+        return True
+    return set(old.deleted_docs()) == set(segment.deleted_docs())
+
+
+def renewed(ix, old):
+    """A searcher over the latest commit of `ix` that keeps the per-segment readers of
+    `old` whose segment (same id, same deleted documents) is still in the index, opens
+    fresh readers for new segments and segments with other deletions, and closes `old`'s
+    other readers.
+
+    A fresh searcher would reopen every segment on each commit; most commits only add a
+    small segment (an edit also changes the deletions of one: that one is reopened)."""
+    reusable = {}
+    for reader, _ in old.reader().leaf_readers():
+        segment = reader.segment()
+        if segment is not None and not reader.is_closed:
+            reusable[segment.segment_id()] = reader
+    opened = []
+    try:
+        toc = ix._read_toc()
+        readers = []
+        for segment in toc.segments:
+            reader = reusable.get(segment.segment_id())
+            if reader is not None and _same_deletions(reader, segment):
+                del reusable[segment.segment_id()]
+            else:
+                reader = SegmentReader(ix.storage, toc.schema, segment,
+                                       generation=toc.generation)
+                opened.append(reader)
+            readers.append(reader)
+    except OSError:
+        # A writer removed a merged segment's files between the TOC and the open: start
+        # over with a plain new searcher (whoosh's own reader retries that case).
+        for reader in opened:
+            reader.close()
+        old.close()
+        return ix.searcher()
+    old.is_closed = True
+    for reader in reusable.values():  # segments merged away or with new deletions
+        reader.close()
+    if not readers:
+        ixreader = EmptyReader(toc.schema)
+    elif len(readers) == 1:
+        ixreader = readers[0]
+        ixreader._gen = toc.generation  # a reused reader would look out of date
+    else:
+        ixreader = MultiReader(readers, generation=toc.generation)
+    return Searcher(ixreader, fromindex=ix, weighting=old.weighting)
