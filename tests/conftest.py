@@ -3,6 +3,7 @@ people every permission matrix needs."""
 import contextlib
 import os
 import re
+import shutil
 
 from plaster import get_settings
 from pyramid.threadlocal import manager as threadlocal_manager
@@ -26,6 +27,13 @@ def settings_for(var_dir):
     settings["zodbconn.uri"] = (f"file://{var_dir}/Data.fs?blobstorage_dir={var_dir}/blobs")
     settings["workspace.index_dir"] = f"{var_dir}/index"
     return settings
+
+
+def copy_ini(name, folder):
+    """A copy of one of the project's ini files in `folder`: a fresh, separate site."""
+    path = os.path.join(folder, name)
+    shutil.copy(os.path.join(HERE, name), path)
+    return path
 
 
 @pytest.fixture

@@ -1,23 +1,20 @@
 """The `workspace` command line on a copied ini: a fresh, separate site."""
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
 from webtest import TestApp
 
+from conftest import HERE, copy_ini
 from workspace import main
 
-HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORKSPACE = os.path.join(os.path.dirname(sys.executable), "workspace")
 
 
 @pytest.fixture
 def ini(tmp_path):
-    path = tmp_path / "development.ini"
-    shutil.copy(os.path.join(HERE, "development.ini"), path)
-    return str(path)
+    return copy_ini("development.ini", str(tmp_path))
 
 
 def run(ini, *args, stdin=""):

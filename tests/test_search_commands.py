@@ -13,7 +13,7 @@ import transaction
 from whoosh import index as whoosh_index
 from webtest import TestApp
 
-from conftest import HERE, PASSWORD, Site
+from conftest import Site, copy_ini
 from workspace import main
 from workspace.content.document import Document
 from workspace.search.queue import state_of
@@ -23,9 +23,7 @@ WORKSPACE = os.path.join(os.path.dirname(sys.executable), "workspace")
 
 @pytest.fixture
 def ini(tmp_path):
-    path = tmp_path / "testing.ini"
-    shutil.copy(os.path.join(HERE, "testing.ini"), path)
-    return str(path)
+    return copy_ini("testing.ini", str(tmp_path))
 
 
 def start(ini):
