@@ -17,6 +17,7 @@ from conftest import Site, copy_ini
 from workspace import main
 from workspace.content.document import Document
 from workspace.search.queue import state_of
+from workspace.search.schema import make_schema, text_analyzer
 
 WORKSPACE = os.path.join(os.path.dirname(sys.executable), "workspace")
 
@@ -124,8 +125,9 @@ def test_start_up_reconciles_an_index_that_missed_changes(ini, tmp_path):
         stop(app)
 
 
-@pytest.mark.parametrize("damage", ["delete_generation", "garbage_toc"])
+@pytest.mark.parametrize("damage", ["delete_generation", "garbage_toc", "older_layout"])
 def test_start_up_rebuilds_an_index_that_cannot_be_opened(ini, tmp_path, damage):
+    """...or was built by older code (here: words not yet indexed per group)."""
     app = start(ini)
     populate(app)
     stop(app)
@@ -133,6 +135,13 @@ def test_start_up_rebuilds_an_index_that_cannot_be_opened(ini, tmp_path, damage)
     generation = directory / (directory / "CURRENT").read_text()
     if damage == "delete_generation":
         shutil.rmtree(generation)
+    elif damage == "older_layout":
+        shutil.rmtree(generation)
+        generation.mkdir()
+        schema = make_schema()
+        for name in ("title", "text"):
+            schema[name].analyzer = text_analyzer()
+        whoosh_index.create_in(str(generation), schema)
     else:
         for toc in generation.glob("_MAIN_*.toc"):
             toc.write_bytes(b"not a whoosh table of contents")

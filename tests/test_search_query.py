@@ -9,10 +9,11 @@ from whoosh.query import And, NullQuery
 from workspace.content.group import Group
 from workspace.content.people import Profile
 from workspace.content.site import Site
-from workspace.search.query import (QueryError, check_syntax, narrowing, parse,
+from workspace.search.query import (Permitted, QueryError, check_syntax, narrowing, parse,
                                     permission_filter, readable_groups)
 from workspace.search.records import allowed_principals, describe
 from workspace.search.schema import make_schema, text_analyzer
+from workspace.search.scopes import SITE, scope_words, within
 
 
 @pytest.fixture
@@ -26,14 +27,19 @@ def index():
         ("/groups/b", "", "g:b:manager g:b:member g:b:observer role:admin", "B", "teacher"),
     ]
     for path, group, allowed, title, text in entries:
-        writer.add_document(path=path, group=group, allowed=allowed, title=title, text=text,
-                            type="document", author="amara", fingerprint="x",
-                            modified=datetime(2026, 1, 1))
+        writer.add_document(**scope_words(dict(
+            path=path, group=group, allowed=allowed, title=title, text=text, type="document",
+            author="amara", fingerprint="x", modified=datetime(2026, 1, 1))))
     writer.commit()
     return ix
 
 
 def paths(ix, query):
+    """Paths matching `query`, its words looked up in the scopes of its permission filter."""
+    allowed = [q for q in query.leaves() if isinstance(q, Permitted)] \
+        if isinstance(query, And) else []
+    if allowed:
+        query = within(query, allowed[0].scopes())
     with ix.searcher() as searcher:
         return sorted(hit["path"] for hit in searcher.search(query, limit=None))
 
@@ -52,7 +58,7 @@ def test_filter_with_nothing_allowed_matches_nothing(index):
 
 
 def test_filter_does_not_change_ranking(index):
-    q = parse(index.schema, "teacher")
+    q = within(parse(index.schema, "teacher"), ["a", "b", SITE])
     with index.searcher() as searcher:
         plain = {hit["path"]: hit.score for hit in searcher.search(q)}
         filtered = {hit["path"]: hit.score for hit in searcher.search(
@@ -73,8 +79,9 @@ def test_filter_with_a_date_range_keeps_only_dated_entries_inside_it(index):
 def test_filter_skips_deleted_entries_and_sees_new_segments(index):
     writer = index.writer()
     writer.delete_by_term("path", "/groups/a/documents/1")
-    writer.add_document(path="/groups/a/documents/3", group="a", title="New", text="teacher",
-                        type="document", author="amara", fingerprint="x")
+    writer.add_document(**scope_words(dict(path="/groups/a/documents/3", group="a", title="New",
+                                           text="teacher", type="document", author="amara",
+                                           fingerprint="x")))
     writer.commit(merge=False)
     only_a = permission_filter(["a"], [])
     assert paths(index, only_a) == ["/groups/a/documents/3"]
@@ -183,10 +190,11 @@ def test_totals_and_facets_count_every_match_not_only_the_best_scoring():
     writer = ix.writer()
     for n in range(300):
         in_title = n % 3 == 0
-        writer.add_document(path=f"/groups/a/documents/{n}", group="a", fingerprint="x",
-                            type="topic" if n % 2 else "document", author=f"p{n % 4}",
-                            title="Teacher notes" if in_title else f"Note {n}",
-                            text=("teacher " * (1 + n % 7)) + "filler " * (n % 50))
+        writer.add_document(**scope_words(dict(
+            path=f"/groups/a/documents/{n}", group="a", fingerprint="x",
+            type="topic" if n % 2 else "document", author=f"p{n % 4}",
+            title="Teacher notes" if in_title else f"Note {n}",
+            text=("teacher " * (1 + n % 7)) + "filler " * (n % 50))))
     writer.commit()
     with ix.searcher() as searcher:
         q = parse(ix.schema, "teacher")
@@ -197,37 +205,39 @@ def test_totals_and_facets_count_every_match_not_only_the_best_scoring():
     assert len(found["hits"]) == 10
 
 
-def test_phrases_checked_only_where_permitted_match_and_score_as_before(index):
-    from workspace.search.query import guard_phrases
-    writer = index.writer()
-    writer.add_document(path="/groups/b/documents/4", group="b", title="New teachers",
-                        text="induction of new teachers again", type="document",
-                        author="amara", fingerprint="x")
-    writer.commit(merge=False)
-    allowed = permission_filter(["a", "b"], [Authenticated])
-    for text in ('"new teachers"', '"induction of new" teacher', 'title:"new teachers"',
-                 'salaries OR "new teachers" teacher'):
-        parsed = parse(index.schema, text)
-        guarded = guard_phrases(parsed, allowed)
-        assert guarded != parsed
-        with index.searcher() as searcher:
-            plain = {h["path"]: h.score for h in searcher.search(And([parsed, allowed]))}
-            fast = {h["path"]: h.score for h in searcher.search(And([guarded, allowed]))}
-        assert plain and fast == plain
-    only_a = permission_filter(["a"], [])
-    with index.searcher() as searcher:
-        hits = searcher.search(And([guard_phrases(parse(index.schema, '"new teachers"'),
-                                                  only_a), only_a]))
-        assert [h["path"] for h in hits] == ["/groups/a/documents/1"]
+def test_words_of_one_group_are_found_only_in_that_groups_scope(index):
+    for text in ("teacher", "salaries", '"teacher salaries"', "salar*", "sal?ries",
+                 "title:secret", "title:[sa to sf]", "budget OR nothing"):
+        query = parse(index.schema, text)
+        assert paths(index, within(query, ["b"])) == ["/groups/b/documents/2"], text
+        assert "/groups/b/documents/2" not in paths(index, within(query, ["a", SITE])), text
+
+
+def test_scoped_queries_keep_not_and_or_and_find_site_wide_entries(index):
+    def found(text, scopes):
+        return paths(index, within(parse(index.schema, text), scopes))
+    assert found("teacher NOT salaries", ["a", "b"]) == ["/groups/a/documents/1"]
+    assert found("NOT salaries", ["a", "b"]) == ["/groups/a/documents/1", "/groups/b",
+                                                 "/people/p"]
+    assert found("educator OR induction", ["a", SITE]) == ["/groups/a/documents/1",
+                                                            "/people/p"]
+    assert found("teacher", []) == []
+
+
+def test_a_typed_scope_separator_does_not_reach_another_scope(index):
+    query = parse(index.schema, "b\x1fsalaries")
+    assert paths(index, And([query, permission_filter(["a"], [])])) == []
+    assert paths(index, within(query, ["a"])) == []
 
 
 def test_queries_needing_a_word_found_nowhere_are_known_empty_without_a_search(index):
     from workspace.search.query import cannot_match
     with index.searcher() as searcher:
         for text in ("teacher zzqq", '"new zzqq"', "zzqq OR qqzz", "title:zzqq teacher"):
-            query = parse(index.schema, text)
+            query = within(parse(index.schema, text), ["a", "b", SITE])
             assert cannot_match(searcher, query), text
             assert searcher.search(query).is_empty()
         for text in ("teacher", "teacher OR zzqq", "teacher NOT zzqq", '"new teachers"',
                      "teach*", "teacher induction"):
-            assert not cannot_match(searcher, parse(index.schema, text)), text
+            query = within(parse(index.schema, text), ["a", "b", SITE])
+            assert not cannot_match(searcher, query), text

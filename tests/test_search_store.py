@@ -3,17 +3,19 @@ and deleted or replaced entries never come back (whoosh's own `refresh()` brings
 from whoosh.query import And, Term
 
 from workspace.search.query import parse, permission_filter
+from workspace.search.scopes import scope_words, within
 from workspace.search.store import IndexStore
 
 
 def add(writer, n, word, group="a"):
-    writer.update_document(path=f"/groups/{group}/documents/{n}", group=group, title=f"Doc {n}",
-                           text=word, type="document", author="amara", fingerprint="x")
+    writer.update_document(**scope_words(dict(
+        path=f"/groups/{group}/documents/{n}", group=group, title=f"Doc {n}", text=word,
+        type="document", author="amara", fingerprint="x")))
 
 
 def found(store, word, groups=("a",)):
     searcher = store.searcher()
-    query = And([parse(searcher.schema, word), permission_filter(list(groups), [])])
+    query = And([within(parse(searcher.schema, word), groups), permission_filter(groups, [])])
     return sorted(hit["path"] for hit in searcher.search(query, limit=None))
 
 

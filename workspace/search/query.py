@@ -6,7 +6,6 @@ caller may read right now, and site-wide entries whose `allowed` principals the 
 holds. Every hit on the page is then checked once more against the real security policy.
 """
 from collections import Counter
-import copy
 from datetime import datetime, timedelta, timezone
 from fnmatch import translate
 from functools import lru_cache
@@ -17,16 +16,15 @@ import threading
 
 from whoosh import collectors, qparser, sorting
 from whoosh.qparser.dateparse import DateParserPlugin
-from whoosh.matching import ListMatcher, NullMatcher
-from whoosh.matching import IntersectionMatcher, WrappingMatcher
+from whoosh.matching import NullMatcher
 from whoosh.query import And, ConstantScoreQuery, NullQuery, Or, Phrase, Query, Term
-from whoosh.query.spans import SpanNear2, SpanWrappingMatcher
-from whoosh.util import make_binary_tree
 from whoosh.util.times import datetime_to_long
 
 from . import speedups
+from .matchers import Preloaded
 from .records import as_aware_utc, as_naive_utc, find_by_path
 from .schema import text_analyzer
+from .scopes import scopes_for, within
 
 speedups.install()
 
@@ -124,7 +122,8 @@ class Permitted(Query):
     Per index segment it matches a list of document numbers computed once from the
     segment's `group` column and `allowed` postings and cached (segments never change),
     so a query costs what the user's words cost, not a union over every readable group.
-    It adds the same score to every hit: it filters, it does not rank.
+    It scores 0: it filters, it does not rank. (The words are read in the caller's
+    scopes only, see scopes.py; this filter is what makes that safe.)
     """
 
     def __init__(self, group_ids, principals, start=None, end=None):
@@ -150,6 +149,10 @@ class Permitted(Query):
     def is_leaf(self):
         return True
 
+    def scopes(self):
+        """The word scopes (see scopes.py) of the entries this filter can admit."""
+        return scopes_for(self.group_ids, bool(self.principals))
+
     def estimate_size(self, ixreader):
         return ixreader.doc_count_all()
 
@@ -159,7 +162,7 @@ class Permitted(Query):
         else:  # a searcher over several segments (collectors use one segment at a time)
             ids = [offset + n for sub, offset in searcher.leaf_searchers()
                    for n in self.segment_ids(sub.reader())]
-        return ListMatcher(ids) if ids else NullMatcher()
+        return Preloaded(ids) if ids else NullMatcher()
 
     def segment_ids(self, reader):
         ids = permitted_ids(reader, self.group_ids, self.principals)
@@ -227,7 +230,10 @@ def search(store, site, user, principals, permits, q="", types=(), groups=(), au
     q = (q or "").strip()
     searcher = store.searcher()
     schema = searcher.schema
-    allowed = permission_filter(readable_groups(site, user, permits), principals, start, end)
+    readable = readable_groups(site, user, permits)
+    if any(groups):  # asking for some groups only: their scopes are all that is read
+        readable = [gid for gid in readable if gid in groups]
+    allowed = permission_filter(readable, principals, start, end)
     filters = [allowed] + narrowing(types, groups, authors)
     relaxed = False
     parsed = parse(schema, q) if q else None
@@ -248,11 +254,12 @@ def run(searcher, parsed, filters, sort, page, limit):
     """{total, facets, hits} of one query, in one pass over the matches: each goes to the
     top-k (scored, or sorted by date) collector and is tallied for the exact total and
     the facet counts."""
+    if parsed is not None:
+        scopes = filters[0].scopes() if isinstance(filters[0], Permitted) else []
+        parsed = within(parsed, scopes)
     if parsed is not None and (parsed == NullQuery  # only common words: nothing matches
                                or cannot_match(searcher, parsed)):
         return {"total": 0, "facets": {name: {} for name in FACETS}, "hits": []}
-    if parsed is not None and isinstance(filters[0], Permitted):
-        parsed = guard_phrases(parsed, filters[0])
     query = And(([parsed] if parsed is not None else []) + filters)
     sortedby = None
     if sort == "date" or parsed is None:
@@ -281,104 +288,9 @@ def cannot_match(searcher, query):
                    for word in query.words)
     if type(query) is And:
         return any(cannot_match(searcher, sub) for sub in query.subqueries)
-    if type(query) is Or:
+    if isinstance(query, Or):  # PreloadedUnion too
         return all(cannot_match(searcher, sub) for sub in query.subqueries)
     return False
-
-
-# phrases checked only where the caller may look ------------------------------------
-def guard_phrases(query, allowed):
-    """`query` with each phrase checked only on documents `allowed` admits."""
-    if isinstance(query, Phrase):
-        return GuardedPhrase(query, allowed)
-    if not any(isinstance(leaf, Phrase) for leaf in query.leaves()):
-        return query
-    # A copy with the same attributes (`apply` would drop an Or's coordination `scale`).
-    if isinstance(getattr(query, "subqueries", None), list):
-        guarded = copy.copy(query)
-        guarded.subqueries = [guard_phrases(sub, allowed) for sub in query.subqueries]
-        return guarded
-    if isinstance(getattr(query, "child", None), Query):
-        guarded = copy.copy(query)
-        guarded.child = guard_phrases(query.child, allowed)
-        return guarded
-    return query
-
-
-class GuardedPhrase(Query):
-    """A phrase whose word positions are compared only in documents the permission
-    filter admits. Whoosh's phrase matcher, asked to skip to a permitted document, reads
-    and compares the positions of every document that has all the words on its way
-    to the next one where they form the phrase: with the filter admitting a few percent
-    of the index, nearly all of that work was thrown away. Same matches, same scores
-    (the filter's part scores 0)."""
-
-    def __init__(self, phrase, allowed):
-        self.phrase, self.allowed = phrase, allowed
-
-    def __repr__(self):
-        return f"GuardedPhrase({self.phrase!r}, {self.allowed!r})"
-
-    def __eq__(self, other):
-        return (type(other) is type(self) and other.phrase == self.phrase
-                and other.allowed == self.allowed)
-
-    def __hash__(self):
-        return hash((self.phrase, self.allowed))
-
-    def is_leaf(self):
-        return True
-
-    def estimate_size(self, ixreader):
-        return self.phrase.estimate_size(ixreader)
-
-    def matcher(self, searcher, context=None):
-        phrase = self.phrase
-        field = searcher.schema[phrase.fieldname] \
-            if phrase.fieldname in searcher.schema else None
-        if (not searcher.is_atomic() or field is None or not field.format
-                or not field.format.supports("positions")):
-            return phrase.matcher(searcher, context)  # whoosh's answer (or its error)
-        reader = searcher.reader()
-        terms = []
-        for word in phrase.words:  # as Phrase.matcher: a missing word matches nothing
-            try:
-                word = field.to_bytes(word)
-            except ValueError:
-                return NullMatcher()
-            if (phrase.fieldname, word) not in reader:
-                return NullMatcher()
-            terms.append(Term(phrase.fieldname, word))
-        ids = self.allowed.segment_ids(reader)
-        if not ids:
-            return NullMatcher()
-        guard = UnscoredList(ids)
-        m = GuardedSpans([t.matcher(searcher, context) for t in terms], guard,
-                         slop=phrase.slop, ordered=True, mindist=1)
-        return m if phrase.boost == 1.0 else WrappingMatcher(m, boost=phrase.boost)
-
-
-class UnscoredList(ListMatcher):
-    """Document numbers that only filter: they add nothing to a score."""
-
-    def weight(self):
-        return 0.0
-
-    def score(self):
-        return 0.0
-
-
-class GuardedSpans(SpanNear2.SpanNear2Matcher):
-    """SpanNear2's matcher over the intersection of its words and `guard`."""
-
-    def __init__(self, ms, guard, slop=1, ordered=True, mindist=1):
-        self.ms, self.guard = ms, guard
-        self.slop, self.ordered, self.mindist = slop, ordered, mindist
-        SpanWrappingMatcher.__init__(
-            self, make_binary_tree(IntersectionMatcher, [guard] + ms))
-
-    def _replacement(self, newchild):
-        return self  # never rebuilt around another child (the guard must stay)
 
 
 # exact totals and facet counts ---------------------------------------------------

@@ -16,6 +16,7 @@ from ..content.people import Profile
 from ..content.trash import Trash
 from .extract import extract_text
 from .schema import STORED_TEXT_CHARS
+from .scopes import scope_words
 
 PROFILE_TEXT_FIELDS = ("login", "organisation", "country", "languages", "expertise", "bio")
 
@@ -173,7 +174,7 @@ def index_fields(record):
     modified = record["modified"]
     if modified is not None:
         doc["modified"] = as_naive_utc(modified)
-    return doc
+    return scope_words(doc)
 
 
 def as_naive_utc(dt):

@@ -1,14 +1,17 @@
 """The Whoosh schema: what one index entry holds, and how words are matched.
 
 Text fields fold case and accents (é = e) and stem English words, so that "pathways",
-"Pathway" and "pathwäy" meet. `group` carries the id of the group whose content this is
-(empty for site-wide entries); `allowed` carries the principals that may see a site-wide
-entry (a group's name, a profile). Those two fields are what the permission filter reads.
+"Pathway" and "pathwäy" meet; their words are indexed per group (see scopes.py).
+`group` carries the id of the group whose content this is (empty for site-wide
+entries); `allowed` carries the principals that may see a site-wide entry (a group's
+name, a profile). Those two fields are what the permission filter reads.
 """
 from whoosh import fields
 from whoosh.analysis import (CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter,
                              StopFilter)
 from whoosh.support.charset import accent_map
+
+from .scopes import ScopedAnalyzer
 
 # Stored text is capped (snippets come from it); the indexed text is not.
 STORED_TEXT_CHARS = 30_000
@@ -20,7 +23,7 @@ def text_analyzer():
 
 
 def make_schema():
-    analyzer = text_analyzer()
+    analyzer = ScopedAnalyzer(text_analyzer())
     return fields.Schema(
         path=fields.ID(stored=True, unique=True, sortable=True),
         type=fields.ID(stored=True, sortable=True),
@@ -33,3 +36,10 @@ def make_schema():
         modified=fields.DATETIME(stored=True, sortable=True),
         fingerprint=fields.ID(sortable=True),
     )
+
+
+def layout(schema):
+    """Field names, kinds and analyzers: what an index must share with `make_schema()`
+    to be read by this code (an index built before a change of these is rebuilt)."""
+    return sorted((name, type(field).__name__, type(getattr(field, "analyzer", None)).__name__)
+                  for name, field in schema.items())
