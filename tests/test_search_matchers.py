@@ -1,5 +1,5 @@
 """The preloaded union of many small alternatives: same matches and scores as Whoosh's
-own Or, skips by binary search; and index writers that keep segment files apart."""
+own Or, skips by binary search; and segment files read in place."""
 import os
 
 from whoosh.filedb.filestore import RamStorage
@@ -10,7 +10,8 @@ import pytest
 from workspace.search.matchers import Preloaded, PreloadedUnion
 from workspace.search.schema import make_schema
 from workspace.search.scopes import scope_words, within
-from workspace.search.store import IndexStore, open_writer
+from workspace.search.speedups import BufferStream
+from workspace.search.store import IndexStore
 
 
 def test_preloaded_skips_to_the_first_id_at_or_after_the_target():
@@ -51,6 +52,30 @@ def test_union_matches_and_scores_like_whooshs_or(index):
     assert len(plain) == 60 and fast == plain
 
 
+def test_union_reads_long_posting_lists_by_block_and_skips_deleted_entries(tmp_path):
+    store = IndexStore(str(tmp_path))
+    name, ix = store.new_generation()
+    for part in range(2):  # two segments, then deletions in the first
+        writer = ix.writer()
+        for n in range(part * 700, part * 700 + 700):
+            writer.add_document(**scope_words(dict(
+                path=f"/groups/g/documents/{n}", group="g", title=f"Note {n % 9}",
+                text="teacher " * (1 + n % 6) + "filler " * (n % 40))))
+        writer.commit(merge=False)
+    writer = ix.writer()
+    for n in range(0, 700, 7):
+        writer.delete_by_term("path", f"/groups/g/documents/{n}")
+    writer.commit(merge=False)
+    store.publish(name)
+    alternatives = [Term("text", "g\x1fteacher"), Term("title", "g\x1fnote")]
+    searcher = store.searcher()
+    plain = {h["path"]: round(h.score, 9) for h in searcher.search(Or(alternatives),
+                                                                  limit=None)}
+    fast = {h["path"]: round(h.score, 9)
+            for h in searcher.search(PreloadedUnion(alternatives), limit=None)}
+    assert len(plain) == 1400 - 100 and fast == plain
+
+
 def test_scoped_query_finds_only_the_scopes_asked_for(index):
     from workspace.search.query import parse
     query = within(parse(index.schema, "teacher pathways"), ["g0", "g3"])
@@ -60,12 +85,52 @@ def test_scoped_query_finds_only_the_scopes_asked_for(index):
                            if n % 6 in (0, 3) and n % 3 == 0)
 
 
-def test_index_writers_leave_segment_files_apart(tmp_path):
+def test_readers_open_segments_without_copying_them_and_outlive_a_merge(tmp_path):
     store = IndexStore(str(tmp_path))
     name, ix = store.new_generation()
-    writer = open_writer(ix)
-    writer.add_document(**scope_words(dict(path="/people/p", title="Pat", text="teacher")))
+    for n in range(2):
+        writer = ix.writer()
+        writer.add_document(**scope_words(dict(path=f"/groups/g/documents/{n}", group="g",
+                                               title=f"Doc {n}", text="teacher")))
+        writer.commit(merge=False)
+    store.publish(name)
+    searcher = store.searcher()
+    query = within(Term("text", "teacher"), ["g"])
+    assert len(searcher.search(query)) == 2
+    term_files = [r._terms._dbfile for r, _ in searcher.reader().leaf_readers()]
+    assert term_files and all(isinstance(f.file, BufferStream) for f in term_files)
+    writer = ix.writer()
+    writer.commit(optimize=True)  # merges both segments and deletes their files
+    assert len(os.listdir(tmp_path / name)) < 6
+    assert sorted(h["path"] for h in searcher.search(query)) == [  # the old view still reads
+        "/groups/g/documents/0", "/groups/g/documents/1"]
+
+
+def test_relaxed_question_finds_any_word_and_ranks_more_words_first():
+    from workspace.search.query import parse
+    ix = RamStorage().create_index(make_schema())
+    writer = ix.writer()
+    texts = {"both": "teacher pathways", "teacher": "teacher teacher teacher notes",
+             "pathways": "pathways notes", "neither": "budget notes"}
+    for name, text in texts.items():
+        writer.add_document(**scope_words(dict(path=f"/groups/g/documents/{name}", group="g",
+                                               title=name.title(), text=text)))
     writer.commit()
-    files = os.listdir(tmp_path / name)
-    assert not [f for f in files if f.endswith(".seg")]  # no compound segment
-    assert any(f.endswith(".trm") for f in files)
+    query = within(parse(ix.schema, "what about teacher pathways", relaxed=True), ["g"])
+    assert isinstance(query, PreloadedUnion) and query.words
+    with ix.searcher() as searcher:
+        ranked = [h["path"].rsplit("/", 1)[1] for h in searcher.search(query, limit=None)]
+    assert ranked[0] == "both" and sorted(ranked) == ["both", "pathways", "teacher"]
+
+
+def test_buffer_stream_reads_like_bytesio():
+    import io
+    import pickle
+    data = b"first line\n" + b"x" * 700 + b"\nlast" + pickle.dumps({"k": [1, 2]})
+    ours, theirs = BufferStream(memoryview(data)), io.BytesIO(data)
+    for op in [("read", 5), ("readline",), ("readline",), ("tell",), ("seek", 3),
+               ("read", 4), ("seek", -4, 2), ("read", -1), ("read", 3), ("seek", 2, 0),
+               ("seek", 5, 1), ("readline", 3), ("read", None)]:
+        assert getattr(ours, op[0])(*op[1:]) == getattr(theirs, op[0])(*op[1:]), op
+    ours.seek(len(data) - len(pickle.dumps({"k": [1, 2]})))
+    assert pickle.load(ours) == {"k": [1, 2]}

@@ -19,7 +19,6 @@ from ZODB.POSException import ConflictError
 from ..content.site import appmaker
 from .queue import mark_done, pending, prune, state_of
 from .records import describe, find_by_path, index_fields, object_path, walk
-from .store import open_writer
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +161,7 @@ class Indexer:
             tasks = pending(root, BATCH)
             if not tasks:
                 return 0
-            writer = open_writer(ix)
+            writer = ix.writer()
             try:
                 apply_tasks(appmaker(root), writer, [task for _, task in tasks])
             except BaseException:
@@ -326,7 +325,7 @@ def refresh(db, ix, paths):
     conn = db.open(transaction_manager=tm)
     tm.begin()
     try:
-        writer = open_writer(ix)
+        writer = ix.writer()
         try:
             apply_tasks(appmaker(conn.root()), writer, [("one", path) for path in paths])
         except BaseException:
@@ -347,7 +346,7 @@ def rebuild(db, store, progress=None):
         conn.transaction_manager.begin()
         site = appmaker(conn.root()) if "workspace" in conn.root() else None
         count = 0
-        writer = open_writer(ix, limitmb=256)
+        writer = ix.writer(limitmb=256)
         try:
             for obj in walk_trimmed(site) if site is not None else ():
                 record = safe_describe(obj)

@@ -8,9 +8,12 @@ would sum them, turns the rest of the search into list indexing. Skips are binar
 searches.
 """
 from bisect import bisect_left
+import threading
 
-from whoosh.matching import Matcher, NullMatcher, ReadTooFar
-from whoosh.query import Or
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import FilterMatcher, ListMatcher, Matcher, NullMatcher, ReadTooFar
+from whoosh.query import Or, Term
+from whoosh.scoring import BM25F, BM25FScorer
 
 
 class Preloaded(Matcher):
@@ -63,28 +66,129 @@ class Preloaded(Matcher):
     def max_quality(self):
         return max(self._scores[self._i:], default=0.0) if self._scores is not None else 0.0
 
+    def only(self, admitted):
+        """The rest of this list restricted to the document numbers in `admitted`."""
+        ids, scores = self._ids[self._i:], self._scores
+        if scores is None:
+            kept = [n for n in ids if n in admitted]
+            return Preloaded(kept) if kept else NullMatcher()
+        pairs = [(n, s) for n, s in zip(ids, scores[self._i:]) if n in admitted]
+        if not pairs:
+            return NullMatcher()
+        return Preloaded([n for n, _ in pairs], [s for _, s in pairs])
 
-def preload(matchers, scored=True):
-    """One Preloaded matcher of everything `matchers` match, scores summed per document."""
-    totals = {}
-    for m in matchers:
-        while m.is_active():
-            docnum = m.id()
-            totals[docnum] = totals.get(docnum, 0.0) + (m.score() if scored else 0.0)
-            m.next()
+
+def preload(sources, words=None):
+    """One Preloaded matcher of the (docnum, score) pairs of all `sources`, summed.
+
+    With `words` (a relaxed question: the word each source looks for, title and text
+    sharing a word), documents containing more of the words come first, by their
+    summed score among equals: the score is the number of words plus a fraction.
+    (Whoosh's own coordination bonus counted a word in title and text twice and was too
+    weak to rank "teacher pathways" above a text saying "teacher" three times.)"""
+    totals, found = {}, {}
+    for n, pairs in enumerate(sources):
+        for docnum, score in pairs:
+            totals[docnum] = totals.get(docnum, 0.0) + score
+            if words is not None:
+                found.setdefault(docnum, set()).add(words[n])
     ids = sorted(totals)
-    return Preloaded(ids, [totals[n] for n in ids]) if ids else NullMatcher()
+    if not ids:
+        return NullMatcher()
+    if words is not None:
+        return Preloaded(ids, [len(found[d]) + totals[d] / (1.0 + totals[d]) for d in ids])
+    return Preloaded(ids, [totals[d] for d in ids])
+
+
+def matcher_pairs(m):
+    """(docnum, score) of every match of any matcher."""
+    while m.is_active():
+        yield m.id(), m.score()
+        m.next()
+
+
+def term_pairs(term, searcher, context):
+    """(docnum, score) of every posting of a Term in one segment, read a block at a time
+    and scored with BM25F as Whoosh scores them (from a cached list of field lengths,
+    not five calls per posting); None where that does not apply (other queries or
+    weightings, boosts, several segments)."""
+    weighting = (context.weighting if context else None) or searcher.weighting
+    if (type(term) is not Term or term.boost != 1.0 or not searcher.is_atomic()
+            or type(weighting) is not BM25F or term.fieldname not in searcher.schema):
+        return None
+    field = searcher.schema[term.fieldname]
+    try:
+        text = field.to_bytes(term.text)
+    except ValueError:
+        return []
+    reader = searcher.reader()
+    if (term.fieldname, text) not in reader:
+        return []
+    scorer = weighting.scorer(searcher, term.fieldname, text)
+    m = reader.postings(term.fieldname, text)
+    deleted = frozenset()
+    if isinstance(m, FilterMatcher):  # a segment with deleted documents
+        m, deleted = m.child, reader.deleted_docs_set
+    if type(scorer) is not BM25FScorer or not isinstance(m, (W3LeafMatcher, ListMatcher)):
+        return None
+    ids, weights = [], []
+    if isinstance(m, ListMatcher):
+        ids = list(m.all_ids())
+        weights = [m._weights[i] if m._weights else m._all_weights or 1.0
+                   for i in range(len(ids))]
+    else:
+        while m.is_active():
+            if m._ids is None:
+                m._read_ids()
+            if m._weights is None:
+                m._read_weights()
+            ids.extend(m._ids[m._i:m._blocklength])
+            weights.extend(m._weights[m._i:m._blocklength])
+            m._next_block()
+    lengths = field_lengths(reader, term.fieldname)
+    score = scorer._score
+    return [(d, score(w, lengths[d])) for d, w in zip(ids, weights) if d not in deleted]
+
+
+_lengths = {}
+_lengths_lock = threading.Lock()
+
+
+def field_lengths(reader, fieldname):
+    """The length of `fieldname` in each document of a segment (cached by segment id:
+    segments never change), as Whoosh's scorer reads it (1 where the field is empty)."""
+    key = (reader.segment().segment_id(), fieldname)
+    lengths = _lengths.get(key)
+    if lengths is None:
+        lengths = [reader.doc_field_length(n, fieldname, 1) or 1
+                   for n in range(reader.doc_count_all())]
+        with _lengths_lock:
+            if len(_lengths) >= 500:
+                _lengths.clear()
+            _lengths[key] = lengths
+    return lengths
 
 
 class PreloadedUnion(Or):
     """An Or whose matches are read in full when its matcher is made (see above): for
-    many small alternatives, such as one word in each of the caller's scopes."""
+    many small alternatives, such as one word in each of the caller's scopes, and for
+    the relaxed reading of a question (`words`: see `preload`)."""
+
+    def __init__(self, subqueries, boost=1.0, words=None):
+        super().__init__(subqueries, boost=boost)
+        self.words = words
+
+    def normalize(self):  # keeps each subquery (and its word) in its place
+        return PreloadedUnion([q.normalize() for q in self.subqueries], boost=self.boost,
+                              words=self.words)
 
     def _matcher(self, subs, searcher, context):
-        scored = context is None or context.weighting is not None
-        matchers = [sub.matcher(searcher, context) for sub in subs]
-        m = preload(matchers, scored)
-        if self.boost != 1.0 and isinstance(m, Preloaded) and m._scores is not None:
+        sources = []
+        for sub in subs:
+            pairs = term_pairs(sub, searcher, context)
+            sources.append(pairs if pairs is not None
+                           else matcher_pairs(sub.matcher(searcher, context)))
+        m = preload(sources, self.words)
+        if self.boost != 1.0 and isinstance(m, Preloaded):
             m._scores = [score * self.boost for score in m._scores]
         return m
-

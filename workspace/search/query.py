@@ -16,8 +16,8 @@ import threading
 
 from whoosh import collectors, qparser, sorting
 from whoosh.qparser.dateparse import DateParserPlugin
-from whoosh.matching import NullMatcher
-from whoosh.query import And, ConstantScoreQuery, NullQuery, Or, Phrase, Query, Term
+from whoosh.matching import IntersectionMatcher, NullMatcher
+from whoosh.query import And, NullQuery, Or, Phrase, Query, Term
 from whoosh.util.times import datetime_to_long
 
 from . import speedups
@@ -117,28 +117,30 @@ def readable_groups(site, user, permits):
 
 class Permitted(Query):
     """The permission filter as a Whoosh query: entries of the groups in `group_ids`, and
-    site-wide entries whose `allowed` principals include one of `principals`.
+    site-wide entries whose `allowed` principals include one of `principals`; narrowed
+    to a date range, kinds and authors when the caller asks.
 
-    Per index segment it matches a list of document numbers computed once from the
-    segment's `group` column and `allowed` postings and cached (segments never change),
-    so a query costs what the user's words cost, not a union over every readable group.
-    It scores 0: it filters, it does not rank. (The words are read in the caller's
-    scopes only, see scopes.py; this filter is what makes that safe.)
+    Per index segment it matches a list of document numbers computed from the segment's
+    columns and `allowed` postings and cached (segments never change), so a query costs
+    what the user's words cost, not a union over every readable group. It scores 0: it
+    filters, it does not rank. (The words are read in the caller's scopes only, see
+    scopes.py; this filter is what makes that safe.)
     """
 
-    def __init__(self, group_ids, principals, start=None, end=None):
+    def __init__(self, group_ids, principals, start=None, end=None, types=(), authors=()):
         self.group_ids = frozenset(group_ids)
         self.principals = frozenset(principals)
-        # A date range narrows the permitted set here too: cheaper than a DateRange query.
         self.start = datetime_to_long(as_naive_utc(start)) if start else None
         self.end = datetime_to_long(as_naive_utc(end)) if end else None
+        self.types = frozenset(t for t in types if t)
+        self.authors = frozenset(a for a in authors if a)
 
     def __repr__(self):
-        return (f"Permitted({sorted(self.group_ids)!r}, {sorted(self.principals)!r}, "
-                f"{self.start!r}, {self.end!r})")
+        return f"Permitted{self._key()!r}"
 
     def _key(self):
-        return (self.group_ids, self.principals, self.start, self.end)
+        return (self.group_ids, self.principals, self.start, self.end, self.types,
+                self.authors)
 
     def __eq__(self, other):
         return type(other) is type(self) and other._key() == self._key()
@@ -165,21 +167,44 @@ class Permitted(Query):
         return Preloaded(ids) if ids else NullMatcher()
 
     def segment_ids(self, reader):
-        ids = permitted_ids(reader, self.group_ids, self.principals)
-        if self.start is not None or self.end is not None:
-            low = self.start if self.start is not None else float("-inf")
-            high = self.end if self.end is not None else float("inf")
-            modified = segment_column(reader, "modified", translate=False)
-            ids = [n for n in ids if low <= modified[n] <= high]
-        return ids
+        return self.admitted(reader)[0]
+
+    def admitted(self, reader):
+        """(sorted list, set) of the numbers of one segment's live documents admitted."""
+        key = (reader.segment().segment_id(), reader.doc_count(), self._key())
+        found = _permitted.get(key)
+        if found is None:
+            ids = permitted_ids(reader, self.group_ids, self.principals)
+            if self.start is not None or self.end is not None:
+                modified = segment_column(reader, "modified", translate=False)
+                ids = [n for n in ids if self.in_dates(modified[n])]
+            for field, wanted in (("type", self.types), ("author", self.authors)):
+                if wanted:
+                    values = segment_column(reader, field)
+                    ids = [n for n in ids if values[n] in wanted]
+            found = (ids, frozenset(ids))
+            remember(_permitted, key, found)
+        return found
+
+    def in_dates(self, value):
+        return ((self.start is None or value >= self.start)
+                and (self.end is None or value <= self.end))
 
 
 _permitted = {}
 MAX_CACHED_PERMITS = 2000
 
 
+def remember(cache, key, value):
+    with _columns_lock:
+        if len(cache) >= MAX_CACHED_PERMITS:
+            cache.clear()
+        cache[key] = value
+
+
 def permitted_ids(reader, group_ids, principals):
-    """Sorted numbers of the live documents of one segment that the filter admits."""
+    """Sorted numbers of the live documents of one segment in `group_ids` or allowed to
+    `principals`."""
     key = (reader.segment().segment_id(), reader.doc_count(), group_ids, principals)
     ids = _permitted.get(key)
     if ids is None:
@@ -191,29 +216,56 @@ def permitted_ids(reader, group_ids, principals):
         if reader.has_deletions():
             found.difference_update(reader.deleted_docs_set)
         ids = sorted(found)
-        with _columns_lock:
-            if len(_permitted) >= MAX_CACHED_PERMITS:
-                _permitted.clear()
-            _permitted[key] = ids
+        remember(_permitted, key, ids)
     return ids
 
 
-def permission_filter(group_ids, principals, start=None, end=None):
+def permission_filter(group_ids, principals, start=None, end=None, types=(), authors=()):
     """Matches group content of `group_ids` and site-wide entries allowed to `principals`
-    (modified between `start` and `end` when given)."""
+    (modified between `start` and `end`, of `types`, by `authors` when given)."""
     if not group_ids and not principals:
         return NullQuery
-    return Permitted(group_ids, principals, start, end)
+    return Permitted(group_ids, principals, start, end, types, authors)
 
 
-def narrowing(types=(), groups=(), authors=()):
-    """The filters a caller asks for: they only ever narrow the permitted set."""
-    parts = []
-    for field, values in (("type", types), ("group", groups), ("author", authors)):
-        values = [v for v in values if v]
-        if values:
-            parts.append(Or([Term(field, v) for v in values]))
-    return [ConstantScoreQuery(p, score=0.0) for p in parts]
+class Filtered(Query):
+    """The matches of `query` that `allowed` (a Permitted) admits, scored by `query`.
+
+    When the words' matches are preloaded (see matchers.py) they are filtered against
+    the admitted set in one pass, instead of Whoosh's intersection matcher walking both
+    lists in Python."""
+
+    def __init__(self, query, allowed):
+        self.query, self.allowed = query, allowed
+
+    def __repr__(self):
+        return f"Filtered({self.query!r}, {self.allowed!r})"
+
+    def __eq__(self, other):
+        return (type(other) is type(self) and other.query == self.query
+                and other.allowed == self.allowed)
+
+    def __hash__(self):
+        return hash((self.query, self.allowed))
+
+    def is_leaf(self):
+        return True
+
+    def estimate_size(self, ixreader):
+        return self.query.estimate_size(ixreader)
+
+    def matcher(self, searcher, context=None):
+        if not searcher.is_atomic():
+            return And([self.query, self.allowed]).matcher(searcher, context)
+        ids, admitted = self.allowed.admitted(searcher.reader())
+        if not ids:
+            return NullMatcher()
+        m = self.query.matcher(searcher, context)
+        if isinstance(m, Preloaded):
+            return m.only(admitted)
+        if not m.is_active():
+            return NullMatcher()
+        return IntersectionMatcher(m, Preloaded(ids))
 
 
 # searching --------------------------------------------------------------------
@@ -231,18 +283,17 @@ def search(store, site, user, principals, permits, q="", types=(), groups=(), au
     searcher = store.searcher()
     schema = searcher.schema
     readable = readable_groups(site, user, permits)
-    if any(groups):  # asking for some groups only: their scopes are all that is read
-        readable = [gid for gid in readable if gid in groups]
-    allowed = permission_filter(readable, principals, start, end)
-    filters = [allowed] + narrowing(types, groups, authors)
+    if any(groups):  # some groups only: their scopes are all that is read, nothing site-wide
+        readable, principals = [gid for gid in readable if gid in groups], ()
+    allowed = permission_filter(readable, principals, start, end, types, authors)
     relaxed = False
     parsed = parse(schema, q) if q else None
-    found = run(searcher, parsed, filters, sort, page, limit)
+    found = run(searcher, parsed, allowed, sort, page, limit)
     if found["total"] == 0 and parsed is not None and term_count(parsed) > 1:
         loose = parse(schema, q, relaxed=True)
         if loose != parsed:
             parsed, relaxed = loose, True
-            found = run(searcher, loose, filters, sort, page, limit)
+            found = run(searcher, loose, allowed, sort, page, limit)
     marker = Marker(parsed)
     return {"total": found["total"], "page": page,
             "pages": max(1, -(-found["total"] // limit)), "relaxed": relaxed,
@@ -250,17 +301,17 @@ def search(store, site, user, principals, permits, q="", types=(), groups=(), au
             "facets": found["facets"]}
 
 
-def run(searcher, parsed, filters, sort, page, limit):
+def run(searcher, parsed, allowed, sort, page, limit):
     """{total, facets, hits} of one query, in one pass over the matches: each goes to the
     top-k (scored, or sorted by date) collector and is tallied for the exact total and
-    the facet counts."""
-    if parsed is not None:
-        scopes = filters[0].scopes() if isinstance(filters[0], Permitted) else []
-        parsed = within(parsed, scopes)
-    if parsed is not None and (parsed == NullQuery  # only common words: nothing matches
-                               or cannot_match(searcher, parsed)):
+    the facet counts. `allowed` is the permission filter (a Permitted, or NullQuery)."""
+    if parsed is not None and isinstance(allowed, Permitted):
+        parsed = within(parsed, allowed.scopes())
+    if (not isinstance(allowed, Permitted)
+            or parsed is not None and (parsed == NullQuery  # only common words
+                                       or cannot_match(searcher, parsed))):
         return {"total": 0, "facets": {name: {} for name in FACETS}, "hits": []}
-    query = And(([parsed] if parsed is not None else []) + filters)
+    query = Filtered(parsed, allowed) if parsed is not None else allowed
     sortedby = None
     if sort == "date" or parsed is None:
         sortedby = sorting.FieldFacet("modified", reverse=True)

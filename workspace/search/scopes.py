@@ -11,8 +11,8 @@ The permission filter is still ANDed in: scoping is for speed, the filter for sa
 import copy
 
 from whoosh.analysis import Analyzer
-from whoosh.query import (BinaryQuery, CompoundQuery, Not, NullQuery, Phrase, Prefix, Term,
-                          TermRange, Wildcard, WrappingQuery)
+from whoosh.query import (BinaryQuery, CompoundQuery, Not, NullQuery, Or, Phrase, Prefix,
+                          Term, TermRange, Wildcard, WrappingQuery)
 
 from .matchers import PreloadedUnion
 
@@ -79,6 +79,12 @@ def within(query, scopes):
     if isinstance(query, BinaryQuery):  # AndNot, AndMaybe, Require...
         scoped.a, scoped.b = within(query.a, scopes), within(query.b, scopes)
         scoped.subqueries = (scoped.a, scoped.b)
+    elif isinstance(query, Or) and query.scale:  # the relaxed reading of a question
+        return PreloadedUnion([within(q, scopes) for q in query.subqueries],
+                              boost=query.boost, words=[word_of(q) for q in query.subqueries])
+    elif type(query) is Or:  # read in full: sums as an Or does (see matchers.py)
+        return PreloadedUnion(flattened([within(q, scopes) for q in query.subqueries]),
+                              boost=query.boost)
     elif isinstance(query, CompoundQuery):
         scoped.subqueries = [within(q, scopes) for q in query.subqueries]
     elif isinstance(query, Not):
@@ -88,6 +94,24 @@ def within(query, scopes):
     else:
         return NullQuery  # a compound this code does not know: match nothing
     return scoped
+
+
+def flattened(queries):
+    """Sub-unions lifted into their parent union (a sum of sums is one sum)."""
+    out = []
+    for q in queries:
+        if type(q) is PreloadedUnion and q.words is None and q.boost == 1.0:
+            out.extend(q.subqueries)
+        else:
+            out.append(q)
+    return out
+
+
+def word_of(query):
+    """What a part of a question looks for: the same for its title and its text form."""
+    words = {getattr(leaf, "text", None) or " ".join(getattr(leaf, "words", ()))
+             for leaf in query.leaves()}
+    return " ".join(sorted(w for w in words if w)) or repr(query)
 
 
 def in_scope(leaf, scope):

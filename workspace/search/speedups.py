@@ -1,14 +1,19 @@
-"""A faster `skip_to` for whoosh3 posting lists (whoosh-reloaded 2.7.5).
+"""Two fixes to whoosh-reloaded 2.7.5 internals, installed once by the query module.
 
-Whoosh skips inside a block of postings one id at a time through `id()` and `next()`
-(up to 128 Python calls per skip). The permission filter makes every query an
-intersection with a sparse list of permitted documents, so most of a query's time went
-there. This finds the position in the block's decoded ids with a binary search; blocks
-are skipped exactly as before.
+1. `skip_to` in a block of postings: Whoosh moves one id at a time through `id()` and
+   `next()` (up to 128 Python calls per skip); this finds the position in the block's
+   decoded ids with a binary search. Blocks are skipped exactly as before.
+
+2. Segment files read from a memory map (a compound segment) are wrapped in
+   `BufferFile`, which made an in-memory copy of each (`BytesIO(buffer)`) as it
+   opened it: at 100,000 entries the term dictionary alone is hundreds of MB, so every
+   new reader (each index commit, in each thread) cost 0.7 s and that much memory.
+   Now the stream reads only what is asked for, straight from the buffer.
 """
 from bisect import bisect_left
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.filedb.structfile import BufferFile
 from whoosh.matching import ReadTooFar
 
 _original_skip_to = W3LeafMatcher.skip_to
@@ -34,6 +39,46 @@ def _skip_to(self, targetid):
     self._i = bisect_left(self._ids, targetid, self._i)
 
 
+class BufferStream:
+    """A read-only stream over a buffer that never copies more than what is read."""
+
+    def __init__(self, buf):
+        self._buf, self._pos = buf, 0
+
+    def read(self, n=-1):
+        start, size = self._pos, len(self._buf)
+        self._pos = size if n is None or n < 0 else min(start + n, size)
+        return bytes(self._buf[start:self._pos])
+
+    def readline(self, limit=-1):  # pickle.load needs it
+        start, size, line = self._pos, len(self._buf), b""
+        while self._pos < size and not line.endswith(b"\n"):
+            line += bytes(self._buf[self._pos:self._pos + 256])
+            self._pos = min(start + len(line), size)
+        cut = line.find(b"\n") + 1 or len(line)
+        if limit is not None and limit >= 0:
+            cut = min(cut, limit)
+        self._pos = start + cut
+        return line[:cut]
+
+    def seek(self, pos, whence=0):
+        self._pos = pos + (self._pos if whence == 1 else len(self._buf) if whence == 2 else 0)
+        return self._pos
+
+    def tell(self):
+        return self._pos
+
+    def close(self):
+        pass
+
+
+def _buffer_file_init(self, buf, name=None, onclose=None):
+    self._buf, self._name, self.onclose = buf, name, onclose
+    self.file = BufferStream(buf)
+    self.is_real = self.is_closed = False
+
+
 def install():
     if W3LeafMatcher.skip_to is not _skip_to:
         W3LeafMatcher.skip_to = _skip_to
+        BufferFile.__init__ = _buffer_file_init

@@ -25,14 +25,6 @@ CURRENT = "CURRENT"
 LOCK = "writer.lock"
 
 
-def open_writer(ix, **kwargs):
-    """A writer that leaves each segment's files apart. Whoosh reads a compound segment
-    through an in-memory copy of each of its files: at 100,000 entries that copied the
-    term dictionary (hundreds of MB) on every reader open, 0.7 s per index commit and as
-    much memory per reader. Separate files are read through the page cache."""
-    return ix.writer(compound=False, **kwargs)
-
-
 class IndexStore:
     def __init__(self, directory):
         self.directory = os.path.abspath(directory)
