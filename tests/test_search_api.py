@@ -245,3 +245,19 @@ def test_search_page_shows_results_facets_and_links(secret):
     assert "/groups/secret/documents/pathways" in page.text
     assert "Refine" in page.text and "Documents" in page.text
     assert "<mark" in page.text
+
+
+def test_opening_and_closing_a_group_moves_its_content_in_and_out_of_everyones_reach(secret):
+    """Open groups' content shares one scope of words: a change of visibility moves it."""
+    member, outsider, manager = (secret.api[who] for who in ("member", "outsider", "manager"))
+    assert search(outsider, q="quillowmere")["total"] == 0
+    manager.put_json("/api/groups/secret", {"visibility": "open"}, status=200)
+    for who in (outsider, member):
+        found = search(who, q="quillowmere")
+        assert [hit["path"] for hit in found["results"]] == [
+            "/groups/secret/documents/pathways"]
+    assert search(outsider, q="stickywombatnote", group="secret")["total"] == 1
+    manager.put_json("/api/groups/secret", {"visibility": "private"}, status=200)
+    assert search(outsider, q="quillowmere")["total"] == 0
+    assert search(outsider, q="stickywombatnote")["total"] == 0
+    assert search(member, q="quillowmere")["total"] == 1

@@ -19,6 +19,7 @@ from pyramid.threadlocal import get_current_registry
 import transaction
 
 from ..content.events import ObjectAdded, ObjectModified, ObjectRemoved
+from ..content.group import Group
 from .indexer import Indexer
 from .query import QueryError, parse_day, readable_groups, search
 from .queue import enqueue, event_path, state_of
@@ -64,7 +65,9 @@ def on_added(event):
 
 
 def on_modified(event):
-    queue_task(event, "one", object_path(event.object))
+    # A group's settings decide its content's scope (open or not): refresh all of it.
+    action = "tree" if isinstance(event.object, Group) else "one"
+    queue_task(event, action, object_path(event.object))
 
 
 def on_removed(event):

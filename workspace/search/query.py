@@ -127,8 +127,10 @@ class Permitted(Query):
     scopes.py; this filter is what makes that safe.)
     """
 
-    def __init__(self, group_ids, principals, start=None, end=None, types=(), authors=()):
+    def __init__(self, group_ids, principals, start=None, end=None, types=(), authors=(),
+                 open_ids=()):
         self.group_ids = frozenset(group_ids)
+        self.open_ids = frozenset(open_ids) & self.group_ids
         self.principals = frozenset(principals)
         self.start = datetime_to_long(as_naive_utc(start)) if start else None
         self.end = datetime_to_long(as_naive_utc(end)) if end else None
@@ -140,7 +142,7 @@ class Permitted(Query):
 
     def _key(self):
         return (self.group_ids, self.principals, self.start, self.end, self.types,
-                self.authors)
+                self.authors, self.open_ids)
 
     def __eq__(self, other):
         return type(other) is type(self) and other._key() == self._key()
@@ -153,7 +155,7 @@ class Permitted(Query):
 
     def scopes(self):
         """The word scopes (see scopes.py) of the entries this filter can admit."""
-        return scopes_for(self.group_ids, bool(self.principals))
+        return scopes_for(self.group_ids, self.open_ids, bool(self.principals))
 
     def estimate_size(self, ixreader):
         return ixreader.doc_count_all()
@@ -220,12 +222,14 @@ def permitted_ids(reader, group_ids, principals):
     return ids
 
 
-def permission_filter(group_ids, principals, start=None, end=None, types=(), authors=()):
-    """Matches group content of `group_ids` and site-wide entries allowed to `principals`
-    (modified between `start` and `end`, of `types`, by `authors` when given)."""
+def permission_filter(group_ids, principals, start=None, end=None, types=(), authors=(),
+                      open_ids=()):
+    """Matches group content of `group_ids` (`open_ids` among them are open groups) and
+    site-wide entries allowed to `principals` (modified between `start` and `end`, of
+    `types`, by `authors` when given)."""
     if not group_ids and not principals:
         return NullQuery
-    return Permitted(group_ids, principals, start, end, types, authors)
+    return Permitted(group_ids, principals, start, end, types, authors, open_ids)
 
 
 class Filtered(Query):
@@ -285,7 +289,8 @@ def search(store, site, user, principals, permits, q="", types=(), groups=(), au
     readable = readable_groups(site, user, permits)
     if any(groups):  # some groups only: their scopes are all that is read, nothing site-wide
         readable, principals = [gid for gid in readable if gid in groups], ()
-    allowed = permission_filter(readable, principals, start, end, types, authors)
+    open_ids = [gid for gid in readable if site["groups"][gid].visibility == "open"]
+    allowed = permission_filter(readable, principals, start, end, types, authors, open_ids)
     relaxed = False
     parsed = parse(schema, q) if q else None
     found = run(searcher, parsed, allowed, sort, page, limit)

@@ -16,7 +16,7 @@ from ..content.people import Profile
 from ..content.trash import Trash
 from .extract import extract_text
 from .schema import STORED_TEXT_CHARS
-from .scopes import scope_words
+from .scopes import scope_of, scope_words
 
 PROFILE_TEXT_FIELDS = ("login", "organisation", "country", "languages", "expertise", "bio")
 
@@ -117,25 +117,25 @@ def group_data(group):
 def describe(obj):
     """The index record of `obj` without file text (None if `obj` is not indexable).
 
-    Keys: path, type, title, text, author, modified, group, allowed, permission,
+    Keys: path, type, title, text, author, modified, group, scope, allowed, permission,
     attachment, fingerprint.
     """
     if in_trash(obj):
         return None
+    owner = None
     if isinstance(obj, Profile):
-        data, group, permission = profile_data(obj), "", "view"
+        data, permission = profile_data(obj), "view"
     elif isinstance(obj, Group):
-        data, group, permission = group_data(obj), "", "see"
+        data, permission = group_data(obj), "see"
     elif callable(getattr(obj, "search_data", None)):
-        data = obj.search_data()
-        owner = group_of(obj)
-        group, permission = (owner.__name__ if owner is not None else ""), "view"
+        data, owner, permission = obj.search_data(), group_of(obj), "view"
     else:
         return None
+    group = owner.__name__ if owner is not None else ""
     record = {"path": object_path(obj), "type": str(data.get("type") or "item"),
               "title": str(data.get("title") or ""), "text": str(data.get("text") or ""),
               "author": str(data.get("author") or ""), "modified": data.get("modified"),
-              "group": group, "permission": permission,
+              "group": group, "scope": scope_of(owner), "permission": permission,
               "allowed": [] if group else allowed_principals(obj, permission),
               "attachment": data.get("attachment")}
     record["fingerprint"] = fingerprint(record)
@@ -155,7 +155,7 @@ def attachment_identity(attachment):
 def fingerprint(record):
     modified = record["modified"]
     state = (record["type"], record["title"], record["text"], record["author"],
-             modified.isoformat() if modified else None, record["group"],
+             modified.isoformat() if modified else None, record["group"], record["scope"],
              tuple(record["allowed"]), attachment_identity(record["attachment"]))
     return hashlib.sha1(repr(state).encode("utf-8")).hexdigest()
 
@@ -174,7 +174,7 @@ def index_fields(record):
     modified = record["modified"]
     if modified is not None:
         doc["modified"] = as_naive_utc(modified)
-    return scope_words(doc)
+    return scope_words(doc, record["scope"])
 
 
 def as_naive_utc(dt):

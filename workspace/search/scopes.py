@@ -1,7 +1,9 @@
 """Words indexed per scope: a group's words are kept apart from every other group's.
 
-Each word of a title or text is indexed as "<scope>\\x1f<word>", the scope being the id of
-the entry's group (or SITE for site-wide entries: groups, profiles). A query is turned
+Each word of a title or text is indexed as "<scope>\\x1f<word>", the scope naming who may
+read the entry: the id of its group, OPEN for the content of open groups (every member
+reads all of them, so they share one scope), SITE for site-wide entries (groups,
+profiles). A query is turned
 into the same words in each scope the caller may read, so Whoosh only ever reads the
 postings of entries the caller may see: a query costs what the caller's groups hold,
 not what the whole site holds (a member of 20 of 1,000 groups reads 2% of the
@@ -17,7 +19,8 @@ from whoosh.query import (BinaryQuery, CompoundQuery, Not, NullQuery, Or, Phrase
 from .matchers import PreloadedUnion
 
 SEP = "\x1f"
-SITE = "~"  # not a group id: ids are slugs of [a-z0-9-]
+SITE = "~"  # not group ids: ids are slugs of [a-z0-9-]
+OPEN = "~open"
 SCOPED_FIELDS = ("title", "text")
 
 
@@ -47,14 +50,17 @@ class ScopedAnalyzer(Analyzer):
         self.inner.clean()
 
 
-def scope_of(group_id):
-    return group_id or SITE
+def scope_of(group):
+    """The scope of an entry of `group` (None: a site-wide entry)."""
+    if group is None:
+        return SITE
+    return OPEN if group.visibility == "open" else group.__name__
 
 
-def scope_words(doc):
-    """The Whoosh document `doc` with its title and text put in the scope of its group
-    (the stored title stays as written)."""
-    scope = scope_of(doc.get("group"))
+def scope_words(doc, scope=None):
+    """The Whoosh document `doc` with its title and text put in `scope` (by default its
+    group's id, or SITE); the stored title stays as written."""
+    scope = scope or doc.get("group") or SITE
     for field in SCOPED_FIELDS:
         if field in doc:
             doc["_stored_" + field] = doc[field]
@@ -62,9 +68,11 @@ def scope_words(doc):
     return doc
 
 
-def scopes_for(group_ids, site_wide):
-    """The scopes of `group_ids`, plus SITE when site-wide entries may match."""
-    return sorted(group_ids) + ([SITE] if site_wide else [])
+def scopes_for(group_ids, open_ids, site_wide):
+    """The scopes of the entries of `group_ids` (of which `open_ids` are open groups),
+    plus SITE when site-wide entries may match."""
+    return (sorted(set(group_ids) - set(open_ids)) + ([OPEN] if open_ids else [])
+            + ([SITE] if site_wide else []))
 
 
 def within(query, scopes):
