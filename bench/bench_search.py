@@ -14,6 +14,7 @@ its new words are found and its old ones no longer. Prints figures, asserts noth
 import argparse
 import os
 import random
+import secrets
 import statistics
 import sys
 import time
@@ -116,8 +117,9 @@ def main():
     print(f"start-up reconciliation with the database: {time.monotonic() - started:.1f} s")
     lags, edit_lags, saved_docs = [], [], []
     gid = groups[0]
+    run = secrets.token_hex(4)  # words unique to this run: earlier runs' documents remain
     for n in range(args.saves):
-        word = f"benchsave{n}x{rng.randrange(10**6)}"
+        word = f"benchsave{run}x{n}"
         doc = client.post_json(f"/api/groups/{gid}/documents",
                                {"title": f"Saved {n}", "body": f"{word} in a new document"},
                                status=201).json
@@ -132,7 +134,7 @@ def main():
           f"{statistics.median(lags):.0f} ms, max {max(lags):.0f} ms")
     # Edits replace an entry: the index deletes the old one (in an existing segment).
     for n, (docid, old_word) in enumerate(saved_docs):
-        word = f"benchedit{n}x{rng.randrange(10**6)}"
+        word = f"benchedit{run}x{n}"
         client.put_json(f"/api/groups/{gid}/documents/{docid}",
                         {"title": f"Saved {n}", "body": f"{word} in an edited document",
                          "base_version": 1})

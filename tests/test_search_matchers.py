@@ -134,3 +134,15 @@ def test_buffer_stream_reads_like_bytesio():
         assert getattr(ours, op[0])(*op[1:]) == getattr(theirs, op[0])(*op[1:]), op
     ours.seek(len(data) - len(pickle.dumps({"k": [1, 2]})))
     assert pickle.load(ours) == {"k": [1, 2]}
+
+
+def test_union_of_prefixes_and_wildcards_matches_and_scores_like_whooshs_or(index):
+    from whoosh.query import Prefix, Wildcard
+    alternatives = [Prefix("text", f"g{k}\x1fteach") for k in range(6)] + [
+        Wildcard("title", f"g{k}\x1fno?e") for k in range(6)]
+    with index.searcher() as searcher:
+        plain = {h["path"]: round(h.score, 9) for h in searcher.search(Or(alternatives),
+                                                                      limit=None)}
+        fast = {h["path"]: round(h.score, 9)
+                for h in searcher.search(PreloadedUnion(alternatives), limit=None)}
+    assert len(plain) == 60 and fast == plain

@@ -10,10 +10,11 @@ searches.
 from bisect import bisect_left
 import threading
 
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching import FilterMatcher, ListMatcher, Matcher, NullMatcher, ReadTooFar
-from whoosh.query import Or, Term
-from whoosh.scoring import BM25F, BM25FScorer
+from whoosh.codec.whoosh3 import W3TermsReader
+from whoosh.matching import ListMatcher, Matcher, NullMatcher, ReadTooFar
+from whoosh.query import Or, Prefix, Term, Wildcard
+from whoosh.reading import TermNotFound
+from whoosh.scoring import BM25F, bm25
 
 
 class Preloaded(Matcher):
@@ -108,35 +109,37 @@ def matcher_pairs(m):
 
 
 def term_pairs(term, searcher, context):
-    """(docnum, score) of every posting of a Term in one segment, read a block at a time
-    and scored with BM25F as Whoosh scores them (from a cached list of field lengths,
-    not five calls per posting); None where that does not apply (other queries or
-    weightings, boosts, several segments)."""
+    """(docnum, score) of every posting of a Term in one segment, scored with BM25F as
+    Whoosh scores them; None where this does not apply (other queries or weightings,
+    boosts, several segments).
+
+    Whoosh looks a term up three times to match it (exists? scorer, postings) and calls
+    five functions per posting to score it; this looks it up once, reads the postings a
+    block at a time and takes field lengths from a cached list."""
     weighting = (context.weighting if context else None) or searcher.weighting
     if (type(term) is not Term or term.boost != 1.0 or not searcher.is_atomic()
             or type(weighting) is not BM25F or term.fieldname not in searcher.schema):
         return None
-    field = searcher.schema[term.fieldname]
+    fieldname, field = term.fieldname, searcher.schema[term.fieldname]
     try:
-        text = field.to_bytes(term.text)
+        text = term.text if isinstance(term.text, bytes) else field.to_bytes(term.text)
     except ValueError:
         return []
     reader = searcher.reader()
-    if (term.fieldname, text) not in reader:
-        return []
-    scorer = weighting.scorer(searcher, term.fieldname, text)
-    m = reader.postings(term.fieldname, text)
-    deleted = frozenset()
-    if isinstance(m, FilterMatcher):  # a segment with deleted documents
-        m, deleted = m.child, reader.deleted_docs_set
-    if type(scorer) is not BM25FScorer or not isinstance(m, (W3LeafMatcher, ListMatcher)):
+    terms = getattr(reader, "_terms", None)
+    if not isinstance(terms, W3TermsReader) or not field.scorable:
         return None
-    ids, weights = [], []
+    try:
+        info = terms.term_info(fieldname, text)
+    except TermNotFound:
+        return []
+    m = terms._codec.postings_reader(terms._postfile, info, field.format)
     if isinstance(m, ListMatcher):
-        ids = list(m.all_ids())
-        weights = [m._weights[i] if m._weights else m._all_weights or 1.0
-                   for i in range(len(ids))]
+        ids, weights = list(m.all_ids()), info.inlined_postings()[1]
+        if weights is None or isinstance(weights, (int, float)):
+            weights = [float(weights or 1.0)] * len(ids)
     else:
+        ids, weights = [], []
         while m.is_active():
             if m._ids is None:
                 m._read_ids()
@@ -145,9 +148,30 @@ def term_pairs(term, searcher, context):
             ids.extend(m._ids[m._i:m._blocklength])
             weights.extend(m._weights[m._i:m._blocklength])
             m._next_block()
-    lengths = field_lengths(reader, term.fieldname)
-    score = scorer._score
-    return [(d, score(w, lengths[d])) for d, w in zip(ids, weights) if d not in deleted]
+    parent = searcher.get_parent()
+    idf, avgfl = parent.idf(fieldname, text), parent.avg_field_length(fieldname) or 1
+    b, k1 = weighting._field_B.get(fieldname, weighting.B), weighting.K1
+    lengths = field_lengths(reader, fieldname)
+    deleted = reader.deleted_docs_set if reader.has_deletions() else ()
+    return [(d, bm25(idf, w, lengths[d], avgfl, b, k1))
+            for d, w in zip(ids, weights) if d not in deleted]
+
+
+def expanded_pairs(query, searcher, context):
+    """`term_pairs` of a Term, or of every word a Prefix or Wildcard stands for in this
+    segment (summed, as Whoosh's Or of those words sums them); None where that does
+    not apply."""
+    if not isinstance(query, (Prefix, Wildcard)) or query.boost != 1.0:
+        return term_pairs(query, searcher, context)
+    if not searcher.is_atomic():
+        return None
+    pairs = []
+    for word in query._btexts(searcher.reader()):
+        found = term_pairs(Term(query.fieldname, word), searcher, context)
+        if found is None:
+            return None
+        pairs.extend(found)
+    return pairs
 
 
 _lengths = {}
@@ -185,7 +209,7 @@ class PreloadedUnion(Or):
     def _matcher(self, subs, searcher, context):
         sources = []
         for sub in subs:
-            pairs = term_pairs(sub, searcher, context)
+            pairs = expanded_pairs(sub, searcher, context)
             sources.append(pairs if pairs is not None
                            else matcher_pairs(sub.matcher(searcher, context)))
         m = preload(sources, self.words)
