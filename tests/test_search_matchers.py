@@ -41,15 +41,19 @@ def index():
     return ix
 
 
+def assert_scored_like_whooshs_or(searcher, alternatives, count):
+    plain = {h["path"]: round(h.score, 9) for h in searcher.search(Or(alternatives),
+                                                                  limit=None)}
+    fast = {h["path"]: round(h.score, 9)
+            for h in searcher.search(PreloadedUnion(alternatives), limit=None)}
+    assert len(plain) == count and fast == plain
+
+
 def test_union_matches_and_scores_like_whooshs_or(index):
     alternatives = [Term("text", f"g{k}\x1fteacher") for k in range(6)] + [
         Term("title", f"g{k}\x1fteacher") for k in range(0, 6, 2)]
     with index.searcher() as searcher:
-        plain = {h["path"]: round(h.score, 9) for h in searcher.search(Or(alternatives),
-                                                                      limit=None)}
-        fast = {h["path"]: round(h.score, 9)
-                for h in searcher.search(PreloadedUnion(alternatives), limit=None)}
-    assert len(plain) == 60 and fast == plain
+        assert_scored_like_whooshs_or(searcher, alternatives, 60)
 
 
 def test_union_reads_long_posting_lists_by_block_and_skips_deleted_entries(tmp_path):
@@ -68,12 +72,7 @@ def test_union_reads_long_posting_lists_by_block_and_skips_deleted_entries(tmp_p
     writer.commit(merge=False)
     store.publish(name)
     alternatives = [Term("text", "g\x1fteacher"), Term("title", "g\x1fnote")]
-    searcher = store.searcher()
-    plain = {h["path"]: round(h.score, 9) for h in searcher.search(Or(alternatives),
-                                                                  limit=None)}
-    fast = {h["path"]: round(h.score, 9)
-            for h in searcher.search(PreloadedUnion(alternatives), limit=None)}
-    assert len(plain) == 1400 - 100 and fast == plain
+    assert_scored_like_whooshs_or(store.searcher(), alternatives, 1400 - 100)
 
 
 def test_scoped_query_finds_only_the_scopes_asked_for(index):
@@ -141,8 +140,4 @@ def test_union_of_prefixes_and_wildcards_matches_and_scores_like_whooshs_or(inde
     alternatives = [Prefix("text", f"g{k}\x1fteach") for k in range(6)] + [
         Wildcard("title", f"g{k}\x1fno?e") for k in range(6)]
     with index.searcher() as searcher:
-        plain = {h["path"]: round(h.score, 9) for h in searcher.search(Or(alternatives),
-                                                                      limit=None)}
-        fast = {h["path"]: round(h.score, 9)
-                for h in searcher.search(PreloadedUnion(alternatives), limit=None)}
-    assert len(plain) == 60 and fast == plain
+        assert_scored_like_whooshs_or(searcher, alternatives, 60)
