@@ -141,3 +141,32 @@ def test_union_of_prefixes_and_wildcards_matches_and_scores_like_whooshs_or(inde
         Wildcard("title", f"g{k}\x1fno?e") for k in range(6)]
     with index.searcher() as searcher:
         assert_scored_like_whooshs_or(searcher, alternatives, 60)
+
+
+@pytest.mark.parametrize("text", ["teacher", "teacher pathways", "teacher NOT pathways",
+                                  "teach* note", '"teacher pathways"', "title:note filler",
+                                  "(teacher OR filler) pathways", "te?cher"])
+def test_scoped_queries_find_and_score_as_the_same_query_on_unscoped_words(text):
+    """One group, indexed twice: with words as they are, and in the group's scope. The
+    scoped, preloaded query must find the same entries with the same scores."""
+    from workspace.search.query import parse
+    from workspace.search.schema import text_analyzer
+    plain_schema = make_schema()
+    for name in ("title", "text"):
+        plain_schema[name].analyzer = text_analyzer()
+    plain, scoped = (RamStorage().create_index(s) for s in (plain_schema, make_schema()))
+    for ix, scope in ((plain, lambda doc: doc), (scoped, scope_words)):
+        writer = ix.writer()
+        for n in range(300):
+            writer.add_document(**scope(dict(
+                path=f"/groups/g/documents/{n}", group="g",
+                title="Teacher notes" if n % 4 == 0 else f"Note {n % 7}",
+                text="teacher " * (n % 3) + ("teacher pathways " if n % 5 == 0 else "")
+                + "filler " * (n % 11))))
+        writer.commit()
+    with plain.searcher() as a, scoped.searcher() as b:
+        expected = {h["path"]: round(h.score, 9)
+                    for h in a.search(parse(plain.schema, text), limit=None)}
+        found = {h["path"]: round(h.score, 9)
+                 for h in b.search(within(parse(scoped.schema, text), ["g"]), limit=None)}
+    assert expected and found == expected

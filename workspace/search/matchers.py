@@ -11,10 +11,12 @@ from bisect import bisect_left
 import threading
 
 from whoosh.codec.whoosh3 import W3TermsReader
-from whoosh.matching import ListMatcher, Matcher, NullMatcher, ReadTooFar
-from whoosh.query import Or, Prefix, Term, Wildcard
+from whoosh.matching import (IntersectionMatcher, ListMatcher, Matcher, NullMatcher,
+                             ReadTooFar)
+from whoosh.query import And, Or, Prefix, Term, Wildcard
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F, bm25
+from whoosh.util import make_binary_tree
 
 
 class Preloaded(Matcher):
@@ -67,6 +69,12 @@ class Preloaded(Matcher):
     def max_quality(self):
         return max(self._scores[self._i:], default=0.0) if self._scores is not None else 0.0
 
+    def items(self):
+        """(docnum, score) from the current position on."""
+        scores = self._scores[self._i:] if self._scores is not None \
+            else [0.0] * (len(self._ids) - self._i)
+        return zip(self._ids[self._i:], scores)
+
     def only(self, admitted):
         """The rest of this list restricted to the document numbers in `admitted`."""
         ids, scores = self._ids[self._i:], self._scores
@@ -79,24 +87,25 @@ class Preloaded(Matcher):
         return Preloaded([n for n, _ in pairs], [s for _, s in pairs])
 
 
-def preload(sources, words=None):
-    """One Preloaded matcher of the (docnum, score) pairs of all `sources`, summed.
+def preload(sources, counted=False):
+    """One Preloaded matcher of the (docnum, score) pairs of all `sources`, summed;
+    `sources` is a list of (word, pairs).
 
-    With `words` (a relaxed question: the word each source looks for, title and text
-    sharing a word), documents containing more of the words come first, by their
-    summed score among equals: the score is the number of words plus a fraction.
+    `counted` (a relaxed question, where each source's word is what it looks for, title
+    and text sharing a word): documents containing more of the words come first, by
+    their summed score among equals: the score is the number of words plus a fraction.
     (Whoosh's own coordination bonus counted a word in title and text twice and was too
     weak to rank "teacher pathways" above a text saying "teacher" three times.)"""
     totals, found = {}, {}
-    for n, pairs in enumerate(sources):
+    for word, pairs in sources:
         for docnum, score in pairs:
             totals[docnum] = totals.get(docnum, 0.0) + score
-            if words is not None:
-                found.setdefault(docnum, set()).add(words[n])
+            if counted:
+                found.setdefault(docnum, set()).add(word)
     ids = sorted(totals)
     if not ids:
         return NullMatcher()
-    if words is not None:
+    if counted:
         return Preloaded(ids, [len(found[d]) + totals[d] / (1.0 + totals[d]) for d in ids])
     return Preloaded(ids, [totals[d] for d in ids])
 
@@ -207,12 +216,38 @@ class PreloadedUnion(Or):
                               words=self.words)
 
     def _matcher(self, subs, searcher, context):
-        sources = []
-        for sub in subs:
-            pairs = expanded_pairs(sub, searcher, context)
-            sources.append(pairs if pairs is not None
-                           else matcher_pairs(sub.matcher(searcher, context)))
-        m = preload(sources, self.words)
+        m = preload(self.sources(subs, searcher, context), counted=self.words is not None)
         if self.boost != 1.0 and isinstance(m, Preloaded):
             m._scores = [score * self.boost for score in m._scores]
         return m
+
+    def sources(self, subs, searcher, context, word=None):
+        """(word, pairs) of every alternative, nested unions read as one."""
+        for n, sub in enumerate(subs):
+            if self.words is not None:
+                word = self.words[n]
+            if type(sub) is PreloadedUnion and sub.words is None and sub.boost == 1.0:
+                yield from sub.sources(sub.subqueries, searcher, context, word)
+                continue
+            pairs = expanded_pairs(sub, searcher, context)
+            yield word, (pairs if pairs is not None
+                         else matcher_pairs(sub.matcher(searcher, context)))
+
+
+class PreloadedAnd(And):
+    """An And of preloaded matches, intersected as dictionaries (scores summed, as an
+    And sums them); other matchers are intersected by Whoosh as usual."""
+
+    def _matcher(self, subs, searcher, context):
+        ms = [sub.matcher(searcher, context) for sub in subs]
+        if any(not m.is_active() for m in ms):
+            return NullMatcher()
+        if not all(isinstance(m, Preloaded) for m in ms):
+            return make_binary_tree(IntersectionMatcher, ms)
+        ms.sort(key=lambda m: len(m._ids) - m._i)
+        common = dict(ms[0].items())
+        for m in ms[1:]:
+            other = dict(m.items())
+            common = {d: s + other[d] for d, s in common.items() if d in other}
+        ids = sorted(common)
+        return Preloaded(ids, [common[d] for d in ids]) if ids else NullMatcher()

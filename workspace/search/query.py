@@ -342,7 +342,7 @@ def cannot_match(searcher, query):
     if isinstance(query, Phrase):
         return any(searcher.doc_frequency(query.fieldname, word) == 0
                    for word in query.words)
-    if type(query) is And:
+    if isinstance(query, And):  # PreloadedAnd too
         return any(cannot_match(searcher, sub) for sub in query.subqueries)
     if isinstance(query, Or):  # PreloadedUnion too
         return all(cannot_match(searcher, sub) for sub in query.subqueries)

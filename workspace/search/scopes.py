@@ -13,10 +13,10 @@ The permission filter is still ANDed in: scoping is for speed, the filter for sa
 import copy
 
 from whoosh.analysis import Analyzer
-from whoosh.query import (BinaryQuery, CompoundQuery, Not, NullQuery, Or, Phrase, Prefix,
-                          Term, TermRange, Wildcard, WrappingQuery)
+from whoosh.query import (And, BinaryQuery, CompoundQuery, Not, NullQuery, Or, Phrase,
+                          Prefix, Term, TermRange, Wildcard, WrappingQuery)
 
-from .matchers import PreloadedUnion
+from .matchers import PreloadedAnd, PreloadedUnion
 
 SEP = "\x1f"
 SITE = "~"  # not group ids: ids are slugs of [a-z0-9-]
@@ -93,6 +93,8 @@ def within(query, scopes):
     elif type(query) is Or:  # read in full: sums as an Or does (see matchers.py)
         return PreloadedUnion(flattened([within(q, scopes) for q in query.subqueries]),
                               boost=query.boost)
+    elif type(query) is And:
+        return PreloadedAnd([within(q, scopes) for q in query.subqueries], boost=query.boost)
     elif isinstance(query, CompoundQuery):
         scoped.subqueries = [within(q, scopes) for q in query.subqueries]
     elif isinstance(query, Not):
