@@ -8,6 +8,8 @@ would sum them, turns the rest of the search into list indexing. Skips are binar
 searches.
 """
 from bisect import bisect_left
+from contextlib import contextmanager
+import contextvars
 import threading
 
 from whoosh.codec.whoosh3 import W3TermsReader
@@ -117,7 +119,32 @@ def matcher_pairs(m):
         m.next()
 
 
+_memo = contextvars.ContextVar("workspace_search_memo", default=None)
+
+
+@contextmanager
+def remembered():
+    """Inside this block each term's scored postings are read once per segment: a
+    question runs its all-words query and then its any-word query over the same words."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
 def term_pairs(term, searcher, context):
+    """`read_term_pairs`, remembered inside a `remembered()` block."""
+    memo = _memo.get()
+    if memo is None or type(term) is not Term:
+        return read_term_pairs(term, searcher, context)
+    key = (id(searcher.reader()), term.fieldname, term.text, term.boost)
+    if key not in memo:
+        memo[key] = read_term_pairs(term, searcher, context)
+    return memo[key]
+
+
+def read_term_pairs(term, searcher, context):
     """(docnum, score) of every posting of a Term in one segment, scored with BM25F as
     Whoosh scores them; None where this does not apply (other queries or weightings,
     boosts, several segments).
@@ -239,9 +266,12 @@ class PreloadedAnd(And):
     And sums them); other matchers are intersected by Whoosh as usual."""
 
     def _matcher(self, subs, searcher, context):
-        ms = [sub.matcher(searcher, context) for sub in subs]
-        if any(not m.is_active() for m in ms):
-            return NullMatcher()
+        ms = []
+        for sub in subs:  # one part matching nothing: no need to read the others
+            m = sub.matcher(searcher, context)
+            if not m.is_active():
+                return NullMatcher()
+            ms.append(m)
         if not all(isinstance(m, Preloaded) for m in ms):
             return make_binary_tree(IntersectionMatcher, ms)
         ms.sort(key=lambda m: len(m._ids) - m._i)

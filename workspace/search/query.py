@@ -21,7 +21,7 @@ from whoosh.query import And, NullQuery, Or, Phrase, Query, Term
 from whoosh.util.times import datetime_to_long
 
 from . import speedups
-from .matchers import Preloaded
+from .matchers import Preloaded, remembered
 from .records import as_aware_utc, as_naive_utc, find_by_path
 from .schema import text_analyzer
 from .scopes import scopes_for, within
@@ -293,12 +293,13 @@ def search(store, site, user, principals, permits, q="", types=(), groups=(), au
     allowed = permission_filter(readable, principals, start, end, types, authors, open_ids)
     relaxed = False
     parsed = parse(schema, q) if q else None
-    found = run(searcher, parsed, allowed, sort, page, limit)
-    if found["total"] == 0 and parsed is not None and term_count(parsed) > 1:
-        loose = parse(schema, q, relaxed=True)
-        if loose != parsed:
-            parsed, relaxed = loose, True
-            found = run(searcher, loose, allowed, sort, page, limit)
+    with remembered():
+        found = run(searcher, parsed, allowed, sort, page, limit)
+        if found["total"] == 0 and parsed is not None and term_count(parsed) > 1:
+            loose = parse(schema, q, relaxed=True)
+            if loose != parsed:
+                parsed, relaxed = loose, True
+                found = run(searcher, loose, allowed, sort, page, limit)
     marker = Marker(parsed)
     return {"total": found["total"], "page": page,
             "pages": max(1, -(-found["total"] // limit)), "relaxed": relaxed,

@@ -7,8 +7,8 @@ entries); `allowed` carries the principals that may see a site-wide entry (a gro
 name, a profile). Those two fields are what the permission filter reads.
 """
 from whoosh import fields
-from whoosh.analysis import (CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter,
-                             StopFilter)
+from whoosh.analysis import (STOP_WORDS, CharsetFilter, LowercaseFilter, RegexTokenizer,
+                             StemFilter, StopFilter)
 from whoosh.support.charset import accent_map
 
 from .scopes import ScopedAnalyzer
@@ -17,9 +17,17 @@ from .scopes import ScopedAnalyzer
 STORED_TEXT_CHARS = 30_000
 
 
+# Whoosh's stop words plus the function words of a question ("what did the Caribbean
+# group say about teacher pathways"): they match nearly everything and mean nothing.
+QUESTION_WORDS = frozenset(
+    "what which who whom whose where why how did do does doing say says said about there "
+    "their they them these those was were been has had would could should our its than "
+    "then also into i me my he she his her him".split())
+
+
 def text_analyzer():
     return (RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
-            | StopFilter() | StemFilter())
+            | StopFilter(stoplist=STOP_WORDS | QUESTION_WORDS) | StemFilter())
 
 
 def make_schema():
