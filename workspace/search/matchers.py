@@ -78,15 +78,16 @@ class Preloaded(Matcher):
         return zip(self._ids[self._i:], scores)
 
     def only(self, admitted):
-        """The rest of this list restricted to the document numbers in `admitted`."""
-        ids, scores = self._ids[self._i:], self._scores
-        if scores is None:
-            kept = [n for n in ids if n in admitted]
-            return Preloaded(kept) if kept else NullMatcher()
-        pairs = [(n, s) for n, s in zip(ids, scores[self._i:]) if n in admitted]
-        if not pairs:
-            return NullMatcher()
-        return Preloaded([n for n, _ in pairs], [s for _, s in pairs])
+        """The rest of this list restricted to the numbers in `admitted` (sorted)."""
+        ids, scores, at, end = [], [], 0, len(admitted)
+        for docnum, score in self.items():
+            at = bisect_left(admitted, docnum, at)
+            if at == end:
+                break
+            if admitted[at] == docnum:
+                ids.append(docnum)
+                scores.append(score)
+        return Preloaded(ids, scores) if ids else NullMatcher()
 
 
 def preload(sources, counted=False):
