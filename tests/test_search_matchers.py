@@ -145,7 +145,9 @@ def test_union_of_prefixes_and_wildcards_matches_and_scores_like_whooshs_or(inde
 
 @pytest.mark.parametrize("text", ["teacher", "teacher pathways", "teacher NOT pathways",
                                   "teach* note", '"teacher pathways"', "title:note filler",
-                                  "(teacher OR filler) pathways", "te?cher"])
+                                  "(teacher OR filler) pathways", "te?cher",
+                                  '"teacher filler"~3', '"teacher filler"~2',
+                                  '"teacher teacher pathways"', 'title:"teacher notes"'])
 def test_scoped_queries_find_and_score_as_the_same_query_on_unscoped_words(text):
     """One group, indexed twice: with words as they are, and in the group's scope. The
     scoped, preloaded query must find the same entries with the same scores."""

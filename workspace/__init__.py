@@ -12,7 +12,7 @@ from pyramid.session import SignedCookieSessionFactory
 from pyramid.settings import asbool
 import transaction
 
-from .compat import serialise_template_compilation
+from .compat import serialise_template_compilation, spread_out_garbage_collection
 from .content.evolve import evolve
 from .content.people import use_password_hasher
 from .content.site import appmaker
@@ -63,6 +63,7 @@ def main(global_config, **settings):
         use_password_hasher(PasswordHasher.from_parameters(CHEAPEST))
     make_data_dirs(settings)
     serialise_template_compilation()
+    spread_out_garbage_collection()
     with Configurator(settings=settings) as config:
         config.include("pyramid_tm")
         config.include("pyramid_retry")

@@ -1,4 +1,5 @@
 """Work-arounds for bugs in the platform we run on, each with the reason it exists."""
+import gc
 import threading
 
 from chameleon.template import BaseTemplate
@@ -24,3 +25,14 @@ def serialise_template_compilation():
 
     cook.serialised = True
     BaseTemplate.cook = cook
+
+
+def spread_out_garbage_collection():
+    """Collect cyclic garbage ten times less often.
+
+    A full collection walks every object the process holds (the ZODB cache, the search
+    index's cached columns): 70-80 ms at 100,000 index entries, once every hundred or so
+    searches with CPython's default thresholds, which made it the slowest one percent of
+    queries. Reference counting still frees everything that is not in a cycle.
+    """
+    gc.set_threshold(7000, 20, 20)

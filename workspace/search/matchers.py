@@ -15,7 +15,7 @@ import threading
 from whoosh.codec.whoosh3 import W3TermsReader
 from whoosh.matching import (IntersectionMatcher, ListMatcher, Matcher, NullMatcher,
                              ReadTooFar)
-from whoosh.query import And, Or, Prefix, Term, Wildcard
+from whoosh.query import And, Or, Phrase, Prefix, Term, Wildcard
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F, bm25
 from whoosh.util import make_binary_tree
@@ -196,8 +196,10 @@ def read_term_pairs(term, searcher, context):
 
 def expanded_pairs(query, searcher, context):
     """`term_pairs` of a Term, or of every word a Prefix or Wildcard stands for in this
-    segment (summed, as Whoosh's Or of those words sums them); None where that does
-    not apply."""
+    segment (summed, as Whoosh's Or of those words sums them), `phrase_pairs` of a
+    Phrase; None where that does not apply."""
+    if type(query) is Phrase:
+        return phrase_pairs(query, searcher, context)
     if not isinstance(query, (Prefix, Wildcard)) or query.boost != 1.0:
         return term_pairs(query, searcher, context)
     if not searcher.is_atomic():
@@ -209,6 +211,55 @@ def expanded_pairs(query, searcher, context):
             return None
         pairs.extend(found)
     return pairs
+
+
+def phrase_pairs(phrase, searcher, context):
+    """(docnum, score) of a Phrase in one segment: the documents having all its words
+    (read as `term_pairs` reads them), then word positions compared in those only;
+    scored as Whoosh scores a phrase, the sum of its words' scores. None where that
+    does not apply."""
+    schema = searcher.schema
+    if (phrase.boost != 1.0 or not searcher.is_atomic() or phrase.fieldname not in schema
+            or not schema[phrase.fieldname].format.supports("positions")):
+        return None
+    field = schema[phrase.fieldname]
+    try:
+        words = [field.to_bytes(word) for word in phrase.words]
+    except ValueError:
+        return []
+    common = None
+    for word in words:
+        pairs = term_pairs(Term(phrase.fieldname, word), searcher, context)
+        if pairs is None:
+            return None
+        common = dict(pairs) if common is None else {
+            d: s + score for d, score in pairs if (s := common.get(d)) is not None}
+        if not common:
+            return []
+    docs = sorted(common)
+    reader = searcher.reader()
+    where = [word_positions(reader, phrase.fieldname, word, docs) for word in words]
+    return [(d, common[d]) for d in docs if in_sequence([w[d] for w in where], phrase.slop)]
+
+
+def word_positions(reader, fieldname, word, docs):
+    """{docnum: positions of `word`} for `docs` (sorted, all holding the word)."""
+    m = reader.postings(fieldname, word)
+    found = {}
+    for docnum in docs:
+        m.skip_to(docnum)
+        found[docnum] = m.value_as("positions")
+    return found
+
+
+def in_sequence(positions, slop):
+    """Whether the words occur in order, each 1 to `slop` positions after the last."""
+    reach = set(positions[0])
+    for later in positions[1:]:
+        reach = {q for q in later if any(1 <= q - p <= slop for p in reach)}
+        if not reach:
+            return False
+    return True
 
 
 _lengths = {}
