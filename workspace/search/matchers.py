@@ -254,9 +254,9 @@ def word_positions(reader, fieldname, word, docs):
 
 def in_sequence(positions, slop):
     """Whether the words occur in order, each 1 to `slop` positions after the last."""
-    reach = set(positions[0])
+    reach, gaps = set(positions[0]), range(1, max(1, slop) + 1)
     for later in positions[1:]:
-        reach = {q for q in later if any(1 <= q - p <= slop for p in reach)}
+        reach = {q for q in later if any(q - gap in reach for gap in gaps)}
         if not reach:
             return False
     return True
