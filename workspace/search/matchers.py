@@ -190,8 +190,15 @@ def read_term_pairs(term, searcher, context):
     b, k1 = weighting._field_B.get(fieldname, weighting.B), weighting.K1
     lengths = field_lengths(reader, fieldname)
     deleted = reader.deleted_docs_set if reader.has_deletions() else ()
-    return [(d, bm25(idf, w, lengths[d], avgfl, b, k1))
-            for d, w in zip(ids, weights) if d not in deleted]
+    pairs = []
+    for d, w in zip(ids, weights):
+        if d in deleted:
+            continue
+        length = lengths[d]
+        if not length:  # not read yet
+            length = lengths[d] = reader.doc_field_length(d, fieldname, 1) or 1
+        pairs.append((d, bm25(idf, w, length, avgfl, b, k1)))
+    return pairs
 
 
 def expanded_pairs(query, searcher, context):
@@ -267,13 +274,13 @@ _lengths_lock = threading.Lock()
 
 
 def field_lengths(reader, fieldname):
-    """The length of `fieldname` in each document of a segment (cached by segment id:
-    segments never change), as Whoosh's scorer reads it (1 where the field is empty)."""
+    """The length of `fieldname` in each document of a segment as Whoosh's scorer reads
+    it, filled in as documents are met (0: not read yet); cached by segment id, since
+    segments never change."""
     key = (reader.segment().segment_id(), fieldname)
     lengths = _lengths.get(key)
     if lengths is None:
-        lengths = [reader.doc_field_length(n, fieldname, 1) or 1
-                   for n in range(reader.doc_count_all())]
+        lengths = [0] * reader.doc_count_all()
         with _lengths_lock:
             if len(_lengths) >= 500:
                 _lengths.clear()
