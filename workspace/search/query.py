@@ -211,8 +211,10 @@ def permitted_ids(reader, group_ids, principals):
     key = (reader.segment().segment_id(), reader.doc_count(), group_ids, principals)
     ids = _permitted.get(key)
     if ids is None:
-        groups = segment_column(reader, "group")
-        found = {n for n, gid in enumerate(groups) if gid and gid in group_ids}
+        by_group = documents_by_group(reader)
+        found = set()
+        for gid in group_ids:
+            found.update(by_group.get(gid, ()))
         for principal in principals:
             if ("allowed", principal) in reader:
                 found.update(reader.postings("allowed", principal).all_ids())
@@ -221,6 +223,24 @@ def permitted_ids(reader, group_ids, principals):
         ids = array("l", sorted(found))
         remember(_permitted, key, ids)
     return ids
+
+
+_by_group = {}
+
+
+def documents_by_group(reader):
+    """{group id: numbers of its documents} in one segment, deleted ones included
+    (cached by segment id: a deletion does not send the next query through every
+    document of a large segment again)."""
+    key = reader.segment().segment_id()
+    by_group = _by_group.get(key)
+    if by_group is None:
+        by_group = {}
+        for n, gid in enumerate(segment_column(reader, "group")):
+            if gid:
+                by_group.setdefault(gid, array("l")).append(n)
+        remember(_by_group, key, by_group)
+    return by_group
 
 
 def permission_filter(group_ids, principals, start=None, end=None, types=(), authors=(),
