@@ -10,7 +10,6 @@ searches.
 from bisect import bisect_left
 from contextlib import contextmanager
 import contextvars
-import threading
 
 from whoosh.codec.whoosh3 import W3TermsReader
 from whoosh.matching import (IntersectionMatcher, ListMatcher, Matcher, NullMatcher,
@@ -19,6 +18,8 @@ from whoosh.query import And, Or, Phrase, Prefix, Term, Wildcard
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F, bm25
 from whoosh.util import make_binary_tree
+
+from .caches import SegmentCache
 
 
 class Preloaded(Matcher):
@@ -111,6 +112,21 @@ def preload(sources, counted=False):
     if counted:
         return Preloaded(ids, [len(found[d]) + totals[d] / (1.0 + totals[d]) for d in ids])
     return Preloaded(ids, [totals[d] for d in ids])
+
+
+def summed_intersection(parts):
+    """{docnum: summed score} of the documents in every one of `parts`, each an
+    iterable of (docnum, score) (the smallest first is fastest)."""
+    common = None
+    for pairs in parts:
+        if common is None:
+            common = dict(pairs)
+        else:
+            common = {d: s + score for d, score in pairs
+                      if (s := common.get(d)) is not None}
+        if not common:
+            return {}
+    return common or {}
 
 
 def matcher_pairs(m):
@@ -234,15 +250,12 @@ def phrase_pairs(phrase, searcher, context):
         words = [field.to_bytes(word) for word in phrase.words]
     except ValueError:
         return []
-    common = None
-    for word in words:
-        pairs = term_pairs(Term(phrase.fieldname, word), searcher, context)
-        if pairs is None:
-            return None
-        common = dict(pairs) if common is None else {
-            d: s + score for d, score in pairs if (s := common.get(d)) is not None}
-        if not common:
-            return []
+    parts = [term_pairs(Term(phrase.fieldname, word), searcher, context) for word in words]
+    if any(pairs is None for pairs in parts):
+        return None
+    common = summed_intersection(parts)
+    if not common:
+        return []
     docs = sorted(common)
     reader = searcher.reader()
     where = [word_positions(reader, phrase.fieldname, word, docs) for word in words]
@@ -269,23 +282,14 @@ def in_sequence(positions, slop):
     return True
 
 
-_lengths = {}
-_lengths_lock = threading.Lock()
+_lengths = SegmentCache(500)
 
 
 def field_lengths(reader, fieldname):
     """The length of `fieldname` in each document of a segment as Whoosh's scorer reads
-    it, filled in as documents are met (0: not read yet); cached by segment id, since
-    segments never change."""
-    key = (reader.segment().segment_id(), fieldname)
-    lengths = _lengths.get(key)
-    if lengths is None:
-        lengths = [0] * reader.doc_count_all()
-        with _lengths_lock:
-            if len(_lengths) >= 500:
-                _lengths.clear()
-            _lengths[key] = lengths
-    return lengths
+    it, filled in as documents are met (0: not read yet)."""
+    return _lengths.get((reader.segment().segment_id(), fieldname),
+                        lambda: [0] * reader.doc_count_all())
 
 
 class PreloadedUnion(Or):
@@ -334,9 +338,6 @@ class PreloadedAnd(And):
         if not all(isinstance(m, Preloaded) for m in ms):
             return make_binary_tree(IntersectionMatcher, ms)
         ms.sort(key=lambda m: len(m._ids) - m._i)
-        common = dict(ms[0].items())
-        for m in ms[1:]:
-            other = dict(m.items())
-            common = {d: s + other[d] for d, s in common.items() if d in other}
+        common = summed_intersection([m.items() for m in ms])
         ids = sorted(common)
         return Preloaded(ids, [common[d] for d in ids]) if ids else NullMatcher()

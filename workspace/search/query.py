@@ -13,7 +13,6 @@ from functools import lru_cache
 import html
 import logging
 import re
-import threading
 
 from whoosh import collectors, qparser, sorting
 from whoosh.qparser.dateparse import DateParserPlugin
@@ -22,6 +21,7 @@ from whoosh.query import And, NullQuery, Or, Phrase, Query, Term
 from whoosh.util.times import datetime_to_long
 
 from . import speedups
+from .caches import SegmentCache
 from .matchers import Preloaded, remembered
 from .records import as_aware_utc, as_naive_utc, find_by_path
 from .schema import make_schema, text_analyzer
@@ -174,43 +174,34 @@ class Permitted(Query):
 
     def segment_ids(self, reader):
         """The sorted numbers (an array) of one segment's live documents admitted."""
-        key = (reader.segment().segment_id(), reader.doc_count(), self._key())
-        found = _permitted.get(key)
-        if found is None:
-            ids = permitted_ids(reader, self.group_ids, self.principals)
-            if self.start is not None or self.end is not None:
-                modified = segment_column(reader, "modified", translate=False)
-                ids = [n for n in ids if self.in_dates(modified[n])]
-            for field, wanted in (("type", self.types), ("author", self.authors)):
-                if wanted:
-                    values = segment_column(reader, field)
-                    ids = [n for n in ids if values[n] in wanted]
-            found = array("l", ids)  # a tenth of the memory of a list of ints
-            remember(_permitted, key, found)
-        return found
+        return _admitted.get((reader.segment().segment_id(), reader.doc_count(), self._key()),
+                             lambda: self.admitted_ids(reader))
+
+    def admitted_ids(self, reader):
+        ids = permitted_ids(reader, self.group_ids, self.principals)
+        if self.start is not None or self.end is not None:
+            modified = segment_column(reader, "modified", translate=False)
+            ids = [n for n in ids if self.in_dates(modified[n])]
+        for field, wanted in (("type", self.types), ("author", self.authors)):
+            if wanted:
+                values = segment_column(reader, field)
+                ids = [n for n in ids if values[n] in wanted]
+        return array("l", ids)  # a tenth of the memory of a list of ints
 
     def in_dates(self, value):
         return ((self.start is None or value >= self.start)
                 and (self.end is None or value <= self.end))
 
 
-_permitted = {}
-MAX_CACHED_PERMITS = 500  # each up to 8 bytes per document a caller may read
-
-
-def remember(cache, key, value):
-    with _columns_lock:
-        if len(cache) >= MAX_CACHED_PERMITS:
-            cache.clear()
-        cache[key] = value
+# Each entry up to 8 bytes per document a caller may read.
+_admitted, _permitted = SegmentCache(500), SegmentCache(500)
+_by_group, _columns = SegmentCache(100), SegmentCache(300)
 
 
 def permitted_ids(reader, group_ids, principals):
     """Sorted numbers of the live documents of one segment in `group_ids` or allowed to
     `principals`."""
-    key = (reader.segment().segment_id(), reader.doc_count(), group_ids, principals)
-    ids = _permitted.get(key)
-    if ids is None:
+    def compute():
         by_group = documents_by_group(reader)
         found = set()
         for gid in group_ids:
@@ -220,27 +211,22 @@ def permitted_ids(reader, group_ids, principals):
                 found.update(reader.postings("allowed", principal).all_ids())
         if reader.has_deletions():
             found.difference_update(reader.deleted_docs_set)
-        ids = array("l", sorted(found))
-        remember(_permitted, key, ids)
-    return ids
-
-
-_by_group = {}
+        return array("l", sorted(found))
+    return _permitted.get(
+        (reader.segment().segment_id(), reader.doc_count(), group_ids, principals), compute)
 
 
 def documents_by_group(reader):
     """{group id: numbers of its documents} in one segment, deleted ones included
-    (cached by segment id: a deletion does not send the next query through every
-    document of a large segment again)."""
-    key = reader.segment().segment_id()
-    by_group = _by_group.get(key)
-    if by_group is None:
+    (kept per segment: a deletion does not send the next query through every document
+    of a large segment again)."""
+    def compute():
         by_group = {}
         for n, gid in enumerate(segment_column(reader, "group")):
             if gid:
                 by_group.setdefault(gid, array("l")).append(n)
-        remember(_by_group, key, by_group)
-    return by_group
+        return by_group
+    return _by_group.get(reader.segment().segment_id(), compute)
 
 
 def permission_filter(group_ids, principals, start=None, end=None, types=(), authors=(),
@@ -402,23 +388,10 @@ class Tally(collectors.WrappingCollector):
         return total, facets
 
 
-_columns = {}
-_columns_lock = threading.Lock()
-MAX_CACHED_COLUMNS = 300
-
-
 def segment_column(reader, field, translate=True):
-    """All values of a sortable field in one segment, as a list (segments never change,
-    so the list is cached by segment id)."""
-    key = (reader.segment().segment_id(), field, translate)
-    values = _columns.get(key)
-    if values is None:
-        values = list(reader.column_reader(field, translate=translate))
-        with _columns_lock:
-            if len(_columns) >= MAX_CACHED_COLUMNS:
-                _columns.clear()
-            _columns[key] = values
-    return values
+    """All values of a sortable field in one segment, as a list."""
+    return _columns.get((reader.segment().segment_id(), field, translate),
+                        lambda: list(reader.column_reader(field, translate=translate)))
 
 
 # snippets ------------------------------------------------------------------------
