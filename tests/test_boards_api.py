@@ -153,8 +153,8 @@ def test_deleting_moves_posts_to_the_group_trash_and_restore_brings_them_back(ca
         trash = s["groups"]["secret"]["trash"]
         assert trash["welcome"].deleted_by == "member"
         assert trash["000002"].trashed_from == "boards/general/welcome"
-        restore_from_trash(trash, "welcome")
-        restore_from_trash(trash, "000002")
+        restore_from_trash(trash, "welcome", "manager")
+        restore_from_trash(trash, "000002", "manager")
     topic = manager.get(TOPIC).json
     assert [r["body"] for r in topic["replies"]] == ["Glad you are here", "second"]
     assert manager.get(board).json["reply_count"] == 2

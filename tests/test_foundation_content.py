@@ -3,7 +3,9 @@ from pyramid.authorization import ACLHelper, Authenticated, Everyone
 import pytest
 
 from workspace.content.audit import AuditLog
-from workspace.content.folder import Folder, find_interface
+from pyramid.traversal import find_interface
+
+from workspace.content.folder import Folder
 from workspace.content.group import Group, grant_role, revoke_role
 from workspace.content.ids import is_slug, slugify, unique_id
 from workspace.content.people import add_person, token_digest, verify_login

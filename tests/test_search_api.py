@@ -147,7 +147,7 @@ def test_trashed_item_disappears_and_comes_back_on_restore(secret, site):
         move_to_trash(root["groups"]["secret"]["documents"]["pathways"], "member")
     assert search(member, q="zanzibarite")["total"] == 0
     with site.open() as root:
-        restore_from_trash(root["groups"]["secret"]["trash"], "pathways")
+        restore_from_trash(root["groups"]["secret"]["trash"], "pathways", "member")
     assert search(member, q="zanzibarite")["total"] == 1
 
 

@@ -18,6 +18,7 @@ from .content.people import use_password_hasher
 from .content.site import appmaker
 from .root import csrf_applies, root_factory, site_of_request
 from .security import SESSION_COOKIE, SecurityPolicy, current_user
+from .views.presence import Presence
 
 
 def session_secret(settings):
@@ -82,6 +83,8 @@ def main(global_config, **settings):
         config.add_request_method(site_of_request, "site", reify=True)
         config.add_request_method(current_user, "user", reify=True)
         config.set_root_factory(root_factory)
+        config.registry.editor_presence = Presence(ttl=40)
+        config.registry.whiteboard_presence = Presence(ttl=8)
 
         config.add_static_view("static", "workspace:static", cache_max_age=3600)
         config.add_route("api", "/api/*traverse", factory=root_factory)

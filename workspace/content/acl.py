@@ -5,11 +5,13 @@ Plain data: the security policy in `workspace.security` reads these `__acl__`s.
 from pyramid.authorization import DENY_ALL, Allow, Authenticated
 
 # view: read content; edit: create and change content, post; moderate: edit or delete
-# anyone's posts, purge the trash; manage_group: settings and roles; see: a group's name,
-# description; see_members: its member list; join: ask to join; admin: site administration.
+# anyone's posts; restore: bring an item back from the trash; purge: destroy it for good;
+# manage_group: settings and roles; see: a group's name, description; see_members: its
+# member list; join: ask to join; admin: site administration.
 ROLE_PERMISSIONS = {
-    "manager": ("view", "edit", "moderate", "manage_group", "see", "see_members"),
-    "member": ("view", "edit", "see", "see_members"),
+    "manager": ("view", "edit", "moderate", "restore", "purge", "manage_group", "see",
+                "see_members"),
+    "member": ("view", "edit", "restore", "see", "see_members"),
     "observer": ("view", "see", "see_members"),
 }
 ADMIN = "role:admin"

@@ -1,4 +1,8 @@
-"""The audit log: who did what to whom, when; append-only and readable by admins."""
+"""The audit log: who did what to whom, when; append-only and readable by admins.
+
+Nothing writes to it but `write_audit_entry`, the subscriber of every `Audited` event, so
+every entry has one shape: actor, action, the object's path, details.
+"""
 from datetime import datetime, timezone
 import random
 import time
@@ -6,6 +10,11 @@ import unicodedata
 
 from BTrees.LOBTree import LOBTree
 from persistent import Persistent
+from pyramid.events import subscriber
+from pyramid.traversal import find_root
+
+from .events import Audited
+
 
 def _clean(value):
     """One line of printable text: no line breaks, control, format (bidi) or unpaired
@@ -46,3 +55,10 @@ class AuditLog(Persistent):
 
     def __len__(self):
         return len(self._entries)
+
+
+@subscriber(Audited)
+def write_audit_entry(event):
+    log = getattr(find_root(event.object), "audit", None)
+    if log is not None:
+        log.record(event.actor, event.action, event.path, event.details)

@@ -6,10 +6,12 @@ A new site starts at the latest generation, since its objects are born current.
 
 from .group import add_join_requests
 from .notifications import add_notifications_folder
+from .trash import record_trash_attributes
 
 STEPS = [
     add_notifications_folder,  # 1: the per-person notifications folder (boards, issue 4)
     add_join_requests,  # 2: Group.join_requests (people ask to join listed groups)
+    record_trash_attributes,  # 3: one TrashRecord per trashed item (issue 10)
 ]
 
 

@@ -4,6 +4,7 @@ from BTrees.Length import Length
 from persistent import Persistent
 
 from .events import ObjectAdded, ObjectRemoved, notify
+from .ids import IdTaken
 
 
 class Folder(Persistent):
@@ -46,9 +47,9 @@ class Folder(Persistent):
         return self._items.items()
 
     def add(self, name, obj, send_events=True):
-        """Put `obj` under `name`; a taken name is a KeyError, never an overwrite."""
+        """Put `obj` under `name`; a taken name is `IdTaken`, never an overwrite."""
         if name in self._items:
-            raise KeyError(name)
+            raise IdTaken(name)
         obj.__parent__ = self
         obj.__name__ = name
         self._items[name] = obj
@@ -65,17 +66,3 @@ class Folder(Persistent):
             notify(ObjectRemoved(obj, self, name))
         return obj
 
-
-def find_root(obj):
-    while getattr(obj, "__parent__", None) is not None:
-        obj = obj.__parent__
-    return obj
-
-
-def find_interface(obj, cls):
-    """The nearest object at or above `obj` that is an instance of `cls`, or None."""
-    while obj is not None:
-        if isinstance(obj, cls):
-            return obj
-        obj = getattr(obj, "__parent__", None)
-    return None

@@ -6,6 +6,10 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 MAX_LEN = 64
 
 
+class IdTaken(KeyError):
+    """Something already has this id in that container."""
+
+
 # Names of views on containers; an item with one of these ids would hide the page.
 RESERVED = frozenset({"add", "edit", "members", "join", "join-requests", "account", "tokens",
                       "history", "versions", "diff", "revert", "download", "ops", "svg",

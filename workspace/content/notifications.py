@@ -13,10 +13,11 @@ from BTrees.LOBTree import LOBTree
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from pyramid.authorization import DENY_ALL, Allow
+from pyramid.traversal import find_interface, find_root
 
 from .acl import user_principal
 from .board import Reply, Topic, mentioned_logins
-from .folder import Folder, find_interface, find_root
+from .folder import Folder
 
 KEEP = 500  # notifications kept per person; the oldest go first
 

@@ -1,8 +1,10 @@
 """The site root and `appmaker()`, which makes it on first use."""
+from pyramid.traversal import find_root
+
 from .acl import SITE_ACL
 from .audit import AuditLog
 from .evolve import latest_generation
-from .folder import Folder, find_root
+from .folder import Folder
 from .group import Groups
 from .notifications import Notifications
 from .people import People

@@ -15,8 +15,8 @@ import time
 
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
+from pyramid.traversal import find_root
 
-from ..content.folder import find_root
 from ..content.site import Site
 from .records import object_path
 

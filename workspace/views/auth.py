@@ -9,7 +9,7 @@ from ..content.ids import is_slug
 from ..content.people import verify_login
 from ..content.site import Site
 from .api import api_error, error_response, read_json
-from .forms import FormView
+from .base import FormView
 from .schemas import token_request_schema
 
 TOO_MANY = "Too many failed attempts for this login. Try again in 15 minutes."

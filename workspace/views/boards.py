@@ -6,13 +6,13 @@ read mark, which is how boards show topics with replies someone has not read.
 """
 import colander
 import deform
+from pyramid.traversal import find_interface
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNoContent, HTTPNotFound
 from pyramid.view import view_config, view_defaults
 
 from ..content.board import (MAX_BODY, MAX_TITLE, TOPICS, Board, Boards, Reply, ReplyList,
                              Topic, TopicList, start_topic)
 from ..content.events import ObjectModified, notify
-from ..content.folder import find_interface
 from ..content.group import Group
 from ..content.ids import MAX_LEN, unique_id
 from ..content.notifications import announce_post, inbox_of, path_of
@@ -20,7 +20,7 @@ from ..content.text import render_markdown
 from ..content.trash import Trash, move_to_trash
 from .api import api_error, error_response, iso, read_json
 from .calendar import viewer_tz
-from .forms import FieldError, FormView
+from .base import FieldError, FormView
 from .schemas import new_id_validator, strict, text
 
 PAGE = 50  # topics or replies per page

@@ -18,7 +18,7 @@ from ..content.ids import MAX_LEN, unique_id
 from ..content.text import render_markdown
 from ..content.trash import move_to_trash
 from .api import api_error, iso, read_json
-from .forms import FieldError, FormView
+from .base import FieldError, FormView
 from .people import optional
 from .schemas import TIMEZONES, slug_validator, strict, text
 

@@ -13,6 +13,7 @@ import zoneinfo
 import colander
 import deform
 import venusian
+from pyramid.traversal import find_interface
 from pyramid.httpexceptions import HTTPConflict, HTTPFound, HTTPNoContent, HTTPNotFound
 from pyramid.response import Response
 from pyramid.view import view_config, view_defaults
@@ -20,12 +21,11 @@ from pyramid.view import view_config, view_defaults
 from ..content.document import (Document, Documents, EditConflict, File, TooLarge,
                                 UnknownVersion, extension_of)
 from ..content.group import Group
-from ..content.folder import find_interface
 from ..content.ids import MAX_LEN, unique_id
 from ..content.text import render_markdown
 from ..content.trash import Trash, move_to_trash
 from .api import api_error, error_body, iso, read_json
-from .forms import FieldError, FormView, upload_node
+from .base import FieldError, FormView, upload_node
 from .schemas import slug_validator, strict, text
 
 MAX_BODY = 2_000_000

@@ -5,10 +5,12 @@ title); anonymous callers are asked to log in (401 in the API) whether a path ex
 so that nothing about private content can be learnt before logging in.
 """
 from pyramid.httpexceptions import HTTPException, HTTPFound
+from pyramid.traversal import find_interface
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
 
-from ..content.folder import find_interface
 from ..content.group import Group
+from ..content.ids import IdTaken
+from ..content.trash import is_trashed
 from .api import api_error, error_body, is_api
 
 
@@ -40,10 +42,20 @@ def forbidden(exc, request):
         return login_redirect(request)
     if hidden_group(request):
         return absent(exc, request)
+    if is_trashed(request.context) and request.has_permission("view", request.context):
+        return in_trash(request)
     if is_api(request):
         return api_error(403, message="You may see this but not do that.")
     return html_error(request, 403, "Not allowed",
                       "You can see this page but you may not do that here.")
+
+
+def in_trash(request):
+    """The one answer to a change of anything in the trash (its ACL refuses every write)."""
+    message = "This is in the trash: restore it first, then change it."
+    if is_api(request):
+        return api_error(409, "in_trash", message)
+    return html_error(request, 409, "In the trash", message)
 
 
 @notfound_view_config(renderer="templates/error.pt")
@@ -64,3 +76,10 @@ def api_http_error(exc, request):
         exc.content_type = "application/json"
         exc.json_body = error_body(exc.status_code, message=exc.detail or exc.title)
     return exc
+
+
+@exception_view_config(IdTaken, route_name="api")
+def id_taken(exc, request):
+    """Every kind answers a taken id the same way."""
+    request.tm.doom()  # whatever the view changed before is not kept
+    return api_error(409, "taken", "That id is taken; choose another.", {"id": "taken"})

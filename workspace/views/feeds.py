@@ -27,7 +27,7 @@ from ..content.site import Site
 from ..security import principals_for
 from .api import api_error
 from .calendar import delete_event, new_event_id, viewer_tz
-from .forms import FieldError, FormView, upload_node
+from .base import FieldError, FormView, upload_node
 from .schemas import TIMEZONES
 
 PRODID = "-//Workspace//Group calendars//EN"

@@ -7,7 +7,7 @@ from pyramid.view import view_config, view_defaults
 from ..content.group import Group, Groups, TOOLS
 from ..content.ids import unique_id
 from .api import api_error, read_json
-from .forms import FieldError, FormView
+from .base import FieldError, FormView
 from .schemas import group_schema, optional
 from .search import QueryError, run_search
 

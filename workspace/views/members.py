@@ -6,7 +6,7 @@ from pyramid.view import view_config
 from ..content.group import ROLES, Group, grant_role, revoke_role
 from ..content.people import now_utc
 from .api import api_error, read_json
-from .forms import FieldError, FormView
+from .base import FieldError, FormView
 from .schemas import grant_schema, role_schema
 
 

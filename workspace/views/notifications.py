@@ -4,10 +4,9 @@ longer read are never shown."""
 import colander
 from pyramid.events import subscriber
 from pyramid.httpexceptions import HTTPFound
-from pyramid.traversal import find_resource
+from pyramid.traversal import find_resource, find_root
 from pyramid.view import view_config, view_defaults
 
-from ..content.folder import find_root
 from ..content.group import RoleChanged
 from ..content.notifications import Notifications, inbox_of
 from .api import iso, read_json

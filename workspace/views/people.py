@@ -6,7 +6,7 @@ from ..content.people import PROFILE_FIELDS, People, Profile, add_person
 from ..content.site import Site
 from .api import api_error, read_json
 from .auth import revoke, token_list
-from .forms import FieldError, FormView
+from .base import FieldError, FormView
 from .schemas import account_schema, optional, profile_schema, user_schema
 
 

@@ -18,7 +18,7 @@ from ..content.ids import unique_id
 from ..content.trash import move_to_trash
 from ..content.whiteboard import TooManyElements, Version, Versions, Whiteboard, Whiteboards
 from .api import api_error, iso, read_json
-from .forms import FieldError, FormView, upload_node
+from .base import FieldError, FormView, upload_node
 from .schemas import slug_validator, strict, text
 from .whiteboard_render import ImportError_, from_excalidraw, ops_schema, render_svg, \
     to_excalidraw
