@@ -4,14 +4,27 @@ Add a step by appending a function to STEPS; `workspace` runs pending steps at s
 A new site starts at the latest generation, since its objects are born current.
 """
 
+from .document import compact_revisions
 from .group import add_join_requests
 from .notifications import add_notifications_folder
 from .trash import record_trash_attributes
+
+
+def store_calendar_feed_digest(site):
+    """Profiles made before calendar feeds existed relied on a class default; give each
+    its own `calendar_feed_digest` so the class needs none."""
+    for profile in site["people"].values():
+        profile._p_activate()
+        if "calendar_feed_digest" not in profile.__dict__:
+            profile.calendar_feed_digest = None
+
 
 STEPS = [
     add_notifications_folder,  # 1: the per-person notifications folder (boards, issue 4)
     add_join_requests,  # 2: Group.join_requests (people ask to join listed groups)
     record_trash_attributes,  # 3: one TrashRecord per trashed item (issue 10)
+    compact_revisions,  # 4: document revisions stored as tuples, not by attribute name
+    store_calendar_feed_digest,  # 5: every profile holds its calendar feed digest
 ]
 
 
