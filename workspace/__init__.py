@@ -10,12 +10,12 @@ from argon2.profiles import CHEAPEST
 from pyramid.config import Configurator
 from pyramid.session import SignedCookieSessionFactory
 from pyramid.settings import asbool
-import transaction
 
 from .compat import serialise_template_compilation, spread_out_garbage_collection
 from .content.evolve import evolve
 from .content.people import use_password_hasher
 from .content.site import appmaker
+from .database import run_in_transaction
 from .root import csrf_applies, root_factory, site_of_request
 from .security import SESSION_COOKIE, SecurityPolicy, current_user
 from .views.presence import Presence
@@ -46,15 +46,8 @@ def prepare_database(config, attempts=5):
     Several processes starting together against one new ZEO database race to create the
     site; the losers' transactions conflict and are simply run again.
     """
-    db = config.registry._zodb_databases[""]
-    tm = transaction.TransactionManager(explicit=True)
-    conn = db.open(transaction_manager=tm)
-    try:
-        for attempt in tm.attempts(attempts):
-            with attempt:
-                evolve(appmaker(conn.root()))
-    finally:
-        conn.close()
+    run_in_transaction(config.registry._zodb_databases[""],
+                       lambda root: evolve(appmaker(root)), attempts)
 
 
 def main(global_config, **settings):

@@ -11,11 +11,11 @@ import time
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from plaster import get_settings
-import transaction
 from ZODB import DB
 from zodburi import resolve_uri
 
 from ..content.site import APP_KEY, appmaker
+from ..database import open_root
 from ..search.indexer import (database_fingerprints, differences, index_fingerprints,
                                rebuild)
 from ..search.queue import pending
@@ -51,14 +51,8 @@ def open_database(ini, read_only=True):
 @contextmanager
 def snapshot(db):
     """The zodb root of one consistent snapshot, never committed."""
-    tm = transaction.TransactionManager(explicit=True)
-    conn = db.open(transaction_manager=tm)
-    tm.begin()
-    try:
-        yield conn.root()
-    finally:
-        tm.abort()
-        conn.close()
+    with open_root(db) as (root, _):
+        yield root
 
 
 def index_store(ini):

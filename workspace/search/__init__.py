@@ -16,10 +16,10 @@ import logging
 from pyramid.events import ApplicationCreated
 from pyramid.settings import asbool
 from pyramid.threadlocal import get_current_registry
-import transaction
 
 from ..content.events import ObjectAdded, ObjectModified, ObjectRemoved
 from ..content.group import Group
+from ..database import run_in_transaction
 from .indexer import Indexer
 from .query import QueryError, parse_day, readable_groups, search
 from .queue import enqueue, event_path, state_of
@@ -79,14 +79,7 @@ def on_application_created(event):
     indexer = indexer_of(registry)
     if indexer is None:
         return
-    db = registry._zodb_databases[""]
-    tm = transaction.TransactionManager(explicit=True)
-    conn = db.open(transaction_manager=tm)
-    try:
-        with tm:
-            state_of(conn.root())
-    finally:
-        conn.close()
+    run_in_transaction(registry._zodb_databases[""], state_of)
     if _background["enabled"]:
         indexer.start()
 

@@ -11,12 +11,11 @@ import threading
 import time
 import weakref
 
-import transaction
-import transaction.interfaces
 from whoosh.query import Prefix
 from ZODB.POSException import ConflictError
 
 from ..content.site import appmaker
+from ..database import open_root
 from .queue import mark_done, pending, prune, state_of
 from .records import describe, find_by_path, index_fields, object_path, walk
 
@@ -153,11 +152,7 @@ class Indexer:
                 done += applied
 
     def _drain_batch(self, ix):
-        tm = transaction.TransactionManager(explicit=True)
-        conn = self.db.open(transaction_manager=tm)
-        tm.begin()
-        try:
-            root = conn.root()
+        with open_root(self.db) as (root, tm):
             tasks = pending(root, BATCH)
             if not tasks:
                 return 0
@@ -178,9 +173,6 @@ class Indexer:
                 # again (harmless: tasks read the database as it is) and marks them.
                 log.info("marking index tasks as applied conflicted; retrying")
             return len(tasks)
-        finally:
-            abort_quietly(tm)
-            conn.close()
 
     def wait_until_indexed(self, timeout=10.0):
         """Drain now (or wait for whoever holds the lock) until the queue is empty."""
@@ -193,22 +185,8 @@ class Indexer:
         return False
 
     def queue_length(self):
-        conn = self.db.open(transaction_manager=transaction.TransactionManager(explicit=True))
-        try:
-            conn.transaction_manager.begin()
-            count = len(pending(conn.root()))
-            conn.transaction_manager.abort()
-            return count
-        finally:
-            conn.close()
-
-
-def abort_quietly(tm):
-    """End the transaction if one is still open (explicit managers have none after commit)."""
-    try:
-        tm.abort()
-    except transaction.interfaces.NoTransaction:
-        pass
+        with open_root(self.db) as (root, _):
+            return len(pending(root))
 
 
 def covered(path, trees):
@@ -307,13 +285,8 @@ def differences(in_database, in_index):
 
 def drifted_paths(db, ix):
     """Paths where one database snapshot and the index disagree."""
-    conn = db.open(transaction_manager=transaction.TransactionManager(explicit=True))
-    try:
-        conn.transaction_manager.begin()
-        in_database = database_fingerprints(appmaker(conn.root()))
-        conn.transaction_manager.abort()
-    finally:
-        conn.close()
+    with open_root(db) as (root, _):
+        in_database = database_fingerprints(appmaker(root))
     missing, stale, extra = differences(in_database, index_fingerprints(ix))
     return missing + stale + extra
 
@@ -321,30 +294,22 @@ def drifted_paths(db, ix):
 def refresh(db, ix, paths):
     """Write the entries of `paths` as the database has them now (the caller holds the
     writer lock, so nothing newer can be in the index)."""
-    tm = transaction.TransactionManager(explicit=True)
-    conn = db.open(transaction_manager=tm)
-    tm.begin()
-    try:
+    with open_root(db) as (root, _):
         writer = ix.writer()
         try:
-            apply_tasks(appmaker(conn.root()), writer, [("one", path) for path in paths])
+            apply_tasks(appmaker(root), writer, [("one", path) for path in paths])
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
-    finally:
-        abort_quietly(tm)
-        conn.close()
 
 
 def rebuild(db, store, progress=None):
     """Index the whole database into a new generation and put it in use; returns the
     number of entries. The caller holds the writer lock."""
     name, ix = store.new_generation()
-    conn = db.open(transaction_manager=transaction.TransactionManager(explicit=True))
-    try:
-        conn.transaction_manager.begin()
-        site = appmaker(conn.root()) if "workspace" in conn.root() else None
+    with open_root(db) as (root, _):
+        site = appmaker(root) if "workspace" in root else None
         count = 0
         writer = ix.writer(limitmb=256)
         try:
@@ -359,9 +324,6 @@ def rebuild(db, store, progress=None):
             writer.cancel()
             raise
         writer.commit()
-        conn.transaction_manager.abort()
-    finally:
-        conn.close()
     store.publish(name)
     return count
 
