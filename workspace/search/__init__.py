@@ -16,6 +16,7 @@ import logging
 from pyramid.events import ApplicationCreated
 from pyramid.settings import asbool
 from pyramid.threadlocal import get_current_registry
+from pyramid.traversal import resource_path
 
 from ..content.events import ObjectAdded, ObjectModified, ObjectRemoved
 from ..content.group import Group
@@ -23,7 +24,6 @@ from ..database import run_in_transaction
 from .indexer import Indexer
 from .query import QueryError, parse_day, readable_groups, search
 from .queue import enqueue, event_path, state_of
-from .records import object_path
 from .store import IndexStore
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ def on_added(event):
 def on_modified(event):
     # A group's settings decide its content's scope (open or not): refresh all of it.
     action = "tree" if isinstance(event.object, Group) else "one"
-    queue_task(event, action, object_path(event.object))
+    queue_task(event, action, resource_path(event.object))
 
 
 def on_removed(event):

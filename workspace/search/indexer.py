@@ -11,13 +11,14 @@ import threading
 import time
 import weakref
 
+from pyramid.traversal import resource_path
 from whoosh.query import Prefix
 from ZODB.POSException import ConflictError
 
 from ..content.site import appmaker
 from ..database import open_root
 from .queue import mark_done, pending, prune, state_of
-from .records import describe, find_by_path, index_fields, object_path, walk
+from .records import describe, find_by_path, index_fields, walk
 
 log = logging.getLogger(__name__)
 
@@ -259,7 +260,7 @@ def database_fingerprints(site):
     for obj in walk_trimmed(site):
         record = safe_describe(obj)
         if record is UNREADABLE:
-            prints[object_path(obj)] = "unreadable"  # never equal: reported as drift
+            prints[resource_path(obj)] = "unreadable"  # never equal: reported as drift
         elif record is not None:
             prints[record["path"]] = record["fingerprint"]
     return prints

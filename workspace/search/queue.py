@@ -15,10 +15,9 @@ import time
 
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
-from pyramid.traversal import find_root
+from pyramid.traversal import find_root, resource_path
 
 from ..content.site import Site
-from .records import object_path
 
 STATE_KEY = "workspace.search"
 RETAIN_SECONDS = 300  # applied tasks stay this long, so pruning never meets an insert
@@ -66,9 +65,9 @@ def enqueue(anchor, action, path):
 def event_path(event):
     """Where the event's object is (or was, for a removal)."""
     if event.parent is not None and event.name is not None:
-        base = object_path(event.parent)
+        base = resource_path(event.parent)
         return f"{base.rstrip('/')}/{event.name}"
-    return object_path(event.object)
+    return resource_path(event.object)
 
 
 def pending(zodb_root, limit=None):

@@ -8,26 +8,19 @@ and the start-up reconciliation can tell a stale entry without extracting file t
 from datetime import timezone
 import hashlib
 
-from pyramid.authorization import ALL_PERMISSIONS, Allow, Everyone
+from pyramid.authorization import ACLHelper
+from pyramid.traversal import find_interface, resource_path
 
 from ..content.folder import Folder
 from ..content.group import Group
 from ..content.people import Profile
-from ..content.trash import Trash
+from ..content.trash import Trash, is_trashed
 from .extract import extract_text
 from .schema import STORED_TEXT_CHARS
 from .scopes import scope_of, scope_words
 
 PROFILE_TEXT_FIELDS = ("login", "organisation", "country", "languages", "expertise", "bio")
-
-
-def object_path(obj):
-    """'/groups/g/documents/d' for an object in the tree ('/' for the root)."""
-    names = []
-    while obj is not None and getattr(obj, "__parent__", None) is not None:
-        names.append(obj.__name__)
-        obj = obj.__parent__
-    return "/" + "/".join(reversed(names))
+_acl = ACLHelper()
 
 
 def find_by_path(site, path):
@@ -43,47 +36,11 @@ def find_by_path(site, path):
     return obj
 
 
-def in_trash(obj):
-    while obj is not None:
-        if isinstance(obj, Trash):
-            return True
-        obj = getattr(obj, "__parent__", None)
-    return False
-
-
-def group_of(obj):
-    node = obj
-    while node is not None:
-        if isinstance(node, Group):
-            return node
-        node = getattr(node, "__parent__", None)
-    return None
-
-
 def allowed_principals(obj, permission):
-    """The principals an ACL walk from `obj` up grants `permission` to (first match wins).
-
-    Used for site-wide entries only; every hit is checked against the real policy again.
-    """
-    allowed, decided = [], set()
-    node = obj
-    while node is not None:
-        acl = getattr(node, "__acl__", None) or ()
-        for action, principal, permissions in acl:
-            if permissions is not ALL_PERMISSIONS:
-                if isinstance(permissions, str):
-                    permissions = (permissions,)
-                if permission not in permissions:
-                    continue
-            if principal in decided:
-                continue
-            decided.add(principal)
-            if action == Allow:
-                allowed.append(principal)
-            elif principal == Everyone:
-                return allowed
-        node = getattr(node, "__parent__", None)
-    return allowed
+    """The principals `obj`'s ACLs grant `permission` to, in a stable order (it is part of
+    the record's fingerprint). Used for site-wide entries only; every hit is checked
+    against the real policy again."""
+    return sorted(_acl.principals_allowed_by_permission(obj, permission))
 
 
 def is_indexable(obj):
@@ -120,7 +77,7 @@ def describe(obj):
     Keys: path, type, title, text, author, modified, group, scope, allowed, permission,
     attachment, fingerprint.
     """
-    if in_trash(obj):
+    if is_trashed(obj):
         return None
     owner = None
     if isinstance(obj, Profile):
@@ -128,11 +85,11 @@ def describe(obj):
     elif isinstance(obj, Group):
         data, permission = group_data(obj), "see"
     elif callable(getattr(obj, "search_data", None)):
-        data, owner, permission = obj.search_data(), group_of(obj), "view"
+        data, owner, permission = obj.search_data(), find_interface(obj, Group), "view"
     else:
         return None
     group = owner.__name__ if owner is not None else ""
-    record = {"path": object_path(obj), "type": str(data.get("type") or "item"),
+    record = {"path": resource_path(obj), "type": str(data.get("type") or "item"),
               "title": str(data.get("title") or ""), "text": str(data.get("text") or ""),
               "author": str(data.get("author") or ""), "modified": data.get("modified"),
               "group": group, "scope": scope_of(owner), "permission": permission,
