@@ -1,15 +1,27 @@
 """Text out of uploaded files (PDF, DOCX, ODT, HTML, plain text), for the index only.
 
 Each extractor is a well-kept library; a file that cannot be read yields no text (and a
-log line), never an error that would stop the indexer.
+log line), never an error that would stop the indexer. Any member can upload a file, so
+the work one file can cause is bounded: a zip-based file (DOCX, ODT) whose parts would
+unpack past MAX_UNPACKED is refused before anything is read, and every extractor runs in
+a worker process with a time limit and a memory limit, so a crafted PDF or document can
+neither hold the indexer for long nor grow the app's own memory.
 """
 import io
 import logging
+import multiprocessing
 import os
+import resource
+import threading
+import zipfile
 
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 2_000_000  # text beyond this is not indexed: a bound on one entry's size
+MAX_UNPACKED = 16 * 1024 * 1024  # the XML a DOCX or ODT may unpack to (a 2,000-page
+# report has about 10 MB of it; a zip bomb has hundreds)
+EXTRACT_SECONDS = 20
+WORKER_MEMORY = 1024 * 1024 * 1024  # address space of the extraction worker
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -71,18 +83,106 @@ def plain_text(data):
 
 
 EXTRACTORS = {PDF: pdf_text, DOCX: docx_text, ODT: odt_text, HTML: html_text}
+ZIPPED = (DOCX, ODT)
+
+
+class Unreadable(Exception):
+    """This file's text is not extracted (too big unpacked, too slow, too much memory)."""
+
+
+def check_unpacked_size(data):
+    """Unreadable when the zip archive `data` would unpack past MAX_UNPACKED (read from
+    its directory, before anything is decompressed)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise Unreadable("not a zip archive") from exc
+    if unpacked > MAX_UNPACKED:
+        raise Unreadable(f"unpacks to {unpacked} bytes")
+
+
+def extract_in_worker(kind, data):
+    """What the worker runs: the text, cut at MAX_CHARS."""
+    if kind in ZIPPED:
+        check_unpacked_size(data)
+    extractor = EXTRACTORS.get(kind) or plain_text
+    return extractor(data)[:MAX_CHARS]
 
 
 def extract_text(blob, filename, content_type):
-    """The text of an uploaded file (a ZODB blob), '' when its kind has no extractor."""
+    """The text of an uploaded file (a ZODB blob), '' when its kind has no extractor or
+    the file is unreadable."""
     kind = kind_of(filename, content_type)
-    extractor = EXTRACTORS.get(kind) or (plain_text if kind.startswith("text/") else None)
-    if extractor is None:
+    if kind not in EXTRACTORS and not kind.startswith("text/"):
         return ""
     try:
         with blob.open("r") as stream:
             data = stream.read()
-        return extractor(data)[:MAX_CHARS]
+        if kind in ZIPPED:
+            check_unpacked_size(data)  # here too: a bomb is not even sent to the worker
+        return worker.run(extract_in_worker, kind, data)
     except Exception:  # a broken upload must not stop the indexer
         log.warning("could not extract text from %s (%s)", filename, kind, exc_info=True)
         return ""
+
+
+def _serve(connection, memory):
+    """The worker's loop: run each (function, args) it is sent, send back the outcome."""
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    while True:
+        try:
+            function, args = connection.recv()
+        except EOFError:
+            return
+        try:
+            connection.send((True, function(*args)))
+        except Exception as exc:  # MemoryError included: the worker goes on
+            connection.send((False, f"{type(exc).__name__}: {exc}"))
+
+
+class Worker:
+    """One long-lived worker process (spawned, so it shares no threads or locks with the
+    app) that runs one call at a time; a call past its time limit kills it, and the next
+    call starts a fresh one."""
+
+    def __init__(self, seconds=EXTRACT_SECONDS, memory=WORKER_MEMORY):
+        self.seconds, self.memory = seconds, memory
+        self.process = self.connection = None
+        self.lock = threading.Lock()
+
+    def _start(self):
+        context = multiprocessing.get_context("spawn")
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, self.memory),
+                                       daemon=True, name="workspace-extract")
+        self.process.start()
+        child.close()
+
+    def stop(self):
+        if self.process is not None:
+            self.process.kill()
+            self.process.join()
+            self.connection.close()
+            self.process = self.connection = None
+
+    def run(self, function, *args):
+        """`function(*args)` in the worker; Unreadable if it fails or overruns."""
+        with self.lock:
+            if self.process is None or not self.process.is_alive():
+                self._start()
+            self.connection.send((function, args))
+            if not self.connection.poll(self.seconds):
+                self.stop()
+                raise Unreadable(f"took over {self.seconds} s")
+            try:
+                ok, value = self.connection.recv()
+            except EOFError:  # the worker died (e.g. killed for its memory)
+                self.stop()
+                raise Unreadable("the extraction worker died")
+            if not ok:
+                raise Unreadable(value)
+            return value
+
+
+worker = Worker()
