@@ -248,8 +248,38 @@ def test_delete_moves_the_board_to_the_trash_and_audits_it(cast, board, site):
     cast.api["member"].get(board, status=404)
     with site.open() as s:
         trash = s["groups"]["secret"]["trash"]
-        assert trash["plan"].title == "Plan" and trash["plan"].deleted_by == "member"
-        assert s.audit.newest(1)[0]["action"] == "whiteboard_deleted"
+        assert trash["plan"].title == "Plan" and trash["plan"].trash_record.deleted_by == "member"
+        entry = s.audit.newest(1)[0]
+        assert (entry["actor"], entry["action"], entry["object"], entry["detail"]) == \
+            ("member", "trashed", "/groups/secret/whiteboards/plan", "whiteboard")
+
+
+def test_a_trashed_board_is_read_as_before_and_refuses_every_write(cast, board):
+    member = cast.api["member"]
+    member.delete(board, status=204)
+    trashed = "/api/groups/secret/trash/plan"
+    assert member.get(trashed).json["title"] == "Plan"
+    for path in (f"{trashed}/ops?since=0", f"{trashed}/svg", f"{trashed}/excalidraw",
+                 f"{trashed}/versions", f"{trashed}/versions/1", f"{trashed}/versions/1/svg"):
+        member.get(path, status=200)
+    writes = (member.post_json(f"{trashed}/ops", {"ops": [put(sticky("s2"))]}, status=409),
+              member.put_json(trashed, {"title": "Renamed"}, status=409),
+              member.post_json(f"{trashed}/versions", {"comment": "x"}, status=409),
+              member.post(f"{trashed}/versions/1/restore", status=409),
+              member.delete(trashed, status=409))
+    assert {response.json["error"] for response in writes} == {"in_trash"}
+    assert member.get(trashed).json["title"] == "Plan"
+    assert [v["version"] for v in member.get(f"{trashed}/versions").json] == [1]
+
+
+def test_ids_that_name_a_page_are_refused(cast):
+    api = cast.api["member"]
+    for reserved in ("add", "import", "versions", "edit"):
+        response = api.post_json(BASE, {"title": "Sneaky", "id": reserved}, status=400)
+        assert response.json["fields"]["id"]
+        api.post(f"{BASE}/import?id={reserved}", json.dumps({"elements": []}),
+                 content_type="application/json", status=400)
+    assert api.get(BASE).json == []
 
 
 def test_text_on_a_board_is_searchable_by_readers_only(cast, board):
@@ -310,12 +340,16 @@ def test_a_trashed_board_is_listed_in_the_trash_and_restores_whole(cast, board):
     assert member.get(f"{board}/versions").json[0]["comment"] == "first"
 
 
-def test_presence_forgets_who_stopped_polling(cast, board, monkeypatch):
-    from workspace.views import whiteboards
+def test_presence_forgets_who_stopped_polling(cast, board, app, monkeypatch):
+    from cachetools import TTLCache
+    from workspace.views import presence
     clock = [1000.0]
-    monkeypatch.setattr(whiteboards.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(presence, "TTLCache",
+                        lambda size, ttl: TTLCache(size, ttl, timer=lambda: clock[0]))
+    seconds = app.registry.whiteboard_presence.ttl
+    monkeypatch.setattr(app.registry, "whiteboard_presence", presence.Presence(seconds))
     cast.api["manager"].get(f"{board}/ops?since=0")
-    clock[0] += whiteboards.PRESENCE_SECONDS - 1
+    clock[0] += seconds - 1
     assert cast.api["member"].get(f"{board}/ops?since=0").json["present"] == \
         ["manager", "member"]
     clock[0] += 2

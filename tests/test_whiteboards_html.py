@@ -81,7 +81,7 @@ def test_keep_view_and_restore_a_version_in_html(cast, board):
     history = browser.get(f"{board}/versions/")
     assert "empty again" in history.text and "Version 2" in history.text
     version = browser.get(f"{board}/versions/1/")
-    assert f"/api{board}/versions/1/svg" in version.text
+    assert f"/api{board}/versions/1/@@svg" in version.text
     browser.post(f"{board}/versions/1/restore", {"csrf_token": browser.csrf}, status=302)
     data = cast.api["member"].get(f"/api{board}").json
     assert [e["id"] for e in data["elements"]] == ["s1"]
@@ -100,6 +100,35 @@ def test_a_member_moves_a_board_to_the_trash(cast, board):
     response = browser.post(f"{board}/delete", {"csrf_token": browser.csrf}, status=302)
     assert response.location.endswith(f"{PAGE}/")
     browser.get(f"{board}/", status=404)
+
+
+def test_a_trashed_board_shows_a_notice_and_no_controls(cast, board):
+    browser = cast.html("member")
+    browser.post(f"{board}/delete", {"csrf_token": browser.csrf}, status=302)
+    trashed = "/groups/secret/trash/plan"
+    for path in (f"{trashed}/", f"{trashed}/versions/", f"{trashed}/versions/1/"):
+        page = browser.get(path, status=200)
+        assert "in the group's trash" in page.text, path
+    page = browser.get(f"{trashed}/")
+    assert 'data-api="/api/groups/secret/trash/plan"' in page.text
+    assert "Drawing tools" not in page.text and "Move this whiteboard" not in page.text
+    assert "Rename" not in page.text
+    assert "Restore this version" not in browser.get(f"{trashed}/versions/1/").text
+    assert 'name="comment"' not in browser.get(f"{trashed}/versions/").text
+    for action in (f"{trashed}/delete", f"{trashed}/versions/1/restore"):
+        browser.post(action, {"csrf_token": browser.csrf}, status=409)
+    browser.get(f"{trashed}/edit", status=409)
+
+
+def test_pages_are_linked_by_view_name(cast, board):
+    browser = cast.html("member")
+    listing = browser.get(f"{PAGE}/").text
+    assert f'{PAGE}/@@add"' in listing and f'{PAGE}/@@import"' in listing
+    page = browser.get(f"{board}/").text
+    for link in (f"{board}/@@edit", f"{board}/@@delete", f"/api{board}/@@svg",
+                 f"/api{board}/@@excalidraw", f"{board}/versions/"):
+        assert f'{link}"' in page, link
+    assert f'{board}/versions/1/@@restore"' in browser.get(f"{board}/versions/1/").text
 
 
 def test_the_demo_step_makes_one_theory_of_change_board(site):

@@ -7,7 +7,7 @@ import colander
 import pytest
 
 from workspace.content.whiteboard import MAX_ELEMENTS, TooManyElements, Whiteboard
-from workspace.views.whiteboard_render import from_excalidraw, ops_schema, render_svg, \
+from workspace.content.whiteboard_format import from_excalidraw, ops_schema, render_svg, \
     to_excalidraw
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -193,7 +193,7 @@ def test_excalidraw_export_and_import_round_trip_keeps_ids_points_and_stickies()
 
 def test_writes_to_a_board_and_its_versions_share_one_lock_key():
     from types import SimpleNamespace as Request
-    from workspace.views.whiteboards import board_write_key
+    from workspace.tweens import board_write_key
     key = "secret/whiteboards/plan"
     for path in ("/api/groups/secret/whiteboards/plan/ops",
                  "/api/groups/secret/whiteboards/plan/versions/2/restore",

@@ -82,7 +82,7 @@ def main(global_config, **settings):
         config.add_static_view("static", "workspace:static", cache_max_age=3600)
         config.add_route("api", "/api/*traverse", factory=root_factory)
         config.add_tween("workspace.tweens.limits_and_headers_factory")
-        config.add_tween("workspace.views.whiteboards.board_writes_tween_factory",
+        config.add_tween("workspace.tweens.board_writes_tween_factory",
                          over="pyramid_tm.tm_tween_factory")
         config.scan(ignore=["workspace.scripts"])
         prepare_database(config)

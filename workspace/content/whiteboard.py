@@ -27,6 +27,7 @@ from persistent import Persistent
 
 from .events import ObjectModified, notify
 from .folder import Folder
+from .ids import unique_id
 
 ELEMENT_TYPES = ("rectangle", "ellipse", "diamond", "line", "arrow", "freedraw", "text",
                  "sticky")
@@ -34,6 +35,7 @@ TEXT_TYPES = ("text", "sticky")
 MAX_ELEMENTS = 20_000
 MAX_OPS_PER_BATCH = 500
 MAX_TEXT = 10_000
+MAX_TITLE = 200
 # Keep a version by itself when the board changed and its newest version is this old.
 AUTO_VERSION_AFTER = timedelta(minutes=10)
 
@@ -48,6 +50,19 @@ def now_utc():
 
 class Whiteboards(Folder):
     """A group's whiteboards."""
+
+
+def add_whiteboard(whiteboards, title, actor, wid=None, elements=()):
+    """A new board in `whiteboards`, under `wid` or an id made from `title` (free there and
+    in the group's trash, so that a trashed board can come back); IdTaken if `wid` is
+    taken. Given `elements` (valid ones), it starts with them, kept as version 1
+    "Imported"."""
+    wid = wid or unique_id(whiteboards, title, whiteboards.__parent__["trash"])
+    board = whiteboards.add(wid, Whiteboard(title, actor))
+    if elements:
+        board.apply([{"op": "put", "element": e} for e in elements], actor)
+        board.keep_version(actor, "Imported")
+    return board
 
 
 class Whiteboard(Persistent):

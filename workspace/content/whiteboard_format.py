@@ -1,17 +1,23 @@
-"""Whiteboard elements in and out: the colander schema of an element and of an op batch,
-the server-side SVG rendering, and Excalidraw (`.excalidraw`) export and import.
+"""Whiteboard elements in and out: what a valid element and op batch are (colander
+schemas), the server-side SVG rendering, and Excalidraw (`.excalidraw`) export and import.
+
+Plain functions over elements (dicts in Excalidraw's field names) and scenes (the parsed
+JSON of a file), so that the API, the HTML forms and the tests use them alike; bad input
+raises `colander.Invalid` (an element or op batch) or `WhiteboardFormatError` (a file).
 
 Everything a user typed reaches the SVG only through ElementTree, which escapes text and
 attribute values; colours are checked against a strict pattern before they are stored, and
 nothing but shapes, paths and text elements is ever written (no script, no event handler
 attributes, no foreignObject).
 """
+import json
 import math
 import xml.etree.ElementTree as ET
 
 import colander
 
-from ..content.whiteboard import (ELEMENT_TYPES, MAX_OPS_PER_BATCH, MAX_TEXT)
+from .whiteboard import (ELEMENT_TYPES, MAX_ELEMENTS, MAX_OPS_PER_BATCH, MAX_TEXT,
+                         MAX_TITLE, add_whiteboard)
 
 ID_RE = r"^[A-Za-z0-9_-]{1,64}\Z"  # \Z: a trailing newline must not pass
 COLOUR_RE = r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{4}|#[0-9a-fA-F]{6}|#[0-9a-fA-F]{8}|transparent)\Z"
@@ -110,6 +116,17 @@ KEPT_FIELDS = frozenset(node.name for node in ELEMENT_SCHEMA.children)
 SERVER_FIELDS = frozenset(("version", "order"))
 
 
+def read_element(cstruct):
+    """A valid element from `cstruct`, as stored: without the fields the server sets, and
+    points as lists. Raises colander.Invalid."""
+    element = ELEMENT_SCHEMA.deserialize(cstruct)
+    for name in SERVER_FIELDS:
+        element.pop(name, None)
+    if "points" in element:
+        element["points"] = [list(p) for p in element["points"]]
+    return element
+
+
 class OpNode(colander.SchemaNode):
     """`{"op": "put", "element": {...}}` or `{"op": "delete", "id": "..."}`."""
 
@@ -118,10 +135,7 @@ class OpNode(colander.SchemaNode):
         if data["op"] == "put":
             if "element" not in data or "id" in data:
                 raise colander.Invalid(self, "A put carries an element (and no id).")
-            element = ELEMENT_SCHEMA.deserialize(data["element"])
-            data["element"] = {k: v for k, v in element.items() if k not in SERVER_FIELDS}
-            if "points" in element:
-                data["element"]["points"] = [list(p) for p in element["points"]]
+            data["element"] = read_element(data["element"])
         elif "id" not in data or "element" in data:
             raise colander.Invalid(self, "A delete carries an id (and no element).")
         return data
@@ -139,6 +153,8 @@ def op_schema():
 
 
 def ops_schema():
+    """A batch of ops as `Whiteboard.apply` takes them: `{"ops": [...]}`, 1 to
+    MAX_OPS_PER_BATCH of them."""
     schema = colander.SchemaNode(colander.Mapping(unknown="raise"))
     schema.add(colander.SchemaNode(
         colander.Sequence(), op_schema(), name="ops",
@@ -369,9 +385,10 @@ def excalidraw_text(e, element_id, container_id=None):
     return out
 
 
-def to_excalidraw(elements):
-    """An `.excalidraw` file (a dict) for these elements; a sticky leaves as a rectangle
-    marked in `customData` with its text bound to it, so that it comes back a sticky."""
+def to_excalidraw(elements, title=None):
+    """An `.excalidraw` file (a dict) for these elements, named `title`; a sticky leaves
+    as a rectangle marked in `customData` with its text bound to it, so that it comes back
+    a sticky."""
     out = []
     bound = {}
     for e in elements:
@@ -397,17 +414,36 @@ def to_excalidraw(elements):
             if e["id"] in bound:
                 item["boundElements"] = [{"type": "text", "id": t} for t in bound[e["id"]]]
             out.append(item)
+    state = {"viewBackgroundColor": "#ffffff", "gridSize": None}
+    if title is not None:
+        state["name"] = title
     return {"type": "excalidraw", "version": 2, "source": "workspace",
-            "elements": out, "appState": {"viewBackgroundColor": "#ffffff", "gridSize": None},
-            "files": {}}
+            "elements": out, "appState": state, "files": {}}
 
 
-class ImportError_(ValueError):
-    """The file is not an Excalidraw scene we can read; `fields` says where."""
+class WhiteboardFormatError(ValueError):
+    """A file is not an Excalidraw scene we can read: `code` says how (`bad_json`, or
+    `invalid`), `fields` where."""
 
-    def __init__(self, message, fields=None):
+    def __init__(self, message, fields=None, code="invalid"):
         super().__init__(message)
         self.fields = fields or {}
+        self.code = code
+
+
+def read_scene(data):
+    """The scene in the bytes of an `.excalidraw` file (parsed, not yet checked)."""
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise WhiteboardFormatError("This file is not valid JSON.", code="bad_json")
+
+
+def scene_title(scene, fallback="Imported board"):
+    """The board's name an `.excalidraw` file carries (`appState.name`), else `fallback`."""
+    state = scene.get("appState") if isinstance(scene, dict) else None
+    name = state.get("name") if isinstance(state, dict) else None
+    return (name if isinstance(name, str) and name.strip() else fallback)[:MAX_TITLE]
 
 
 def from_excalidraw(scene):
@@ -415,17 +451,16 @@ def from_excalidraw(scene):
 
     Deleted elements and kinds we do not draw (images, frames, embeds) are left out;
     fields we do not keep are dropped; a rectangle marked as our sticky comes back a
-    sticky with its bound text. Raises ImportError_ on anything malformed.
+    sticky with its bound text. Raises WhiteboardFormatError on anything malformed.
     """
     if not isinstance(scene, dict) or not isinstance(scene.get("elements"), list):
-        raise ImportError_("This is not an .excalidraw file: no list of elements.")
+        raise WhiteboardFormatError("This is not an .excalidraw file: no list of elements.")
     raw = [e for e in scene["elements"]
            if isinstance(e, dict) and not e.get("isDeleted") and e.get("type") in ELEMENT_TYPES]
     stickies = {e.get("id") for e in raw if e.get("type") == "rectangle"
                 and e.get("customData") == STICKY_MARK}
     sticky_text = {e.get("containerId"): e.get("text", "") for e in raw
                    if e.get("type") == "text" and e.get("containerId") in stickies}
-    schema = ELEMENT_SCHEMA
     elements, errors = [], {}
     for i, e in enumerate(raw):
         if e.get("type") == "text" and e.get("containerId") in stickies:
@@ -436,18 +471,26 @@ def from_excalidraw(scene):
             kept["type"] = "sticky"
             kept["text"] = sticky_text.get(kept["id"], "")
         try:
-            element = schema.deserialize(kept)
+            element = read_element(kept)
         except colander.Invalid as exc:
             bad = {key.split(".")[-1]: msg for key, msg in exc.asdict().items()}
             if not set(bad) <= STYLE_FIELDS:
                 errors[f"elements.{i}"] = "; ".join(f"{k}: {v}" for k, v in bad.items())
                 continue
-            element = schema.deserialize({k: v for k, v in kept.items() if k not in bad})
-        if "points" in element:
-            element["points"] = [list(p) for p in element["points"]]
+            element = read_element({k: v for k, v in kept.items() if k not in bad})
         elements.append(element)
     if errors:
-        raise ImportError_("Some elements are not valid.", dict(list(errors.items())[:20]))
+        raise WhiteboardFormatError("Some elements are not valid.",
+                                    dict(list(errors.items())[:20]))
     if len({e["id"] for e in elements}) != len(elements):
-        raise ImportError_("Two elements share an id.")
+        raise WhiteboardFormatError("Two elements share an id.")
+    if len(elements) > MAX_ELEMENTS:
+        raise WhiteboardFormatError(f"A board holds at most {MAX_ELEMENTS} elements.")
     return elements
+
+
+def import_whiteboard(whiteboards, scene, actor, title=None, wid=None):
+    """A new board in `whiteboards` from an `.excalidraw` scene, titled `title` or by the
+    file; WhiteboardFormatError if the scene is not one we can read, IdTaken if `wid` is."""
+    elements = from_excalidraw(scene)
+    return add_whiteboard(whiteboards, title or scene_title(scene), actor, wid, elements)
