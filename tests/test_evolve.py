@@ -2,6 +2,7 @@
 held before reads the same afterwards."""
 from datetime import datetime, timezone
 
+from BTrees.LOBTree import LOBTree
 from persistent import Persistent
 import transaction
 import ZODB
@@ -13,7 +14,8 @@ from workspace.content.group import Group
 from workspace.content.people import Profile
 from workspace.content.site import appmaker
 
-OLD_GENERATION = 2  # before the trash record, tuple revisions and stored feed digests
+OLD_GENERATION = 2  # before the trash record, tuple revisions, stored feed digests and
+# the sharded audit log
 
 
 def open_db(path):
@@ -22,7 +24,8 @@ def open_db(path):
 
 def build_old_site(path, monkeypatch):
     """A site as generation 2 stored it: revisions pickled by attribute name, a trashed
-    item with four loose attributes, a profile without its own feed digest."""
+    item with four loose attributes, a profile without its own feed digest, the audit
+    log in one tree."""
     db = open_db(path)
     with monkeypatch.context() as patch:
         patch.setattr(Revision, "__getstate__", Persistent.__getstate__)
@@ -40,6 +43,10 @@ def build_old_site(path, monkeypatch):
             group["trash"].add("old", old, send_events=False)
             profile = site["people"].add("amara", Profile("amara", "Amara", "a@example.org"))
             profile.__dict__.pop("calendar_feed_digest", None)
+            site.audit._entries = LOBTree({1_000: {"time": "2026-01-02T00:00:00+00:00",
+                                                   "actor": "amara", "action": "login",
+                                                   "object": "/people/amara",
+                                                   "detail": ""}})
         conn.close()
     db.close()
 
@@ -71,6 +78,9 @@ def test_a_site_at_an_earlier_generation_evolves_and_reads_the_same(tmp_path, mo
     profile = site["people"]["amara"]
     profile._p_activate()
     assert profile.__dict__["calendar_feed_digest"] is None
+    site.audit.record("amara", "logout", "/people/amara")
+    assert [e["action"] for e in site.audit.newest()] == ["logout", "login"]
+    transaction.abort()
     conn.close()
     db.close()
 

@@ -14,6 +14,7 @@ from pyramid.events import subscriber
 from pyramid.traversal import find_root
 
 from .events import Audited
+from .shards import ShardedTree
 
 
 def _clean(value):
@@ -25,10 +26,11 @@ def _clean(value):
 
 
 class AuditLog(Persistent):
-    """Entries keyed by a time-ordered integer, so concurrent appends land in different keys."""
+    """Entries keyed by a time-ordered integer with random low digits, in a sharded tree,
+    so that concurrent appends land in different keys and (mostly) different buckets."""
 
     def __init__(self):
-        self._entries = LOBTree()
+        self._entries = ShardedTree(LOBTree)
 
     def record(self, actor, action, obj, detail=""):
         now = datetime.now(timezone.utc)
@@ -45,9 +47,9 @@ class AuditLog(Persistent):
 
     def newest(self, limit=100, before=None):
         """Entries newest first, at most `limit`, older than key `before` if given."""
-        keys = self._entries.keys(max=before, excludemax=before is not None)
+        keys = self._entries.keys(max=before, excludemax=before is not None, reverse=True)
         out = []
-        for key in reversed(keys):
+        for key in keys:
             out.append(dict(self._entries[key], id=key))
             if len(out) >= limit:
                 break
@@ -55,6 +57,14 @@ class AuditLog(Persistent):
 
     def __len__(self):
         return len(self._entries)
+
+
+def shard_audit_log(site):
+    """Evolve step: the audit log's entries move from one tree into a sharded one."""
+    old = site.audit._entries
+    if isinstance(old, LOBTree):
+        site.audit._entries = ShardedTree(LOBTree)
+        site.audit._entries.update_from(old)
 
 
 @subscriber(Audited)

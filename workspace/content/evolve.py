@@ -4,6 +4,7 @@ Add a step by appending a function to STEPS; `workspace` runs pending steps at s
 A new site starts at the latest generation, since its objects are born current.
 """
 
+from .audit import shard_audit_log
 from .document import compact_revisions
 from .group import add_join_requests
 from .notifications import add_notifications_folder
@@ -25,6 +26,7 @@ STEPS = [
     record_trash_attributes,  # 3: one TrashRecord per trashed item (issue 10)
     compact_revisions,  # 4: document revisions stored as tuples, not by attribute name
     store_calendar_feed_digest,  # 5: every profile holds its calendar feed digest
+    shard_audit_log,  # 6: the audit log in shards (concurrent writers, issue 11)
 ]
 
 

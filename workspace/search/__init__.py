@@ -23,7 +23,7 @@ from ..content.group import Group
 from ..database import run_in_transaction
 from .indexer import Indexer
 from .query import QueryError, parse_day, readable_groups, search
-from .queue import enqueue, event_path, state_of
+from .queue import enqueue, event_path, prepare_queue
 from .store import IndexStore
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def on_application_created(event):
     indexer = indexer_of(registry)
     if indexer is None:
         return
-    run_in_transaction(registry._zodb_databases[""], state_of)
+    run_in_transaction(registry._zodb_databases[""], prepare_queue)
     if _background["enabled"]:
         indexer.start()
 

@@ -38,6 +38,12 @@ KNOWN_FIELDS = set(FIELDS) | {alias for names in ALIASES.values() for alias in n
 FACETS = ("type", "group", "author")
 MAX_LIMIT = 100
 MIN_WILDCARD_PREFIX = 2
+# What one query may ask for: its cost grows with its words (each prefix expands to many
+# terms) and with how deep its pages go, and any member can send one.
+MAX_QUERY_CHARS = 1000
+MAX_TERMS = 40
+MAX_WILDCARDS = 8
+MAX_DEPTH = 10_000  # page x limit: results beyond this are not listed
 SNIPPET_CHARS = 240
 
 _FIELD_RE = re.compile(r'(?<![\w"])([A-Za-z_]+):(?=\S)')
@@ -58,6 +64,8 @@ def outside_quotes(text):
 
 
 def check_syntax(text):
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"A search can be at most {MAX_QUERY_CHARS} characters long.")
     if text.count('"') % 2:
         raise QueryError('A quotation mark is not closed: add the closing ".')
     bare = outside_quotes(text)
@@ -72,9 +80,12 @@ def check_syntax(text):
         if name.lower() not in KNOWN_FIELDS:
             raise QueryError(f'"{name}:" is not a field you can search. Use title:, text:, '
                              "author:, type:, group: or modified:.")
-    for prefix in _WILDCARD_RE.findall(bare):
+    wildcards = _WILDCARD_RE.findall(bare)
+    for prefix in wildcards:
         if len(prefix) < MIN_WILDCARD_PREFIX:
             raise QueryError(f"Put at least {MIN_WILDCARD_PREFIX} letters before * or ?.")
+    if len(wildcards) > MAX_WILDCARDS:
+        raise QueryError(f"Use * or ? at most {MAX_WILDCARDS} times in one search.")
     if re.search(r"(^|\s)(AND|OR|NOT)\s*$", bare) or re.match(r"^\s*(AND|OR)\b", bare):
         raise QueryError("AND, OR and NOT need a word on each side.")
 
@@ -99,6 +110,8 @@ def parse(schema, text, relaxed=False):
     if errors:
         raise QueryError("A date cannot be understood: write it as 2026-11-23, or a "
                          "range as modified:[2026-01-01 to 2026-06-30].")
+    if term_count(parsed) > MAX_TERMS:
+        raise QueryError(f"Search for at most {MAX_TERMS} words at once.")
     return parsed
 
 
@@ -290,6 +303,9 @@ def search(store, site, user, principals, permits, q="", types=(), groups=(), au
     """
     limit = max(1, min(int(limit), MAX_LIMIT))
     page = max(1, int(page))
+    if page * limit > MAX_DEPTH:
+        raise QueryError(f"Only the first {MAX_DEPTH:,} results can be listed: narrow the "
+                         "search.")
     q = (q or "").strip()
     searcher = store.searcher()
     schema = QUERY_SCHEMA  # words are read as this code reads them, not as the index did
@@ -478,6 +494,11 @@ def parse_day(value, end=False):
         return None
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=timezone.utc)
-        return day + timedelta(days=1) - timedelta(microseconds=1) if end else day
+        if end:
+            try:
+                return day + timedelta(days=1) - timedelta(microseconds=1)
+            except OverflowError:  # 9999-12-31: the end of time is the end of its day
+                return datetime.max.replace(tzinfo=timezone.utc)
+        return day
     moment = datetime.fromisoformat(value)
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

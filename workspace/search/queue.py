@@ -1,8 +1,8 @@
 """The index queue in ZODB: content events become tasks in the same transaction.
 
-Tasks are keyed by a unique, time-ordered key in an OOBTree, so concurrent writers insert
-different keys into the newest bucket (which BTrees merge) and the indexer takes the oldest
-first. The indexer does not delete what it applied: it marks the keys in `done`, a tree
+Tasks are keyed by a unique, time-ordered key in a sharded tree, so concurrent writers
+insert different keys, mostly into different buckets (BTrees merge two inserts into one
+bucket, but not when one of them splits it), and the indexer takes the oldest first. The indexer does not delete what it applied: it marks the keys in `done`, a tree
 only it writes, and deletes tasks once they are older than RETAIN_SECONDS, from buckets
 no request inserts into any more. So saving and indexing never fight over a bucket. A task is
 (action, path): "one" refreshes the entry of one object, "tree" refreshes everything at and
@@ -17,6 +17,7 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from pyramid.traversal import find_root, resource_path
 
+from ..content.shards import ShardedTree
 from ..content.site import Site
 
 STATE_KEY = "workspace.search"
@@ -27,8 +28,15 @@ class SearchState(Persistent):
     """The search package's own corner of the database: the queue of index tasks."""
 
     def __init__(self):
-        self.tasks = OOBTree()  # key -> (action, path); written by every transaction
-        self.done = OOBTree()   # key -> True for applied tasks; written by the indexer only
+        self.tasks = ShardedTree(OOBTree)  # key -> (action, path); every transaction writes
+        self.done = OOBTree()  # key -> True for applied tasks; written by the indexer only
+
+    def shard_tasks(self):
+        """Queues made before the tasks were sharded move them over (at start-up)."""
+        if isinstance(self.tasks, OOBTree):
+            tasks = ShardedTree(OOBTree)
+            tasks.update_from(self.tasks)
+            self.tasks = tasks
 
 
 def task_key():
@@ -40,6 +48,11 @@ def state_of(zodb_root, create=True):
     if state is None and create:
         state = zodb_root[STATE_KEY] = SearchState()
     return state
+
+
+def prepare_queue(zodb_root):
+    """At start-up: the queue exists, in its current shape."""
+    state_of(zodb_root).shard_tasks()
 
 
 def jar_of(obj):
