@@ -270,6 +270,36 @@ def test_trashed_document_cannot_be_edited(cast):
                                 {"body": "x", "base_version": 1}, status=409)
 
 
+def test_a_trashed_document_and_file_read_as_before_and_refuse_every_write(cast):
+    create(cast)
+    fid = cast.api["member"].post(BASE, upload_files=[("file", "a.txt", b"1")]).json["id"]
+    cast.api["member"].delete(f"{BASE}/ministry-plan", status=204)
+    cast.api["member"].delete(f"{BASE}/{fid}", status=204)
+    trashed, member = "/api/groups/secret/trash/ministry-plan", cast.api["member"]
+    assert member.get(trashed).json["version"] == 1
+    assert [h["version"] for h in member.get(f"{trashed}/history").json] == [1]
+    assert member.get(f"/api/groups/secret/trash/{fid}/download").body == b"1"
+    for response in (
+            member.delete(trashed, status=409),
+            member.post_json(f"{trashed}/revert", {"version": 1}, status=409),
+            member.post_json(f"{trashed}/presence", {}, status=409),
+            member.put(f"/api/groups/secret/trash/{fid}", {"base_version": "1"},
+                       upload_files=[("file", "a.txt", b"2")], status=409)):
+        assert response.json["error"] == "in_trash"
+    assert {e["id"] for e in member.get("/api/groups/secret/trash").json} == \
+        {"ministry-plan", fid}
+
+
+def test_bad_query_parameters_are_400_not_ignored(cast):
+    create(cast)
+    fid = cast.api["member"].post(BASE, upload_files=[("file", "a.txt", b"1")]).json["id"]
+    for url in ("ministry-plan/history?limit=abc", "ministry-plan/history?before=0",
+                "ministry-plan/history?before=99999999999", "ministry-plan/diff?from=one",
+                f"{fid}/download?version=abc"):
+        answer = cast.api["member"].get(f"{BASE}/{url}", status=400).json
+        assert answer["error"] == "invalid" and answer["fields"], url
+
+
 def test_presence_lists_other_editors(cast):
     create(cast)
     url = f"{BASE}/ministry-plan/presence"

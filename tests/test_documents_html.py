@@ -254,3 +254,59 @@ def test_upload_form_refuses_a_file_over_the_limit(cast, app):
     page = form.submit("submit")
     assert "over the upload limit of 2 KB" in page.text
     assert cast.api["member"].get(f"/api{BASE}").json == []
+
+
+def test_an_item_id_never_hides_a_page(cast):
+    for doc_id in ("new", "upload", "edit", "history"):
+        cast.api["member"].post_json(f"/api{BASE}", {"id": doc_id, "title": f"Doc {doc_id}",
+                                                     "body": "x\n"}, status=201)
+    browser = cast.html("member")
+    assert "Doc new" in browser.get(f"{BASE}/new").text
+    assert browser.get(f"{BASE}/@@new").forms["form"]["title"].value == ""
+    assert "Upload a file" in browser.get(f"{BASE}/@@upload").text
+    listing = browser.get(BASE).text
+    assert f'href="http://localhost{BASE}/@@new"' in listing
+    page = browser.get(f"{BASE}/edit")
+    assert f'href="http://localhost{BASE}/edit/@@edit"' in page.text
+    assert f'href="http://localhost{BASE}/edit/@@history"' in page.text
+    assert "History of Doc history" in browser.get(f"{BASE}/history/@@history").text
+
+
+def test_a_trashed_document_reads_without_edit_controls_and_refuses_writes(cast):
+    doc_id = api_create(cast)
+    cast.api["manager"].put_json(f"/api{BASE}/{doc_id}", {"body": "x\n", "base_version": 1})
+    cast.api["member"].delete(f"/api{BASE}/{doc_id}", status=204)
+    trashed = f"/groups/secret/trash/{doc_id}"
+    browser = cast.html("member")
+    page = browser.get(trashed)
+    assert "This document is in the trash." in page.text
+    assert "@@edit" not in page.text and "@@delete" not in page.text
+    old = browser.get(f"{trashed}/@@versions/1")
+    assert "@@revert" not in old.text
+    assert "Revert to" not in browser.get(f"{trashed}/@@history").text
+    browser.get(f"{trashed}/@@edit", status=409)
+    for action, data in (("revert", {"version": "1"}), ("delete", {})):
+        answer = browser.post(f"{trashed}/@@{action}", dict(data, csrf_token=browser.csrf),
+                              status=409)
+        assert "restore it first" in answer.text
+    assert cast.api["member"].get(f"/api{trashed}").json["version"] == 2
+
+
+def test_a_trashed_file_reads_without_the_upload_form_and_refuses_one(cast):
+    fid = api_upload(cast)
+    cast.api["member"].delete(f"/api{BASE}/{fid}", status=204)
+    browser = cast.html("member")
+    page = browser.get(f"/groups/secret/trash/{fid}")
+    assert "This file is in the trash." in page.text
+    assert "Upload a new version" not in page.text
+    assert browser.get(f"/groups/secret/trash/{fid}/@@download").body == b"v1"
+    browser.post(f"/groups/secret/trash/{fid}", {"csrf_token": browser.csrf,
+                                                "__formid__": "form"}, status=409)
+
+
+def test_bad_history_and_diff_parameters_are_400(cast):
+    doc_id = api_create(cast)
+    browser = cast.html("member")
+    for query in ("@@history?limit=abc", "@@history?before=0", "@@diff?from=x",
+                  "@@diff?to=99999999999"):
+        browser.get(f"{BASE}/{doc_id}/{query}", status=400)
