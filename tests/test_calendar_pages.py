@@ -6,7 +6,7 @@ import re
 import pytest
 
 from workspace.content.calendar import Event
-from workspace.views.calendar import describe_rrule
+from workspace.content.recurrence import describe_rrule
 
 from test_calendar_api import WEEKLY, create
 from test_calendar_ics import ics, vevent
@@ -171,7 +171,7 @@ def test_delete_from_the_event_page_moves_it_to_trash(cast):
     create(cast)
     browser = cast.html("member")
     form = [f for f in browser.get(EVENT).forms.values()
-            if f.action.endswith("/delete")][0]
+            if f.action.endswith("/@@delete")][0]
     page = form.submit().follow()
     assert "moved to the group's trash" in page.text
     cast.api["member"].get("/api/groups/secret/calendar/weekly-policy-call", status=404)
@@ -182,7 +182,7 @@ def test_observer_sees_no_edit_controls_and_cannot_post_them(cast):
     create(cast, dict(WEEKLY, start="2030-01-07T09:00:00", end="2030-01-07T10:00:00"))
     observer = cast.html("observer")
     page = observer.get(EVENT)
-    assert "Cancel this one" not in page.text and "/edit" not in page.text
+    assert "Cancel this one" not in page.text and "@@edit" not in page.text
     assert "New event" not in observer.get(CAL).text
     observer.post(EVENT + "/delete", {"csrf_token": observer.csrf}, status=403)
     observer.post(EVENT + "/occurrence", {"csrf_token": observer.csrf, "action": "cancel",
@@ -213,7 +213,7 @@ def test_feed_page_shows_a_new_address_once_and_it_works(cast, testapp):
     browser = cast.html("member")
     page = browser.get("/people/member/calendar-feed")
     assert "Secret" in page.text
-    form = [f for f in page.forms.values() if f.action.endswith("/calendar-feed")][0]
+    form = [f for f in page.forms.values() if f.action.endswith("/@@calendar-feed")][0]
     page = form.submit("action", value="new")
     url = re.search(r'<code class="secret">([^<]+)</code>', page.text).group(1)
     body = testapp.get(url[url.index("/calendar-feed/"):]).body
@@ -268,12 +268,12 @@ def test_trashed_event_can_be_read_and_restored_but_not_changed(cast):
     cast.api["member"].delete("/api/groups/secret/calendar/weekly-policy-call", status=204)
     browser = cast.html("member")
     page = browser.get("/groups/secret/trash/weekly-policy-call")
-    assert "in the group's trash" in page.text and "/edit" not in page.text
-    browser.get("/groups/secret/trash/weekly-policy-call/edit", status=404)
+    assert "in the group's trash" in page.text and "@@edit" not in page.text
+    browser.get("/groups/secret/trash/weekly-policy-call/edit", status=409)
     cast.api["member"].put_json("/api/groups/secret/trash/weekly-policy-call",
-                                {"title": "x"}, status=404)
+                                {"title": "x"}, status=409)
     cast.api["member"].delete(
-        "/api/groups/secret/trash/weekly-policy-call/occurrences/20261012T090000", status=404)
+        "/api/groups/secret/trash/weekly-policy-call/occurrences/20261012T090000", status=409)
     cast.api["member"].post("/api/groups/secret/trash/weekly-policy-call/restore")
     event = cast.api["member"].get("/api/groups/secret/calendar/weekly-policy-call").json
     assert event["title"] == "Weekly policy call"

@@ -18,6 +18,7 @@ from persistent import Persistent
 
 from .events import ObjectModified, notify
 from .folder import Folder
+from .ids import unique_id
 
 # Finer frequencies would let one event expand into millions of occurrences.
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
@@ -157,6 +158,11 @@ def check_times(start, end, all_day):
 
 class Calendar(Folder):
     """A group's events."""
+
+    def add_event(self, event, name=None):
+        """Put `event` here under `name`, or under a free id derived from its title (never
+        a page's name); IdTaken if `name` is taken."""
+        return self.add(name or unique_id(self, event.title), event)
 
     def occurrences(self, start, end, viewer_tz):
         """Every occurrence overlapping [start, end) (aware datetimes), in time order.
