@@ -51,7 +51,7 @@ def prepare_database(config, attempts=5):
 
 
 def main(global_config, **settings):
-    settings.setdefault("retry.attempts", "3")
+    settings.setdefault("retry.attempts", "6")
     settings.setdefault("tm.manager_hook", "pyramid_tm.explicit_manager")
     if settings.get("workspace.password_hasher") == "cheapest":
         use_password_hasher(PasswordHasher.from_parameters(CHEAPEST))

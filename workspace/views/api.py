@@ -9,7 +9,7 @@ from pyramid.response import Response
 
 ERROR_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 409: "conflict", 413: "too_large",
-               415: "unsupported_media_type", 429: "too_many_attempts"}
+               415: "unsupported_media_type", 429: "too_many_attempts", 503: "unavailable"}
 
 
 def is_api(request):

@@ -7,6 +7,7 @@ so that nothing about private content can be learnt before logging in.
 from pyramid.httpexceptions import HTTPException, HTTPFound
 from pyramid.traversal import find_interface
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
+from ZEO.Exceptions import ClientDisconnected
 
 from ..content.group import Group
 from ..content.ids import IdTaken
@@ -83,3 +84,17 @@ def id_taken(exc, request):
     """Every kind answers a taken id the same way."""
     request.tm.doom()  # whatever the view changed before is not kept
     return api_error(409, "taken", "That id is taken; choose another.", {"id": "taken"})
+
+
+@exception_view_config(ClientDisconnected, renderer="templates/error.pt")
+@exception_view_config(ClientDisconnected, route_name="api")
+def database_unreachable(exc, request):
+    """The database server is away (restarting, the network): say so at once; the next
+    request after it is back is served as usual. Nothing of this request was saved."""
+    request.response.headers["Retry-After"] = "5"
+    message = "The database is not reachable just now; nothing was saved. Try again in a moment."
+    if is_api(request):
+        error = api_error(503, "unavailable", message)
+        error.headers["Retry-After"] = "5"
+        return error
+    return html_error(request, 503, "Unavailable for a moment", message)
