@@ -151,24 +151,49 @@ def test_deleting_moves_posts_to_the_group_trash_and_restore_brings_them_back(ca
     assert member.get(board).json["reply_count"] == 0
     with site.open() as s:
         trash = s["groups"]["secret"]["trash"]
-        assert trash["welcome"].deleted_by == "member"
-        assert trash["000002"].trashed_from == "boards/general/welcome"
+        assert trash["welcome"].trash_record.deleted_by == "member"
+        assert trash["000002"].trash_record.place == "boards/general/welcome"
         restore_from_trash(trash, "welcome", "manager")
         restore_from_trash(trash, "000002", "manager")
     topic = manager.get(TOPIC).json
     assert [r["body"] for r in topic["replies"]] == ["Glad you are here", "second"]
     assert manager.get(board).json["reply_count"] == 2
     with site.open() as s:
-        deleted = [(e["object"], e["detail"]) for e in s.audit.newest(10)
-                   if e["action"] == "deleted"]
-    assert deleted == [("secret/boards/general/welcome", "topic"),
-                       ("secret/boards/general/welcome/000002", "reply")]
+        trashed = [(e["object"], e["detail"]) for e in s.audit.newest(10)
+                   if e["action"] == "trashed"]
+    assert trashed == [("/groups/secret/boards/general/welcome", "topic"),
+                       ("/groups/secret/boards/general/welcome/000002", "reply")]
 
 
-def test_trashed_topics_take_no_replies(cast, board):
+def test_trashed_topics_read_as_they_were_and_take_no_replies(cast, board):
     cast.api["member"].delete(TOPIC, status=204)
-    cast.api["member"].post_json("/api/groups/secret/trash/welcome/replies", {"body": "x"},
-                                 status=404)
+    in_trash = "/api/groups/secret/trash/welcome"
+    topic = cast.api["observer"].get(in_trash).json
+    assert (topic["title"], [r["body"] for r in topic["replies"]]) == (
+        "Welcome", ["Glad you are here"])
+    cast.api["observer"].get(f"{in_trash}/replies/000001", status=200)
+    for who in ("member", "manager"):
+        answer = cast.api[who].post_json(f"{in_trash}/replies", {"body": "x"}, status=409)
+        assert answer.json["error"] == "in_trash"
+        cast.api[who].put_json(in_trash, {"title": "T", "body": "x"}, status=409)
+        cast.api[who].put_json(f"{in_trash}/replies/000001", {"body": "x"}, status=409)
+        cast.api[who].delete(f"{in_trash}/replies/000001", status=409)
+        cast.api[who].delete(in_trash, status=409)
+    cast.api["manager"].post(f"{in_trash}/lock", status=409)
+    cast.api["observer"].post_json(f"{in_trash}/replies", {"body": "x"}, status=409)
+    cast.api["outsider"].get(in_trash, status=404)
+    assert cast.api["member"].get(in_trash).json["reply_count"] == 1
+
+
+def test_a_trashed_board_reads_as_it_was_and_takes_no_topics(cast, board):
+    cast.api["manager"].delete(board, status=204)
+    in_trash = "/api/groups/secret/trash/general"
+    assert cast.api["member"].get(in_trash).json["topics"][0]["id"] == "welcome"
+    cast.api["member"].get(f"{in_trash}/topics/welcome", status=200)
+    cast.api["member"].post_json(f"{in_trash}/topics", {"title": "T", "body": "x"},
+                                 status=409)
+    cast.api["manager"].put_json(in_trash, {"title": "T", "description": ""}, status=409)
+    cast.api["manager"].delete(in_trash, status=409)
 
 
 @pytest.mark.parametrize("who,status", list(zip(WHOS, (401, 404, 403, 403, 200, 404))))

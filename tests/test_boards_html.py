@@ -113,3 +113,33 @@ def test_a_reply_link_lands_on_its_page(cast, board):
 def test_the_topic_page_does_not_jump_to_the_reply_form(cast, board):
     page = cast.html("member").get(f"{BOARDS}general/welcome/")
     assert page.forms["form"]["body"] is not None and "autofocus" not in page.text
+
+
+def test_trashed_boards_topics_and_replies_show_with_a_notice_and_no_controls(cast, board):
+    api = "/api/groups/secret/boards/general"
+    cast.api["member"].post_json(f"{api}/topics/welcome/replies", {"body": "Second thoughts"})
+    cast.api["member"].delete(f"{api}/topics/welcome/replies/000002", status=204)
+    cast.api["manager"].delete(api, status=204)
+    browser = cast.html("manager")
+    board_page = browser.get("/groups/secret/trash/general/")
+    assert "This board is in the trash" in board_page.text
+    assert "New topic" not in board_page.text and "Delete board" not in board_page.text
+    topic = board_page.click("Welcome")
+    assert "This topic is in the trash" in topic.text and "Glad you are here" in topic.text
+    assert "Edit topic" not in topic.text and "moderation" not in topic.text
+    assert 'id="deformField' not in topic.text  # no reply form
+    reply = browser.get("/groups/secret/trash/000002/")
+    assert "This reply is in the trash" in reply.text and "Second thoughts" in reply.text
+    browser.get("/groups/secret/trash/general/welcome/@@history", status=200)
+    browser.post("/groups/secret/trash/general/welcome/@@moderate",
+                 {"action": "lock", "csrf_token": browser.csrf}, status=409)
+    browser.get("/groups/secret/trash/general/welcome/@@edit", status=409)
+    browser.get("/groups/secret/trash/general/@@new-topic", status=409)
+    cast.html("outsider").get("/groups/secret/trash/general/", status=404)
+
+
+def test_a_page_number_that_is_not_one_is_400(cast, board):
+    browser = cast.html("member")
+    browser.get(f"{BOARDS}general/?page=2", status=200)  # past the end: the last page
+    browser.get(f"{BOARDS}general/?page=x", status=400)
+    browser.get(f"{BOARDS}general/welcome/?page=0", status=400)

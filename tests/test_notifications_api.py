@@ -78,7 +78,7 @@ def test_header_shows_the_unread_count_and_the_page_lists_them(cast, topic):
         " ", strip=True) == "Notifications 1 unread"
     page = browser.get("/notifications/")
     assert "manager mentioned you in" in page.text
-    opened = page.click(href="/notifications/open")
+    opened = page.click(href="/notifications/@@open")
     assert opened.location.endswith("/groups/secret/boards/general/plans/000001/")
     topic_page = opened.follow().follow()
     assert "Hi @observer" in topic_page.text
@@ -106,7 +106,7 @@ def test_a_notification_about_a_deleted_post_says_so(cast, topic):
     cast.api["manager"].post_json(f"{TOPIC}/replies", {"body": "Hi @observer"})
     cast.api["manager"].delete(f"{TOPIC}/replies/000001", status=204)
     browser = cast.html("observer")
-    gone = browser.get("/notifications/").click(href="/notifications/open").follow()
+    gone = browser.get("/notifications/").click(href="/notifications/@@open").follow()
     assert "has been deleted" in gone.text
     assert notifications(cast.api["observer"])["unread"] == 0
 
@@ -120,3 +120,9 @@ def test_sites_made_before_notifications_get_their_folder_by_evolving():
     assert isinstance(folder, Notifications)
     add_notifications_folder(site)
     assert site["notifications"] is folder
+
+
+def test_bad_notification_keys_are_400(cast, topic):
+    cast.api["observer"].get("/api/notifications?before=x", status=400)
+    cast.api["observer"].get("/api/notifications?before=", status=200)
+    cast.html("observer").get("/notifications/@@open?id=x", status=400)

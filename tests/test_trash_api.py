@@ -71,9 +71,12 @@ def test_only_managers_purge_and_it_is_audited(cast, site):
     cast.api["manager"].post(f"{TRASH}/plan/restore", status=404)
     with site.open() as s:
         entries = s.audit.newest(10)
-    purged = [e for e in entries if e["action"] == "document_purged"]
-    assert purged and purged[0]["actor"] == "manager" and purged[0]["object"] == "secret/plan"
-    assert any(e["action"] == "document_deleted" and e["actor"] == "member" for e in entries)
+    purged = [e for e in entries if e["action"] == "purged"]
+    assert purged and purged[0]["actor"] == "manager"
+    assert (purged[0]["object"], purged[0]["detail"]) == ("/groups/secret/documents/plan",
+                                                          "document")
+    assert any(e["action"] == "trashed" and e["actor"] == "member"
+               and e["detail"] == "document" for e in entries)
 
 
 @pytest.mark.parametrize("who,status", [("anonymous", 401), ("outsider", 404),

@@ -32,10 +32,12 @@ def test_a_trashed_whiteboard_cannot_be_changed_or_deleted_again(cast):
     cast.api["member"].post_json(boards, {"id": "wb", "title": "Plan"}, status=201)
     cast.api["manager"].delete(f"{boards}/wb", status=204)
     member = cast.api["member"]
-    member.post_json(f"{TRASH}/wb/ops", {"ops": []}, status=404)
-    member.put_json(f"{TRASH}/wb", {"title": "Renamed"}, status=404)
-    member.post_json(f"{TRASH}/wb/versions", {"comment": "x"}, status=404)
-    member.delete(f"{TRASH}/wb", status=404)
+    assert member.get(f"{TRASH}/wb").json["title"] == "Plan"  # readable, as it was
+    for write in (member.post_json(f"{TRASH}/wb/ops", {"ops": []}, status=409),
+                  member.put_json(f"{TRASH}/wb", {"title": "Renamed"}, status=409),
+                  member.post_json(f"{TRASH}/wb/versions", {"comment": "x"}, status=409),
+                  member.delete(f"{TRASH}/wb", status=409)):
+        assert write.json["error"] == "in_trash"
     entry = member.get(TRASH).json[0]
     assert (entry["id"], entry["deleted_by"]) == ("wb", "manager")
     cast.api["manager"].post(f"{TRASH}/wb/restore", status=200)
@@ -57,4 +59,4 @@ def test_audit_names_trashed_items_by_path_not_title(cast):
     cast.api["member"].post(f"{TRASH}/plan/restore", status=200)
     entries = cast.api["admin"].get("/api/audit").json["entries"]
     assert "Layoff" not in str(entries)
-    assert {"document_deleted", "document_restored"} <= {e["action"] for e in entries}
+    assert {"trashed", "restored"} <= {e["action"] for e in entries}

@@ -18,6 +18,7 @@ from persistent import Persistent
 
 from .events import ObjectModified, notify
 from .folder import Folder
+from .ids import IdTaken
 from .text import render_markdown
 
 MAX_TITLE = 200
@@ -318,7 +319,8 @@ class Reply(Post):
 
 
 def start_topic(board, topic_id, title, body, author):
-    """Open a new topic in `board` under `topic_id` (KeyError if taken)."""
-    if topic_id in board or topic_id == TOPICS:
-        raise KeyError(topic_id)
+    """Open a new topic in `board` under `topic_id` (`IdTaken` if a topic has it, or if it
+    is the board's `topics` listing)."""
+    if topic_id == TOPICS:
+        raise IdTaken(topic_id)
     return board.add(topic_id, Topic(title, body, author))

@@ -2,7 +2,8 @@
 
 Each person has an `Inbox` of their own under the site's `notifications` folder, so that
 notifying one person, or one person reading a topic, never writes what another person's
-request writes. The unread count is a `Length`: reading it costs one small object.
+request writes. The unread count is a `Length`: reading it costs one small object. A
+person who leaves a group loses its notifications (`forget_group_on_leaving`).
 """
 from datetime import datetime, timezone
 import random
@@ -13,11 +14,13 @@ from BTrees.LOBTree import LOBTree
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from pyramid.authorization import DENY_ALL, Allow
-from pyramid.traversal import find_interface, find_root
+from pyramid.events import subscriber
+from pyramid.traversal import find_interface, find_root, resource_path_tuple
 
 from .acl import user_principal
 from .board import Reply, Topic, mentioned_logins
 from .folder import Folder
+from .group import RoleChanged
 
 KEEP = 500  # notifications kept per person; the oldest go first
 
@@ -126,11 +129,8 @@ def inbox_of(site, login, create=False):
 
 
 def path_of(obj):
-    names = []
-    while obj is not None and obj.__parent__ is not None:
-        names.append(obj.__name__)
-        obj = obj.__parent__
-    return tuple(reversed(names))
+    """The names from the site root down to `obj` (the root itself left out)."""
+    return resource_path_tuple(obj)[1:]
 
 
 def announce_post(group, post, actor, previous_body=None):
@@ -156,6 +156,15 @@ def announce_post(group, post, actor, previous_body=None):
             "reply", actor, group.__name__, path_of(post), topic.title)
         told.add(author)
     return told
+
+
+@subscriber(RoleChanged)
+def forget_group_on_leaving(event):
+    """Someone who leaves a group keeps nothing of it in their inbox."""
+    if event.new is None:
+        inbox = inbox_of(find_root(event.profile), event.profile.login)
+        if inbox is not None:
+            inbox.drop_group(event.group.__name__)
 
 
 def add_notifications_folder(site):

@@ -1,50 +1,27 @@
-"""The caller's notifications (HTML page and JSON twin), and keeping them honest: a
-person who leaves a group loses its notifications, and entries about groups they may no
-longer read are never shown."""
-import colander
-from pyramid.events import subscriber
-from pyramid.httpexceptions import HTTPFound
-from pyramid.traversal import find_resource, find_root
-from pyramid.view import view_config, view_defaults
+"""The caller's notifications (HTML page and JSON twin): read, opened, marked read.
 
-from ..content.group import RoleChanged
+Entries about groups the caller may no longer read are never shown (a person who leaves
+a group loses its entries in content, `forget_group_on_leaving`; this covers the rest,
+such as a group that became private).
+"""
+import colander
+from pyramid.httpexceptions import HTTPFound
+from pyramid.traversal import find_resource
+from pyramid.view import view_config
+
 from ..content.notifications import Notifications, inbox_of
 from .api import iso, read_json
-from .boards import time_shown
+from .base import BaseView, api_defaults, api_view, read_params
 from .schemas import strict
 
 PAGE = 50
 KINDS = {"mention": "mentioned you in", "reply": "replied to your topic"}
 
 
-@subscriber(RoleChanged)
-def forget_group_on_leaving(event):
-    if event.new is None:
-        inbox = inbox_of(find_root(event.profile), event.profile.login)
-        if inbox is not None:
-            inbox.drop_group(event.group.__name__)
-
-
-def target_url(request, entry):
-    return request.application_url + "/" + "/".join(entry["path"]) + "/"
-
-
-def readable(request, entry):
-    group = request.site["groups"].get(entry["group"])
-    return group is not None and bool(request.has_permission("view", group))
-
-
-def visible_entries(request, inbox, before=None, limit=PAGE):
-    if inbox is None:
-        return []
-    return [e for e in inbox.newest(limit, before) if readable(request, e)]
-
-
-def entry_json(request, entry):
-    return {"id": entry["id"], "kind": entry["kind"], "actor": entry["actor"],
-            "group": entry["group"], "title": entry["title"],
-            "path": "/" + "/".join(entry["path"]), "url": target_url(request, entry),
-            "created": iso(entry["created"]), "read": entry["read"]}
+def key_params(name):
+    """A query string holding one notification key (a whole number), or none."""
+    return colander.SchemaNode(colander.Mapping(), colander.SchemaNode(
+        colander.Integer(), name=name, missing=None, validator=colander.Range(min=0)))
 
 
 def read_schema():
@@ -55,24 +32,48 @@ def read_schema():
     return schema
 
 
-@view_defaults(context=Notifications, route_name="api", renderer="json", permission="view")
-class NotificationsAPI:
+class InboxView(BaseView):
+    """The caller's own inbox (None before their first notification or read mark)."""
+
     def __init__(self, context, request):
-        self.context, self.request = context, request
+        super().__init__(context, request)
         self.inbox = inbox_of(request.site, request.user.login)
 
-    def answer(self):
-        before = self.request.params.get("before")
-        entries = visible_entries(self.request, self.inbox,
-                                  int(before) if before and before.isdigit() else None)
-        return {"unread": self.inbox.unread_count() if self.inbox else 0,
-                "notifications": [entry_json(self.request, e) for e in entries]}
+    def readable(self, entry):
+        group = self.request.site["groups"].get(entry["group"])
+        return group is not None and self.can("view", group)
 
-    @view_config(request_method="GET")
+    def entries(self, before=None):
+        if self.inbox is None:
+            return []
+        return [e for e in self.inbox.newest(PAGE, before) if self.readable(e)]
+
+    @property
+    def unread(self):
+        return self.inbox.unread_count() if self.inbox is not None else 0
+
+    def target_url(self, entry):
+        return self.request.application_url + "/" + "/".join(entry["path"]) + "/"
+
+    def entry_json(self, entry):
+        return {"id": entry["id"], "kind": entry["kind"], "actor": entry["actor"],
+                "group": entry["group"], "title": entry["title"],
+                "path": "/" + "/".join(entry["path"]), "url": self.target_url(entry),
+                "created": iso(entry["created"]), "read": entry["read"]}
+
+
+@api_defaults(context=Notifications, permission="view")
+class NotificationsAPI(InboxView):
+    def answer(self):
+        before = read_params(self.request, key_params("before"))["before"]
+        return {"unread": self.unread,
+                "notifications": [self.entry_json(e) for e in self.entries(before)]}
+
+    @api_view(request_method="GET")
     def get(self):
         return self.answer()
 
-    @view_config(name="read", request_method="POST")
+    @api_view(name="read", request_method="POST")
     def read(self):
         data = read_json(self.request, read_schema())
         if self.inbox is not None:
@@ -83,36 +84,34 @@ class NotificationsAPI:
         return self.answer()
 
 
-@view_config(context=Notifications, renderer="templates/notifications.pt", permission="view")
-def notifications_page(request):
-    inbox = inbox_of(request.site, request.user.login)
-    return {"title": "Notifications", "entries": visible_entries(request, inbox),
-            "unread": inbox.unread_count() if inbox else 0, "kinds": KINDS,
-            "shown": time_shown(request), "csrf": request.session.get_csrf_token()}
+class NotificationsPages(InboxView):
+    @view_config(context=Notifications, renderer="workspace:views/templates/notifications.pt",
+                 permission="view")
+    def page(self):
+        return {"title": "Notifications", "view": self, "entries": self.entries(),
+                "unread": self.unread, "kinds": KINDS}
 
+    @view_config(context=Notifications, name="open", permission="view")
+    def open(self):
+        """Mark one notification read and go to what it is about."""
+        key = read_params(self.request, key_params("id"))["id"]
+        entry = self.inbox.get(key) if self.inbox is not None and key is not None else None
+        if entry is None or not self.readable(entry):
+            return self.back("That notification is gone.")
+        self.inbox.mark_read([entry["id"]])
+        try:
+            find_resource(self.request.site, entry["path"])
+        except KeyError:
+            return self.back("What this notification was about has been deleted.")
+        return HTTPFound(self.target_url(entry))
 
-@view_config(context=Notifications, name="open", permission="view")
-def open_notification(request):
-    """Mark one notification read and go to what it is about."""
-    inbox = inbox_of(request.site, request.user.login)
-    key = request.params.get("id", "")
-    entry = inbox.get(int(key)) if inbox is not None and key.isdigit() else None
-    if entry is None or not readable(request, entry):
-        request.session.flash("That notification is gone.")
-        return HTTPFound(request.resource_url(request.context))
-    inbox.mark_read([entry["id"]])
-    try:
-        find_resource(request.site, entry["path"])
-    except KeyError:
-        request.session.flash("What this notification was about has been deleted.")
-        return HTTPFound(request.resource_url(request.context))
-    return HTTPFound(target_url(request, entry))
+    @view_config(context=Notifications, name="read", request_method="POST",
+                 permission="view")
+    def read(self):
+        if self.inbox is not None:
+            self.inbox.mark_all_read()
+        return self.back("All notifications marked as read.")
 
-
-@view_config(context=Notifications, name="read", request_method="POST", permission="view")
-def mark_all_read(request):
-    inbox = inbox_of(request.site, request.user.login)
-    if inbox is not None:
-        inbox.mark_all_read()
-    request.session.flash("All notifications marked as read.")
-    return HTTPFound(request.resource_url(request.context))
+    def back(self, message):
+        self.request.session.flash(message)
+        return HTTPFound(self.request.resource_url(self.context))
