@@ -234,3 +234,9 @@ def test_new_time_zone_alone_keeps_the_wall_clock_times(cast):
                                         {"timezone": "Asia/Tokyo"}).json
     assert (event["start"], event["end"]) == ("2026-10-05T09:00:00+09:00",
                                               "2026-10-05T10:00:00+09:00")
+
+
+def test_a_range_that_is_not_iso_8601_is_named_in_the_400(cast):
+    answer = cast.api["member"].get("/api/groups/secret/calendar",
+                                    {"start": "soon", "end": "2026-11-01"}, status=400).json
+    assert answer["error"] == "invalid" and list(answer["fields"]) == ["start"]

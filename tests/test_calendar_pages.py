@@ -286,3 +286,11 @@ def test_new_event_starts_on_the_day_being_viewed(cast):
     page = browser.get(CAL, {"view": "week", "date": "2026-12-09"})
     form = page.click(description="New event").forms["form"]
     assert form["start_date"].value == "2026-12-09"
+
+
+@pytest.mark.parametrize("url", [CAL + "?view=year", CAL + "?date=yesterday",
+                                 EVENT + "?rid=soon", CAL + "add?date=2026-02-30",
+                                 EVENT + "/occurrence?rid=soon", EVENT + "/occurrence"])
+def test_bad_query_strings_are_a_400(cast, url):
+    create(cast)
+    cast.html("member").get(url, status=400)

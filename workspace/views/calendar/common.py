@@ -1,5 +1,7 @@
-"""What the calendar's pages, forms and API share: the span of days a calendar shows,
-midnight in the viewer's zone, and the query-string types for times and occurrences."""
+"""What the calendar's pages, forms and API share: the years a calendar shows, month and
+midnight arithmetic in the viewer's zone, the check of an event's online link, and the
+query-string types for times and occurrences (read with `read_params`, so a bad value is
+a 400)."""
 from datetime import date, datetime, time, timedelta
 
 import colander
