@@ -3,6 +3,7 @@
 The public face of search, for views and commands:
     search_for(request-free arguments)   one page of permitted results (see query.search)
     QueryError                            a query that cannot be understood
+    SearchUnavailable                     (a QueryError) the index is being repaired: 503
     parse_day                             dates of the API's `from`/`to`
     indexer_of(registry)                  the process's indexer (`wait_until_indexed`)
     disable_background_indexer()          for command-line processes that only enqueue
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 _background = {"enabled": True}
 
-__all__ = ["search_for", "QueryError", "parse_day", "indexer_of",
+__all__ = ["search_for", "QueryError", "SearchUnavailable", "parse_day", "indexer_of",
            "disable_background_indexer", "readable_groups"]
 
 
@@ -44,12 +45,27 @@ def indexer_of(registry):
     return getattr(registry, "workspace_indexer", None)
 
 
+class SearchUnavailable(QueryError):
+    """The index cannot be read just now (missing or damaged); a repair has started."""
+
+
 def search_for(registry, site, user, principals, permits, **query):
-    """One page of results `user` may see (see `query.search` for the arguments)."""
+    """One page of results `user` may see (see `query.search` for the arguments).
+
+    Raises QueryError for a query that cannot be understood, and its SearchUnavailable
+    when the index cannot be read; the latter also starts rebuilding it.
+    """
     indexer = indexer_of(registry)
     if indexer is None:
         raise QueryError("Search is not available on this site.")
-    return search(indexer.store, site, user, principals, permits, **query)
+    try:
+        return search(indexer.store, site, user, principals, permits, **query)
+    except QueryError:
+        raise
+    except Exception as exc:  # the index folder went away or is damaged
+        log.warning("search index unreadable (%s); repairing it", exc, exc_info=True)
+        indexer.heal_soon()
+        raise SearchUnavailable("Search is being repaired; try again in a minute.") from exc
 
 
 # subscribers: content events -> queue entries, in the same transaction -----------

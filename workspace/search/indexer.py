@@ -37,6 +37,7 @@ class Indexer:
         self._hooked = weakref.WeakSet()
         self.thread = None
         self.ready = threading.Event()  # set once start-up reconciliation is done
+        self._healing = threading.Lock()  # held while a repair runs
 
     # after-commit signalling ---------------------------------------------------
     def watch(self, txn):
@@ -95,6 +96,7 @@ class Indexer:
                 if self._database_closed(exc):
                     break
                 log.exception("indexing failed; the tasks stay queued and are retried")
+                self.heal()
                 self._stop.wait(2)
 
     def _reconcile_then_ready(self):
@@ -116,15 +118,35 @@ class Indexer:
             self.reconcile()
 
     def open_or_rebuild(self):
-        """Make sure an index can be opened; returns True when it had to be built."""
-        try:
-            self.store.open_current()
-            return False
-        except Exception as exc:
-            log.info("search index cannot be opened (%s); building it", exc)
+        """Make sure an index can be opened; returns True when it had to be built.
+        Half-built generations left by a killed rebuild are removed on the way."""
         with self._lock, self.store.writer_lock():
+            self.store.remove_unpublished()
+            try:
+                self.store.open_current()
+                return False
+            except Exception as exc:
+                log.warning("search index cannot be opened (%s); building it", exc)
             rebuild(self.db, self.store)
         return True
+
+    def heal(self):
+        """Rebuild the index if it can no longer be opened (its folder was deleted or
+        damaged while serving); returns at once if a repair is already running."""
+        if not self._healing.acquire(blocking=False):
+            return
+        try:
+            self.open_or_rebuild()
+        except Exception as exc:
+            if not self._database_closed(exc):
+                log.exception("search index repair failed; it is tried again later")
+        finally:
+            self._healing.release()
+
+    def heal_soon(self):
+        """`heal` in a thread of its own: a search that found the index broken is
+        answered at once, not after the rebuild."""
+        threading.Thread(target=self.heal, name="search-heal", daemon=True).start()
 
     def reconcile(self):
         """Compare the whole database with the index (without holding the writer lock,
@@ -139,18 +161,20 @@ class Indexer:
         return len(paths)
 
     def drain(self):
-        """Apply every queued task; returns how many were applied (0 if another process
-        holds the writer lock: it will apply them)."""
+        """Apply the queued tasks; returns how many were applied (0 if another process
+        holds the writer lock: it will apply them). Between batches it lets in whoever
+        waits for the lock (a backup, a reindex) and leaves the rest for its next round."""
         done = 0
         with self._lock, self.store.writer_lock(blocking=False) as mine:
             if not mine:
                 return 0
             ix = self.store.open_current()
-            while True:
+            while not self.store.wanted():
                 applied = self._drain_batch(ix)
                 if not applied:
-                    return done
+                    break
                 done += applied
+        return done
 
     def _drain_batch(self, ix):
         with open_root(self.db) as (root, tm):

@@ -2,12 +2,16 @@
 
 Layout of `workspace.index_dir`:
     CURRENT        the name of the generation in use (replaced atomically)
+    PREVIOUS       the one in use before it (kept for searchers still open on it)
     writer.lock    held (flock) by whoever writes: one process at a time
+    writer.wanted  present while someone waits for the lock (the indexer, which holds it
+                   batch after batch while writes keep coming, then lets them in)
     gen-<stamp>/   a Whoosh index; a rebuild makes a new one and then switches CURRENT
 
 Readers look at CURRENT on each search and reopen when it changed, so a rebuild made by
 `workspace reindex` in another process is picked up without a restart.
 """
+import contextlib
 from contextlib import contextmanager
 import fcntl
 import os
@@ -22,7 +26,9 @@ from whoosh.searching import Searcher
 from .schema import layout, make_schema
 
 CURRENT = "CURRENT"
+PREVIOUS = "PREVIOUS"
 LOCK = "writer.lock"
+WANTED = "writer.wanted"
 
 
 class IndexStore:
@@ -32,9 +38,9 @@ class IndexStore:
         self._local = threading.local()
 
     # generations -----------------------------------------------------------
-    def current_name(self):
+    def current_name(self, which=CURRENT):
         try:
-            with open(os.path.join(self.directory, CURRENT), encoding="ascii") as f:
+            with open(os.path.join(self.directory, which), encoding="ascii") as f:
                 return f.read().strip() or None
         except FileNotFoundError:
             return None
@@ -61,32 +67,58 @@ class IndexStore:
     def publish(self, name):
         """Make generation `name` the one in use; keep the previous one, drop older ones."""
         previous = self.current_name()
-        temp = os.path.join(self.directory, f"{CURRENT}.{os.getpid()}.tmp")
+        if previous:
+            self._write_name(PREVIOUS, previous)
+        self._write_name(CURRENT, name)
+        self.remove_unpublished()
+
+    def _write_name(self, which, name):
+        temp = os.path.join(self.directory, f"{which}.{os.getpid()}.tmp")
         with open(temp, "w", encoding="ascii") as f:
             f.write(name)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(temp, os.path.join(self.directory, CURRENT))
-        keep = {name, previous}
-        for entry in os.listdir(self.directory):
-            if entry.startswith("gen-") and entry not in keep:
-                shutil.rmtree(os.path.join(self.directory, entry), ignore_errors=True)
+        os.replace(temp, os.path.join(self.directory, which))
 
     # the writer lock ---------------------------------------------------------
     @contextmanager
     def writer_lock(self, blocking=True):
         """Yield True while this process holds the writer lock (False if not blocking
-        and another process has it)."""
+        and another process has it). A blocking caller says it is waiting (`wanted`), so
+        that whoever holds the lock for a long drain lets it in after the current batch."""
+        wanted = os.path.join(self.directory, WANTED)
+        os.makedirs(self.directory, exist_ok=True)  # it may have been deleted meanwhile
         with open(os.path.join(self.directory, LOCK), "a+") as f:
             try:
-                fcntl.flock(f, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                yield False
-                return
+                if not blocking:
+                    yield False
+                    return
+                with open(wanted, "a"):
+                    pass
+                try:
+                    fcntl.flock(f, fcntl.LOCK_EX)
+                finally:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(wanted)
             try:
                 yield True
             finally:
                 fcntl.flock(f, fcntl.LOCK_UN)
+
+    def wanted(self):
+        """True while someone waits for the writer lock."""
+        return os.path.exists(os.path.join(self.directory, WANTED))
+
+    def remove_unpublished(self):
+        """Delete every generation but the one in use and the one before it: older ones,
+        and those half-built by a rebuild that was killed. The caller holds the writer
+        lock, so no rebuild is running."""
+        keep = {self.current_name(), self.current_name(PREVIOUS)}
+        for entry in os.listdir(self.directory):
+            if entry.startswith("gen-") and entry not in keep:
+                shutil.rmtree(os.path.join(self.directory, entry), ignore_errors=True)
 
     # searchers ------------------------------------------------------------------
     def searcher(self):

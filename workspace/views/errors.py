@@ -11,7 +11,7 @@ from ZEO.Exceptions import ClientDisconnected
 
 from ..content.group import Group
 from ..content.ids import IdTaken
-from ..content.trash import is_trashed
+from ..content.trash import WRITE_PERMISSIONS, is_trashed
 from .api import api_error, error_body, is_api
 
 
@@ -43,7 +43,8 @@ def forbidden(exc, request):
         return login_redirect(request)
     if hidden_group(request):
         return absent(exc, request)
-    if is_trashed(request.context) and request.has_permission("view", request.context):
+    if (getattr(exc.result, "permission", None) in WRITE_PERMISSIONS
+            and is_trashed(request.context) and request.has_permission("view", request.context)):
         return in_trash(request)
     if is_api(request):
         return api_error(403, message="You may see this but not do that.")
