@@ -214,7 +214,7 @@ def test_role_changes_and_bad_roles(cast, site):
                      status=400)
     with site.open() as s:
         actions = [(e["action"], e["object"]) for e in s.audit.newest(20)]
-    assert ("role_changed", "secret/observer") in actions
+    assert ("role_changed", "/groups/secret/members/observer") in actions
 
 
 def test_admin_reads_private_content_only_after_granting_themselves_a_role(cast, site):
@@ -225,7 +225,7 @@ def test_admin_reads_private_content_only_after_granting_themselves_a_role(cast,
     with site.open() as s:
         entry = s.audit.newest(1)[0]
     assert (entry["actor"], entry["action"], entry["object"]) == (
-        "admin", "role_granted", "secret/admin")
+        "admin", "role_granted", "/groups/secret/members/admin")
 
 
 def test_listed_and_open_groups(cast, site):
@@ -336,7 +336,8 @@ def test_unknown_logins_and_typed_secrets_stay_out_of_the_audit_log(app, cast):
     entries = cast.api["admin"].get("/api/audit").json["entries"]
     text = str(entries)
     assert "My Secret Pass" not in text and "nobody" not in text
-    assert entries[0]["object"] == "(unknown login)"
+    # No account to name: the entry names the people folder and an unknown actor.
+    assert (entries[0]["actor"], entries[0]["object"]) == ("(unknown login)", "/people")
 
 
 def feed_path(cast):
@@ -352,3 +353,50 @@ def test_deactivation_and_password_reset_end_the_calendar_feed(cast, app, change
     for change in changes:
         cast.api["admin"].put_json("/api/people/member/account", change)
     api_client(app).get(feed, status=404)
+
+
+def test_audit_entries_name_their_objects_by_path(cast, app, site):
+    admin, manager = cast.api["admin"], cast.api["manager"]
+    admin.post_json("/api/groups", {"id": "tp", "title": "T", "visibility": "listed"},
+                    status=201)
+    admin.put_json("/api/groups/tp", {"visibility": "open"})
+    admin.put_json("/api/groups/tp/members/manager", {"role": "manager"})
+    manager.put_json("/api/groups/tp/members/member", {"role": "member"})
+    manager.put_json("/api/groups/tp/members/member", {"role": "observer"})
+    manager.delete("/api/groups/tp/members/member", status=204)
+    admin.put_json("/api/groups/tp", {"visibility": "listed"})
+    cast.api["outsider"].post_json("/api/groups/tp/join", {"message": "hi"}, status=201)
+    manager.delete("/api/groups/tp/join-requests/outsider", status=204)
+    admin.post_json("/api/users", {"login": "newbie", "name": "N", "email": "n@example.org",
+                                   "password": "long enough"}, status=201)
+    cast.api["member"].put_json("/api/people/member", {"bio": "Teacher"})
+    admin.put_json("/api/people/member/account", {"admin": True})
+    token = api_client(app).post_json("/api/tokens", {"login": "member",
+                                                      "password": PASSWORD}).json
+    api_client(app, token["token"]).delete(f"/api/tokens/{token['id']}", status=204)
+    with site.open() as s:
+        entries = [(e["actor"], e["action"], e["object"], e["detail"])
+                   for e in reversed(s.audit.newest(15))]
+    assert entries == [
+        ("admin", "group_created", "/groups/tp", "listed"),
+        ("admin", "group_changed", "/groups/tp", "visibility listed -> open"),
+        ("admin", "role_granted", "/groups/tp/members/manager", "manager"),
+        ("manager", "role_granted", "/groups/tp/members/member", "member"),
+        ("manager", "role_changed", "/groups/tp/members/member", "member -> observer"),
+        ("manager", "role_revoked", "/groups/tp/members/member", "observer"),
+        ("admin", "group_changed", "/groups/tp", "visibility open -> listed"),
+        ("outsider", "join_requested", "/groups/tp", ""),
+        ("manager", "join_declined", "/groups/tp/join-requests/outsider", ""),
+        ("admin", "account_created", "/people/newbie", ""),
+        ("member", "profile_changed", "/people/member", "bio"),
+        ("admin", "admin_granted", "/people/member", ""),
+        ("member", "login", "/people/member", ""),
+        ("member", "token_created", "/people/member", token["id"]),
+        ("member", "token_revoked", "/people/member", token["id"]),
+    ]
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=501", "limit=x", "before=-1"])
+def test_audit_paging_out_of_range_is_400(cast, query):
+    response = cast.api["admin"].get(f"/api/audit?{query}", status=400)
+    assert response.json["error"] == "invalid"

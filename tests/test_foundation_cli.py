@@ -56,7 +56,7 @@ def test_add_user_token_and_demo(ini):
         ids = {g["id"] for g in client.get("/api/groups").json}
         assert {"teacher-pathways", "edtech-policy", "commons"} <= ids
         entries = client.get("/api/audit").json["entries"]
-        assert any(e["action"] == "account_created" and e["object"] == "boss" for e in entries)
+        assert any(e["action"] == "account_created" and e["object"] == "/people/boss" for e in entries)
         assert all("a secret passphrase" not in str(e) for e in entries)
     finally:
         app.registry._zodb_databases[""].close()

@@ -205,7 +205,7 @@ def test_join_request_in_html_approved_by_the_manager(cast, site, app):
     site.add_group("listed", "listed", {"manager": "manager"})
     outsider = cast.html("outsider")
     form = [f for f in outsider.get("/groups/listed/").forms.values()
-            if f.action.endswith("/join")][0]
+            if f.action.endswith("/@@join")][0]
     form["message"] = "Please let me in"
     page = form.submit().follow()
     assert "You have asked to join" in page.text

@@ -1,12 +1,21 @@
-"""Groups: the unit of membership and privacy, with their role map and tool folders."""
+"""Groups: the unit of membership and privacy, with their role map and tool folders.
+
+Everything that changes who may enter a group (creating it, its settings, roles, join
+requests) goes through the functions here, and each fires an `Audited` event naming who
+did it, so the audit log sees every such change however it was made (page, API, command
+line).
+"""
 from BTrees.OOBTree import OOBTree
+from pyramid.traversal import resource_path
 
 from .acl import group_acl
 from .board import Boards
 from .calendar import Calendar
 from .document import Documents
-from .events import ObjectModified, notify
+from .events import Audited, ObjectModified, notify
 from .folder import Folder
+from .ids import unique_id
+from .people import now_utc
 from .trash import Trash
 from .whiteboard import Whiteboards
 
@@ -44,10 +53,6 @@ class Group(Folder):
     def role_of(self, login):
         return self.roles.get(login)
 
-    def ask_to_join(self, login, message, when):
-        """Record that `login` asks to join; asking again replaces the earlier message."""
-        self.join_requests[login] = {"message": message, "created": when}
-
     def drop_join_request(self, login):
         return self.join_requests.pop(login, None)
 
@@ -61,32 +66,111 @@ class Group(Folder):
         notify(ObjectModified(self))
 
 
-class RoleChanged:
-    """A person's role in a group was granted, changed or revoked (role None)."""
+# Audited events ----------------------------------------------------------------------------
 
-    def __init__(self, group, profile, old, new):
+class GroupCreated(Audited):
+    """A group was made (details: its visibility)."""
+    action = "group_created"
+
+
+class GroupChanged(Audited):
+    """A group's settings changed (details: which, and a change of visibility in full)."""
+    action = "group_changed"
+
+
+class JoinRequested(Audited):
+    """Someone asked to join a group (the actor is the one asking)."""
+    action = "join_requested"
+
+
+class JoinDeclined(Audited):
+    """A manager or admin declined a request to join (object: the request)."""
+    action = "join_declined"
+
+
+def member_path(group, login, folder="members"):
+    """Where a membership (or a join request) lives in the API: `/groups/g/members/login`."""
+    return f"{resource_path(group)}/{folder}/{login}"
+
+
+class RoleChanged(Audited):
+    """A person's role in a group was granted, changed or revoked (`new` None).
+
+    Its action is `role_granted`, `role_changed` or `role_revoked`; the object is the
+    membership (`/groups/g/members/login`) and the details the roles (`member`,
+    `member -> manager`).
+    """
+
+    def __init__(self, group, profile, old, new, actor=None):
         self.group, self.profile, self.old, self.new = group, profile, old, new
+        details = new if old is None else old if new is None else f"{old} -> {new}"
+        super().__init__(actor, group, details, path=member_path(group, profile.login))
+
+    @property
+    def action(self):
+        if self.old is None:
+            return "role_granted"
+        return "role_revoked" if self.new is None else "role_changed"
 
 
-def grant_role(group, profile, role):
-    """Give `profile` `role` in `group` (replacing any other); returns the previous role."""
+# What changes a group ----------------------------------------------------------------------
+
+def add_group(groups, title, description="", visibility="private", gid=None, actor=None):
+    """Make a group under `gid` (or an id derived from `title`); `IdTaken` if it is taken."""
+    group = groups.add(gid or unique_id(groups, title), Group(title, description, visibility))
+    notify(GroupCreated(actor, group, visibility))
+    return group
+
+
+def change_group(group, actor, **fields):
+    """Set the given settings (title, description, visibility); what really changed is
+    audited. Returns the names of the settings that changed."""
+    changed = {key: value for key, value in fields.items() if getattr(group, key) != value}
+    if changed:
+        details = ", ".join(f"visibility {group.visibility} -> {value}"
+                            if key == "visibility" else key
+                            for key, value in sorted(changed.items()))
+        group.update(**changed)
+        notify(GroupChanged(actor, group, details))
+    return sorted(changed)
+
+
+def grant_role(group, profile, role, actor=None):
+    """Give `profile` `role` in `group` (replacing any other, answering any join request);
+    returns the previous role."""
     if role not in ROLES:
         raise ValueError(role)
     old = group.roles.get(profile.login)
     group.roles[profile.login] = role
     profile.groups[group.__name__] = role
     group.drop_join_request(profile.login)
-    notify(RoleChanged(group, profile, old, role))
+    if old != role:
+        notify(RoleChanged(group, profile, old, role, actor))
     return old
 
 
-def revoke_role(group, profile):
+def revoke_role(group, profile, actor=None):
     """Take `profile` out of `group`; returns the role they had, or None."""
     old = group.roles.pop(profile.login, None)
     profile.groups.pop(group.__name__, None)
     if old is not None:
-        notify(RoleChanged(group, profile, old, None))
+        notify(RoleChanged(group, profile, old, None, actor))
     return old
+
+
+def ask_to_join(group, login, message):
+    """Record that `login` asks to join; asking again replaces the earlier message."""
+    group.join_requests[login] = {"message": message,
+                                  "created": now_utc().isoformat(timespec="seconds")}
+    notify(JoinRequested(login, group))
+
+
+def decline_join_request(group, login, actor):
+    """Drop `login`'s request to join; returns it, or None if there was none."""
+    request = group.drop_join_request(login)
+    if request is not None:
+        notify(JoinDeclined(actor, group, path=member_path(group, login, "join-requests")))
+    return request
 
 
 def add_join_requests(site):

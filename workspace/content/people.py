@@ -1,4 +1,10 @@
-"""People: accounts and member profiles, with their password hash, API tokens and sessions."""
+"""People: accounts and member profiles, with their password hash, API tokens and sessions.
+
+Changes an administrator may need to trace (accounts made and switched, profiles, tokens,
+logins) go through the functions at the end of this module, which fire `Audited` events:
+the audit log gets one entry of one shape for each, whether a page, the API or the
+command line made the change.
+"""
 from datetime import datetime, timezone
 import hashlib
 import secrets
@@ -12,8 +18,9 @@ from persistent import Persistent
 from persistent.mapping import PersistentMapping
 
 from .acl import profile_acl
-from .events import ObjectModified, notify
+from .events import Audited, ObjectModified, notify
 from .folder import Folder
+from .ids import IdTaken, is_slug
 
 PROFILE_FIELDS = ("name", "email", "organisation", "country", "languages", "timezone",
                   "bio", "expertise")
@@ -60,8 +67,6 @@ class Profile(Persistent):
     person's principals without looking at every group.
     """
 
-    calendar_feed_digest = None  # SHA-256 of the calendar subscription secret, if any
-
     def __init__(self, login, name, email, admin=False):
         self.login = login
         self.name = name
@@ -79,6 +84,7 @@ class Profile(Persistent):
         self.groups = PersistentMapping()
         self.api_tokens = OOBTree()  # token id -> {digest, label, created}
         self.sessions = OOBTree()  # session id -> created
+        self.calendar_feed_digest = None  # SHA-256 of the calendar subscription secret
 
     @property
     def __acl__(self):
@@ -176,14 +182,6 @@ def check_password_rules(password):
         raise ValueError("A password must be valid Unicode text.")
 
 
-def add_person(people, login, name, email, password, admin=False):
-    """Create an account; the caller has validated `login` as a slug that is free."""
-    profile = Profile(login, name, email, admin=admin)
-    profile.set_password(password)
-    people.add(login, profile)
-    return profile
-
-
 def verify_login(people, login, password):
     """The active profile whose password matches, else None; same cost either way."""
     global _DUMMY_HASH
@@ -197,3 +195,144 @@ def verify_login(people, login, password):
             pass
         return None
     return profile if profile.check_password(password or "") else None
+
+
+# Audited events ----------------------------------------------------------------------------
+
+class AccountCreated(Audited):
+    """An account was made (details: `admin` for an administrator's)."""
+    action = "account_created"
+
+
+class ProfileChanged(Audited):
+    """Profile fields were set (details: their names, never their values)."""
+    action = "profile_changed"
+
+
+class AccountDeactivated(Audited):
+    action = "account_deactivated"
+
+
+class AccountReactivated(Audited):
+    action = "account_reactivated"
+
+
+class AdminGranted(Audited):
+    action = "admin_granted"
+
+
+class AdminRevoked(Audited):
+    action = "admin_revoked"
+
+
+class PasswordReset(Audited):
+    """An administrator set someone's password (the password itself is never logged)."""
+    action = "password_reset"
+
+
+class TokenCreated(Audited):
+    """An API token was made (details: its id, never the secret)."""
+    action = "token_created"
+
+
+class TokenRevoked(Audited):
+    action = "token_revoked"
+
+
+class LoggedIn(Audited):
+    action = "login"
+
+
+class LoginFailed(Audited):
+    """A wrong password, an unknown or inactive login (actor and object then say
+    `(unknown login)` and `/people`: what was typed may be a password)."""
+    action = "login_failed"
+
+
+class LoginThrottled(Audited):
+    action = "login_throttled"
+
+
+# What changes an account -------------------------------------------------------------------
+
+UNKNOWN_LOGIN = "(unknown login)"
+
+
+def add_person(people, login, name, email, password, admin=False, actor=None):
+    """Create an account; `IdTaken` if the login is taken. The caller has validated
+    `login` as a slug."""
+    if login in people:
+        raise IdTaken(login)  # before the costly hash
+    profile = Profile(login, name, email, admin=admin)
+    profile.set_password(password)
+    people.add(login, profile)
+    notify(AccountCreated(actor, profile, "admin" if admin else ""))
+    return profile
+
+
+def change_profile(profile, actor, **fields):
+    """Set profile fields (names from PROFILE_FIELDS)."""
+    profile.update(**fields)
+    notify(ProfileChanged(actor, profile, ", ".join(sorted(fields))))
+
+
+def change_account(profile, actor, active=None, admin=None, password=None):
+    """An administrator's switches on an account; None leaves one as it is. A new password
+    or a deactivation ends every session and token. Raises ValueError (changing nothing)
+    when `actor` would lock themselves out: another administrator must do that."""
+    people = profile.__parent__
+    if profile.login == actor and (active is False or admin is False):
+        raise ValueError("Another administrator must deactivate or demote you.")
+    if active is not None and active != profile.active:
+        if active:
+            profile.reactivate()
+        else:
+            profile.deactivate(people)
+        notify((AccountReactivated if active else AccountDeactivated)(actor, profile))
+    if admin is not None and admin != profile.admin:
+        profile.admin = admin
+        notify((AdminGranted if admin else AdminRevoked)(actor, profile))
+    if password is not None:
+        profile.set_password(password)
+        profile.end_credentials(people)
+        notify(PasswordReset(actor, profile))
+
+
+def new_api_token(profile, actor, label=""):
+    """A new API token for `profile`: (token id, the secret, shown only this once)."""
+    token_id, secret = profile.new_token(profile.__parent__, label)
+    notify(TokenCreated(actor, profile, token_id))
+    return token_id, secret
+
+
+def revoke_api_token(profile, token_id, actor):
+    """End one of `profile`'s tokens; KeyError if it has no such token."""
+    profile.revoke_token(profile.__parent__, token_id)
+    notify(TokenRevoked(actor, profile, token_id))
+
+
+def attempt_login(people, throttle, login, password):
+    """(profile, None) on success, else (None, reason) with reason `throttled` or `invalid`.
+
+    Every outcome is audited and failures counted, for known and unknown logins alike.
+    Only a real account's login goes into the log (text typed into the login box may be a
+    password); a login that is not even a slug is never stored anywhere.
+    """
+    login = login.strip().lower()
+    known = people.get(login) if is_slug(login) else None
+    actor, obj = (login, known) if known is not None else (UNKNOWN_LOGIN, people)
+    if not is_slug(login):
+        verify_login(people, None, password)
+        notify(LoginFailed(actor, obj))
+        return None, "invalid"
+    if throttle.blocked(login):
+        notify(LoginThrottled(actor, obj))
+        return None, "throttled"
+    profile = verify_login(people, login, password)
+    if profile is None:
+        throttle.failed(login)
+        notify(LoginFailed(actor, obj))
+        return None, "invalid"
+    throttle.succeeded(login)
+    notify(LoggedIn(login, profile))
+    return profile, None

@@ -1,9 +1,12 @@
-"""Account commands: add-user, token, has-admin."""
+"""Account commands: add-user, token, has-admin. What they change is audited as done by
+`command-line`."""
 import sys
 
 from ..content.ids import is_slug
-from ..content.people import add_person, check_password_rules
+from ..content.people import add_person, check_password_rules, new_api_token
 from .site import open_site
+
+ACTOR = "command-line"  # who the audit log says did it
 
 
 def add_user(args):
@@ -18,9 +21,7 @@ def add_user(args):
         if args.login in site["people"]:
             sys.exit(f"The login {args.login} is taken.")
         add_person(site["people"], args.login, args.name, args.email, password,
-                   admin=args.admin)
-        site.audit.record("command-line", "account_created", args.login,
-                          "admin" if args.admin else "")
+                   admin=args.admin, actor=ACTOR)
     print(f"Created {args.login}.")
 
 
@@ -29,8 +30,7 @@ def token(args):
         profile = site["people"].get(args.login)
         if profile is None or not profile.active:
             sys.exit(f"No active account {args.login}.")
-        token_id, secret = profile.new_token(site["people"], "command line")
-        site.audit.record("command-line", "token_created", args.login, token_id)
+        secret = new_api_token(profile, ACTOR, "command line")[1]
     print(secret)
 
 

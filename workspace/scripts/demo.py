@@ -6,10 +6,12 @@ people's password, and must be safe to run on a site that already has demo data.
 import secrets
 
 from ..content.board import Board, start_topic
-from ..content.group import Group, grant_role
+from ..content.group import add_group, grant_role
 from ..content.notifications import announce_post
 from ..content.people import add_person
 from .site import open_site
+
+ACTOR = "command-line"  # who the audit log says made the demo data
 
 PEOPLE = (
     ("amara", "Amara Okafor", "Ministry of Education, Nigeria", "Nigeria", "Africa/Lagos"),
@@ -35,14 +37,14 @@ def people_and_groups(site, password):
     people, groups = site["people"], site["groups"]
     for login, name, org, country, tz in PEOPLE:
         if login not in people:
-            profile = add_person(people, login, name, f"{login}@example.org", password)
+            profile = add_person(people, login, name, f"{login}@example.org", password,
+                                 actor=ACTOR)
             profile.update(organisation=org, country=country, timezone=tz)
     for gid, title, description, visibility, roles in GROUPS:
         if gid not in groups:
-            group = groups.add(gid, Group(title, description, visibility))
+            group = add_group(groups, title, description, visibility, gid=gid, actor=ACTOR)
             for login, role in roles.items():
-                grant_role(group, people[login], role)
-            site.audit.record("command-line", "group_created", gid, visibility)
+                grant_role(group, people[login], role, ACTOR)
 
 
 DEMO_STEPS = [people_and_groups]

@@ -1,15 +1,16 @@
-"""Logging in and out (HTML), API tokens (JSON and HTML), with throttling and auditing."""
+"""Logging in and out (HTML), and API tokens: made with a login and password (JSON),
+listed and revoked by their owner (JSON and the tokens page). Every attempt is throttled
+and audited by `content.people.attempt_login`."""
 import colander
 import deform
-from pyramid.httpexceptions import HTTPFound, HTTPNoContent
+from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNoContent
 from pyramid.security import NO_PERMISSION_REQUIRED, forget, remember
-from pyramid.view import view_config
+from pyramid.view import view_config, view_defaults
 
-from ..content.ids import is_slug
-from ..content.people import verify_login
+from ..content.people import Profile, attempt_login, new_api_token, revoke_api_token
 from ..content.site import Site
 from .api import api_error, error_response, read_json
-from .base import FormView
+from .base import BaseView, FormView, api_defaults
 from .schemas import token_request_schema
 
 TOO_MANY = "Too many failed attempts for this login. Try again in 15 minutes."
@@ -23,32 +24,10 @@ def safe_came_from(value):
     return value
 
 
-def attempt_login(request, login, password):
-    """(profile, None) on success, else (None, reason) with reason 'throttled' or 'invalid'.
-
-    Both outcomes are audited and failures counted, for known and unknown logins alike.
-    """
+def log_in(request, login, password):
+    """`attempt_login` on this site: (profile, None) or (None, "throttled"/"invalid")."""
     site = request.site
-    people = site["people"]
-    login = login.strip().lower()
-    # Only a real account's login goes into the log: text typed into the login box may
-    # be a password. A login that is not even a slug is never stored anywhere.
-    named = login if login in people else "(unknown login)"
-    if not is_slug(login):
-        verify_login(people, None, password)
-        site.audit.record(named, "login_failed", named)
-        return None, "invalid"
-    if site.throttle.blocked(login):
-        site.audit.record(named, "login_throttled", named)
-        return None, "throttled"
-    profile = verify_login(people, login, password)
-    if profile is None:
-        site.throttle.failed(login)
-        site.audit.record(named, "login_failed", named)
-        return None, "invalid"
-    site.throttle.succeeded(login)
-    site.audit.record(login, "login", login)
-    return profile, None
+    return attempt_login(site["people"], site.throttle, login, password)
 
 
 def login_schema():
@@ -66,7 +45,9 @@ def login_schema():
     return schema
 
 
-@view_config(context=Site, name="login", renderer="templates/form.pt",
+# The login page keeps its plain name: /login is the address DESIGN.md gives it, and no
+# id can take a page's place on the site itself (its children are fixed).
+@view_config(context=Site, name="login", renderer="workspace:views/templates/form.pt",
              permission=NO_PERMISSION_REQUIRED)
 class LoginView(FormView):
     title = "Log in"
@@ -79,7 +60,7 @@ class LoginView(FormView):
         return {"came_from": safe_came_from(self.request.params.get("came_from", "/"))}
 
     def save_success(self, appstruct):
-        profile, reason = attempt_login(self.request, appstruct["login"], appstruct["password"])
+        profile, reason = log_in(self.request, appstruct["login"], appstruct["password"])
         if profile is None:
             # Returned, not raised: the failure count and audit entry must be committed.
             if reason == "throttled":
@@ -101,43 +82,71 @@ def logout(request):
     return HTTPFound(request.resource_url(request.site, "login"))
 
 
-@view_config(context=Site, name="tokens", route_name="api", request_method="POST",
-             renderer="json", permission=NO_PERMISSION_REQUIRED)
-def create_token(request):
-    data = read_json(request, token_request_schema())
-    profile, reason = attempt_login(request, data["login"], data["password"])
-    if profile is None:
-        if reason == "throttled":
-            return error_response(request, 429, message=TOO_MANY)
-        return error_response(request, 401, message="Login or password is wrong.")
-    token_id, secret = profile.new_token(request.site["people"], data["label"])
-    request.site.audit.record(profile.login, "token_created", profile.login, token_id)
-    request.response.status = 201
-    return {"token": secret, "id": token_id}
-
-
 def token_list(profile):
     return [dict(id=token_id, label=info["label"], created=info["created"])
             for token_id, info in profile.api_tokens.items()]
 
 
-def revoke(request, profile, token_id):
-    if token_id not in profile.api_tokens:
-        raise api_error(404, message="No such token.")
-    profile.revoke_token(request.site["people"], token_id)
-    request.site.audit.record(request.user.login, "token_revoked", profile.login, token_id)
+@api_defaults(context=Site, name="tokens")
+class TokensAPI(BaseView):
+    """`POST /api/tokens` trades a login and password for a token; the caller lists and
+    revokes their own at `/api/tokens` and `/api/tokens/{id}`."""
+
+    @view_config(request_method="POST", permission=NO_PERMISSION_REQUIRED)
+    def create(self):
+        data = read_json(self.request, token_request_schema())
+        profile, reason = log_in(self.request, data["login"], data["password"])
+        if profile is None:  # returned, not raised: the failure is committed
+            if reason == "throttled":
+                return error_response(self.request, 429, message=TOO_MANY)
+            return error_response(self.request, 401, message="Login or password is wrong.")
+        token_id, secret = new_api_token(profile, profile.login, data["label"])
+        self.request.response.status = 201
+        return {"token": secret, "id": token_id}
+
+    @view_config(request_method="GET", permission="view")
+    def list(self):
+        return token_list(self.request.user)
+
+    @view_config(request_method="DELETE", permission="view")
+    def revoke(self):
+        user = self.request.user
+        if len(self.request.subpath) != 1:
+            raise api_error(404, message="Name the token to revoke: /api/tokens/{id}.")
+        if self.request.subpath[0] not in user.api_tokens:
+            raise api_error(404, message="No such token.")
+        revoke_api_token(user, self.request.subpath[0], user.login)
+        return HTTPNoContent()
 
 
-@view_config(context=Site, name="tokens", route_name="api", request_method="GET",
-             renderer="json", permission="view")
-def my_tokens(request):
-    return token_list(request.user)
+@view_defaults(context=Profile, name="tokens", renderer="workspace:views/templates/tokens.pt",
+               permission="edit_profile")
+class TokensPage(BaseView):
+    """A person's own API tokens: create one (its secret shown this once) or revoke any."""
 
+    def __init__(self, context, request):
+        super().__init__(context, request)
+        if request.user.login != context.login:
+            raise HTTPForbidden()  # not even an admin's: a token acts as its owner
 
-@view_config(context=Site, name="tokens", route_name="api", request_method="DELETE",
-             permission="view")
-def revoke_my_token(request):
-    if len(request.subpath) != 1:
-        raise api_error(404, message="Name the token to revoke: /api/tokens/{id}.")
-    revoke(request, request.user, request.subpath[0])
-    return HTTPNoContent()
+    def page(self, new_secret=None):
+        return {"title": "API tokens", "profile": self.context,
+                "tokens": token_list(self.context), "new_secret": new_secret,
+                "csrf": self.request.session.get_csrf_token()}
+
+    @view_config(request_method="GET")
+    def show(self):
+        return self.page()
+
+    @view_config(request_method="POST", request_param="revoke")
+    def revoke(self):
+        token_id = self.request.POST["revoke"]
+        if token_id in self.context.api_tokens:
+            revoke_api_token(self.context, token_id, self.request.user.login)
+            self.request.session.flash("Token revoked.")
+        return self.page()
+
+    @view_config(request_method="POST")
+    def create(self):
+        label = self.request.POST.get("label", "")[:100]
+        return self.page(new_api_token(self.context, self.context.login, label)[1])

@@ -120,6 +120,13 @@ def grant_schema():
     return schema
 
 
+def join_schema():
+    """Asking to join a group: an optional word to its managers."""
+    schema = colander.SchemaNode(strict())
+    schema.add(text("message", 2000, missing=""))
+    return schema
+
+
 def token_request_schema():
     schema = colander.SchemaNode(strict())
     schema.add(text("login", 200, title="Login"))

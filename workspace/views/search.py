@@ -1,10 +1,13 @@
 """The search page (`/search`) and its JSON twin (`GET /api/search`)."""
+import colander
+from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.view import view_config, view_defaults
 
 from ..content.site import Site
 from ..search import QueryError, parse_day, search_for
 from ..security import principals_for
 from .api import api_error, iso
+from .base import BaseView, api_view, read_params
 
 SORTS = ("relevance", "date")
 TYPE_LABELS = {"document": "Documents", "file": "Files", "topic": "Topics",
@@ -12,98 +15,111 @@ TYPE_LABELS = {"document": "Documents", "file": "Files", "topic": "Topics",
                "group": "Groups", "person": "People"}
 
 
-class BadParameter(ValueError):
-    def __init__(self, field, message):
-        super().__init__(message)
-        self.field = field
+class Repeated(colander.SchemaType):
+    """A parameter that may be given several times (`?type=document&type=file`): its
+    values, as a list."""
+
+    def deserialize(self, node, cstruct):
+        if cstruct is colander.null:
+            return []
+        values = cstruct if isinstance(cstruct, list) else [cstruct]
+        if not all(isinstance(value, str) for value in values):
+            raise colander.Invalid(node, f"{node.name} is text.")
+        return values
 
 
-def number(params, name, default, low, high):
-    raw = params.get(name, "")
-    if raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadParameter(name, f"{name} must be a whole number.")
-    if not low <= value <= high:
-        raise BadParameter(name, f"{name} must be between {low} and {high}.")
-    return value
+class Day(colander.SchemaType):
+    """A date like 2026-11-23 (or an ISO 8601 time), as a UTC moment; `end` takes the
+    day's last moment, so that `to=` includes that day."""
 
+    def __init__(self, end=False):
+        self.end = end
 
-def query_of(request):
-    """The search arguments of the request's parameters; BadParameter when one is wrong."""
-    params = request.params
-    sort = params.get("sort") or "relevance"
-    if sort not in SORTS:
-        raise BadParameter("sort", "sort is relevance or date.")
-    dates = {}
-    for name, end in (("from", False), ("to", True)):
+    def deserialize(self, node, cstruct):
+        if cstruct in (colander.null, ""):
+            return None
         try:
-            dates[name] = parse_day(params.get(name), end=end)
-        except ValueError:
-            raise BadParameter(name, f"{name} is a date like 2026-11-23.")
-    return {"q": params.get("q", ""), "types": params.getall("type"),
-            "groups": params.getall("group"), "authors": params.getall("author"),
-            "start": dates["from"], "end": dates["to"], "sort": sort,
-            "page": number(params, "page", 1, 1, 10_000),
-            "limit": number(params, "limit", 20, 1, 100)}
+            return parse_day(cstruct, end=self.end)
+        except (TypeError, ValueError):
+            raise colander.Invalid(node, f"{node.name} is a date like 2026-11-23.")
 
 
-def run_search(request, query):
-    """The search's answer; each hit also gets `url`, its HTML page."""
-    def permits(obj, permission):
-        return bool(request.has_permission(permission, obj))
-    found = search_for(request.registry, request.site, request.user,
-                       principals_for(request.user), permits, **query)
-    for hit in found["results"]:
-        hit["url"] = f"{request.application_url}{hit['path'].rstrip('/')}/"
-    return found
+def number(name, default, low, high):
+    return colander.SchemaNode(colander.Int(), name=name, missing=default,
+                               validator=colander.Range(low, high, min_err=(
+                                   f"{name} must be between {low} and {high}."), max_err=(
+                                   f"{name} must be between {low} and {high}.")))
 
 
-def group_titles(request, group_ids):
-    groups = request.site["groups"]
-    return {gid: groups[gid].title for gid in group_ids if gid in groups}
+def search_params():
+    """The query string of a search (every parameter optional)."""
+    schema = colander.SchemaNode(colander.Mapping())
+    schema.add(colander.SchemaNode(colander.String(), name="q", missing=""))
+    for name in ("type", "group", "author"):
+        schema.add(colander.SchemaNode(Repeated(), name=name, missing=[]))
+    schema.add(colander.SchemaNode(Day(), name="from", missing=None))
+    schema.add(colander.SchemaNode(Day(end=True), name="to", missing=None))
+    schema.add(colander.SchemaNode(colander.String(), name="sort", missing="relevance",
+                                   validator=colander.OneOf(
+                                       SORTS, msg_err="sort is relevance or date.")))
+    schema.add(number("page", 1, 1, 10_000))
+    schema.add(number("limit", 20, 1, 100))
+    return schema
 
 
-@view_defaults(context=Site, name="search", permission="view")
-class SearchViews:
-    def __init__(self, context, request):
-        self.context, self.request = context, request
+def query_of(params):
+    """`search_for`'s arguments from validated parameters."""
+    return {"q": params["q"], "types": params["type"], "groups": params["group"],
+            "authors": params["author"], "start": params["from"], "end": params["to"],
+            "sort": params["sort"], "page": params["page"], "limit": params["limit"]}
 
-    @view_config(route_name="api", renderer="json", request_method="GET")
+
+@view_defaults(context=Site, name="search", permission="view", request_method="GET")
+class SearchViews(BaseView):
+    def run(self, query):
+        """The search's answer; each hit also gets `url`, its HTML page."""
+        found = search_for(self.request.registry, self.request.site, self.request.user,
+                           principals_for(self.request.user),
+                           lambda obj, permission: self.can(permission, obj), **query)
+        for hit in found["results"]:
+            hit["url"] = f"{self.request.application_url}{hit['path'].rstrip('/')}/"
+        return found
+
+    @api_view()
     def api(self):
+        query = query_of(read_params(self.request, search_params()))
         try:
-            query = query_of(self.request)
-            found = run_search(self.request, query)
-        except BadParameter as exc:
-            raise api_error(400, "invalid", str(exc), {exc.field: str(exc)})
+            found = self.run(query)
         except QueryError as exc:
             raise api_error(400, "bad_query", str(exc), {"q": str(exc)})
         for hit in found["results"]:
             hit["modified"] = iso(hit["modified"])
         return found
 
-    @view_config(renderer="templates/search.pt", request_method="GET")
+    @view_config(renderer="workspace:views/templates/search.pt")
     def page(self):
-        request = self.request
         error, found, query = None, None, {}
         try:
-            query = query_of(request)
-            searching = any(query[k] for k in ("q", "types", "groups", "authors", "start",
-                                               "end"))
-            if searching:
-                found = run_search(request, query)
-        except (BadParameter, QueryError) as exc:
+            query = query_of(read_params(self.request, search_params()))
+            if any(query[k] for k in ("q", "types", "groups", "authors", "start", "end")):
+                found = self.run(query)
+        except HTTPBadRequest as exc:  # a bad parameter: shown on the page, beside the form
+            error = exc.detail
+        except QueryError as exc:
             error = str(exc)
-            request.response.status = 400
-        titles = {}
-        if found is not None:
-            titles = group_titles(request, set(found["facets"]["group"])
-                                  | {h["group"] for h in found["results"] if h["group"]})
+        if error:
+            self.request.response.status = 400
         return {"title": "Search", "found": found, "error": error, "query": query,
-                "params": request.params, "group_titles": titles,
+                "params": self.request.params, "group_titles": self.group_titles(found),
                 "type_labels": TYPE_LABELS, "link": self.link}
+
+    def group_titles(self, found):
+        """The titles of the groups the results and facets name."""
+        if found is None:
+            return {}
+        groups = self.request.site["groups"]
+        named = set(found["facets"]["group"]) | {h["group"] for h in found["results"]}
+        return {gid: groups[gid].title for gid in named if gid and gid in groups}
 
     def link(self, **changes):
         """This search's URL with some parameters changed (None removes one)."""

@@ -1,25 +1,30 @@
-"""The start page, /api/me and the audit log."""
-from pyramid.httpexceptions import HTTPBadRequest
-from pyramid.view import view_config
+"""The start page, `/api/me` and the audit log (admins)."""
+import colander
+from pyramid.view import view_config, view_defaults
 
 from ..content.site import Site
+from .base import BaseView, api_view, read_params
+
+LAST_KEY = 2 ** 63 - 1  # audit entries are keyed by 64-bit integers
 
 
 def my_groups(request):
     groups = request.site["groups"]
-    user = request.user
-    return [groups[gid] for gid in sorted(user.groups) if gid in groups]
+    return [groups[gid] for gid in sorted(request.user.groups) if gid in groups]
 
 
-@view_config(context=Site, renderer="templates/home.pt", permission="view")
-def home(request):
-    mine = my_groups(request)
-    other = [g for g in request.site["groups"].values()
-             if g.__name__ not in request.user.groups and request.has_permission("see", g)]
-    return {"title": "Start", "mine": mine, "other": other}
+@view_config(context=Site, renderer="workspace:views/templates/home.pt", permission="view")
+class HomePage(BaseView):
+    """The caller's groups, then the others they may see."""
+
+    def __call__(self):
+        mine = self.request.user.groups
+        other = [g for g in self.request.site["groups"].values()
+                 if g.__name__ not in mine and self.can("see", g)]
+        return {"title": "Start", "mine": my_groups(self.request), "other": other}
 
 
-@view_config(context=Site, name="me", route_name="api", renderer="json", permission="view")
+@api_view(context=Site, name="me", permission="view")
 def me(request):
     user = request.user
     return {"login": user.login, "name": user.name, "email": user.email,
@@ -28,27 +33,32 @@ def me(request):
                        for g in my_groups(request)]}
 
 
-def audit_page(request):
-    before = request.params.get("before", "")
-    limit = request.params.get("limit", "100")
-    if not (before == "" or is_number(before)) or not is_number(limit):
-        raise HTTPBadRequest("`before` is an entry id and `limit` a number.")
-    return request.site.audit.newest(max(1, min(int(limit), 500)),
-                                     int(before) if before else None)
+def audit_params():
+    """`?before=` (an entry id: older entries only) and `?limit=` (1 to 500, 100)."""
+    schema = colander.SchemaNode(colander.Mapping())
+    schema.add(colander.SchemaNode(colander.Int(), name="before", missing=None,
+                                   validator=colander.Range(0, LAST_KEY)))
+    schema.add(colander.SchemaNode(colander.Int(), name="limit", missing=100,
+                                   validator=colander.Range(1, 500)))
+    return schema
 
 
-def is_number(value):
-    return value.isascii() and value.isdigit() and len(value) < 19
+@view_defaults(context=Site, name="audit", permission="admin")
+class AuditLogViews(BaseView):
+    """The audit log, newest first, a page at a time."""
 
+    def entries(self):
+        params = read_params(self.request, audit_params())
+        return params, self.request.site.audit.newest(params["limit"], params["before"])
 
-@view_config(context=Site, name="audit", route_name="api", renderer="json",
-             permission="admin")
-def audit_json(request):
-    return {"entries": audit_page(request)}
+    @api_view()
+    def json(self):
+        return {"entries": self.entries()[1]}
 
-
-@view_config(context=Site, name="audit", renderer="templates/audit.pt", permission="admin")
-def audit_html(request):
-    entries = audit_page(request)
-    return {"title": "Audit log", "entries": entries,
-            "older": entries[-1]["id"] if len(entries) == 100 else None}
+    @view_config(renderer="workspace:views/templates/audit.pt")
+    def page(self):
+        params, entries = self.entries()
+        older = None
+        if len(entries) == params["limit"]:
+            older = {"before": entries[-1]["id"], "limit": params["limit"]}
+        return {"title": "Audit log", "entries": entries, "older": older}
