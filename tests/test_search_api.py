@@ -208,7 +208,15 @@ def test_query_syntax_errors_are_400_with_a_message_never_500(cast, q):
                                     {"sort": "random"}, {"from": "yesterday"}])
 def test_bad_parameters_are_400(cast, params):
     body = cast.api["member"].get("/api/search", params={"q": "x", **params}, status=400).json
-    assert body["error"] == "invalid"
+    assert body["error"] == "invalid" and set(body["fields"]) == set(params)
+    page = cast.html("member").get("/search", params={"q": "x", **params}, status=400)
+    assert page.html.select_one("[role=alert]") is not None
+
+
+def test_repeated_filters_combine(secret):
+    found = search(secret.api["member"], group="secret", type=["document", "file"])
+    assert found["total"] == 5 and set(found["facets"]["type"]) >= {"document", "file"}
+    assert {hit["type"] for hit in found["results"]} == {"document", "file"}
 
 
 def test_sort_by_date_paging_and_date_range(site, cast):

@@ -16,13 +16,15 @@ TYPE_LABELS = {"document": "Documents", "file": "Files", "topic": "Topics",
 
 
 class Repeated(colander.SchemaType):
-    """A parameter that may be given several times (`?type=document&type=file`): its
-    values, as a list."""
+    """A parameter that may be given several times (`?type=document&type=file`): all its
+    values, as a list (read from the bound request, which has every one of them)."""
 
     def deserialize(self, node, cstruct):
-        if cstruct is colander.null:
+        request = node.bindings.get("request") if node.bindings else None
+        values = request.GET.getall(node.name) if request is not None else cstruct
+        if values is colander.null:
             return []
-        values = cstruct if isinstance(cstruct, list) else [cstruct]
+        values = values if isinstance(values, list) else [values]
         if not all(isinstance(value, str) for value in values):
             raise colander.Invalid(node, f"{node.name} is text.")
         return values
