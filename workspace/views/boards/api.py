@@ -103,6 +103,20 @@ class BoardsAPIView(BaseView):
         return HTTPNoContent()
 
 
+class PostAPI(BoardsAPIView):
+    """What a topic and a reply answer alike: their history, and deleting them."""
+
+    @api_view(context=Topic, request_method="DELETE", permission="edit")
+    @api_view(context=Reply, request_method="DELETE", permission="edit")
+    def delete(self):
+        return self.delete_post()
+
+    @api_view(context=Topic, name="history", request_method="GET", permission="view")
+    @api_view(context=Reply, name="history", request_method="GET", permission="view")
+    def history(self):
+        return history_json(self.context)
+
+
 @api_defaults(context=Boards)
 class BoardsAPI(BoardsAPIView):
     @api_view(request_method="GET", permission="view")
@@ -159,14 +173,6 @@ class TopicAPI(BoardsAPIView):
                   self.login)
         return topic_json(self.context, [])
 
-    @api_view(request_method="DELETE", permission="edit")
-    def delete(self):
-        return self.delete_post()
-
-    @api_view(name="history", request_method="GET", permission="view")
-    def history(self):
-        return history_json(self.context)
-
     @api_view(name="lock", request_method="POST", permission="moderate")
     @api_view(name="unlock", request_method="POST", permission="moderate")
     @api_view(name="pin", request_method="POST", permission="moderate")
@@ -210,11 +216,3 @@ class ReplyAPI(BoardsAPIView):
             return refusal
         edit_post(self.context, read_json(self.request, reply_schema()), self.login)
         return reply_json(self.context)
-
-    @api_view(request_method="DELETE", permission="edit")
-    def delete(self):
-        return self.delete_post()
-
-    @api_view(name="history", request_method="GET", permission="view")
-    def history(self):
-        return history_json(self.context)
