@@ -22,6 +22,13 @@ from .ids import unique_id
 
 # Finer frequencies would let one event expand into millions of occurrences.
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+# What a shared calendar accepts: events that happen at most a few times a day, a series
+# of at most MAX_COUNT. A rule that fires every minute or second (BYMINUTE, BYSECOND over
+# a DAILY rule) is refused; and no expansion, whatever is stored, yields more than
+# MAX_EXPANSION occurrences of one event.
+MAX_PER_DAY = 4
+MAX_COUNT = 5000
+MAX_EXPANSION = 5000
 OVERRIDE_FIELDS = ("start", "end", "title", "location", "description")
 # Events start within these years: expansion walks a series from its start, so a daily
 # series begun in year 1 would cost every request hundreds of thousands of steps.
@@ -99,6 +106,7 @@ def normalise_rrule(text, start, tz, all_day):
         raise EventInvalid("rrule", "An RRULE needs FREQ=DAILY, WEEKLY, MONTHLY or YEARLY.")
     if "UNTIL" in recur and "COUNT" in recur:
         raise EventInvalid("rrule", "An RRULE may have UNTIL or COUNT, not both.")
+    check_frequency(recur)
     if "UNTIL" in recur:
         until = recur["UNTIL"][0]
         if all_day:
@@ -124,6 +132,21 @@ def normalise_rrule(text, start, tz, all_day):
         raise EventInvalid("rrule", "This RRULE has no occurrence in the ten years after "
                                     "the start.")
     return canonical
+
+
+def check_frequency(recur):
+    """EventInvalid for a rule that would happen more often than a shared calendar
+    allows (see MAX_PER_DAY, MAX_COUNT)."""
+    if "BYSECOND" in recur:
+        raise EventInvalid("rrule", "Events repeat by day, week, month or year: BYSECOND "
+                                    "is not accepted.")
+    per_day = len(recur.get("BYHOUR", [None])) * len(recur.get("BYMINUTE", [None]))
+    if per_day > MAX_PER_DAY:
+        raise EventInvalid("rrule", f"An event may repeat at most {MAX_PER_DAY} times a "
+                                    "day (BYHOUR and BYMINUTE together).")
+    count = recur.get("COUNT", [1])[0]
+    if not isinstance(count, int) or not 1 <= count <= MAX_COUNT:
+        raise EventInvalid("rrule", f"COUNT is a number from 1 to {MAX_COUNT}.")
 
 
 def expansion_rule(rrule, dtstart, tz):
@@ -327,6 +350,14 @@ class Event(Persistent):
             cached = self._v_rule = ((self.rrule, self.start, self.timezone), rule)
         return cached[1]
 
+    def _starts(self, low, high):
+        """The series' starts in [low, high] (wall times), at most MAX_EXPANSION of them,
+        read lazily so that a stored rule, however dense, costs what it may yield."""
+        for n, point in enumerate(self._rule().xafter(low, inc=True)):
+            if point > high or n >= MAX_EXPANSION:
+                return
+            yield point
+
     def is_occurrence(self, rid, ignore_exceptions=False):
         """True if `rid` is an original start of this series (and not cancelled)."""
         if not self.rrule or isinstance(rid, datetime) != isinstance(self.start, datetime):
@@ -395,7 +426,7 @@ class Event(Persistent):
         skip = self.exdates | self.overrides.keys() if (self.exdates or self.overrides) else ()
         found = []
         all_day, title, location = self.all_day, self.title, self.location
-        for point in self._rule().between(wall_start - duration - pad, wall_end + pad, inc=True):
+        for point in self._starts(wall_start - duration - pad, wall_end + pad):
             rid = point.date() if all_day else point
             if rid in skip:
                 continue
@@ -422,12 +453,11 @@ class Event(Persistent):
         if not self.rrule:
             return self.occurrences(after, after + timedelta(days=366 * 300), viewer_tz)
         window = timedelta(days=62)
-        found, start = [], after
+        found, start = {}, after
         for _ in range(60):  # at most ten years ahead
-            batch = self.occurrences(start, start + window, viewer_tz)
-            found.extend(o for o in batch if o not in found)
+            for occurrence in self.occurrences(start, start + window, viewer_tz):
+                found.setdefault((occurrence.rid, occurrence.start), occurrence)
             if len(found) >= limit:
                 break
             start += window
-        found.sort(key=itemgetter(7, 4))
-        return found[:limit]
+        return sorted(found.values(), key=itemgetter(7, 4))[:limit]
