@@ -10,11 +10,17 @@ class IdTaken(KeyError):
     """Something already has this id in that container."""
 
 
-# Names of views on containers; an item with one of these ids would hide the page.
-RESERVED = frozenset({"add", "edit", "members", "join", "join-requests", "account", "tokens",
-                      "history", "versions", "diff", "revert", "download", "ops", "svg",
-                      "excalidraw", "import", "topics", "replies", "restore", "purge",
-                      "login", "logout", "search", "audit", "api", "static", "me", "users"})
+# The one reserved list: the names of pages and API views on containers (and a few
+# path segments). Pages are linked as `@@name`, so no id can hide a link; reserving the
+# names too keeps typed addresses and the API paths of DESIGN.md unambiguous.
+# tests/test_ids.py checks that every view registered on a container is here.
+RESERVED = frozenset({
+    "account", "add", "api", "audit", "calendar-feed", "calendar.ics", "delete", "diff",
+    "download", "edit", "excalidraw", "history", "import", "join", "join-requests", "lock",
+    "login", "logout", "me", "members", "moderate", "new", "new-topic", "open", "ops",
+    "pin", "presence", "preview", "purge", "read", "replies", "restore", "revert",
+    "search", "static", "svg", "tokens", "topics", "unlock", "unpin", "upload", "users",
+    "versions"})
 
 
 def is_slug(value):
