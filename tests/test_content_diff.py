@@ -41,3 +41,33 @@ def test_diff_rows_give_one_hunk_per_distant_change_and_none_for_equal_texts():
     assert len(diff_rows(LINES, changed, context=10)) == 1
     assert diff_rows(LINES, LINES) == []
     assert diff_rows("", "new\n") == [[("ins", None, 1, "new")]]
+
+
+def test_unified_diff_is_the_one_difflib_writes_for_ordinary_edits():
+    import difflib
+    edited = (LINES.replace("Line 3.", "Line III.").replace("Line 12.\n", "")
+              + "Line 21.\n")
+    for old, new in ((LINES, edited), (edited, LINES), ("", LINES), (LINES, "")):
+        expected = "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True),
+                                                fromfile="a", tofile="b"))
+        assert unified_diff(old, new, "a", "b") == expected
+
+
+def test_repetitive_text_with_one_line_changed_gives_that_one_change():
+    old = "x\n" * 10000
+    new = old[:-2] + "y\n"
+    assert diff_rows(old, new) == [[("same", 9997, 9997, "x"), ("same", 9998, 9998, "x"),
+                                    ("same", 9999, 9999, "x"), ("del", 10000, None, "x"),
+                                    ("ins", None, 10000, "y")]]
+    assert unified_diff(old, new, "a", "b").endswith("-x\n+y\n")
+
+
+def test_a_middle_too_large_to_match_is_shown_replaced_whole():
+    from workspace.content.diff import MAX_CELLS, line_opcodes
+    old = [f"a{n}" for n in range(3000)]
+    new = [f"b{n}" if n % 2 == 0 else f"a{n}" for n in range(3000)]  # every other line
+    assert len(old) * len(new) > MAX_CELLS
+    assert line_opcodes(["same"] + old, ["same"] + new) == [
+        ("equal", 0, 1, 0, 1), ("replace", 1, 3000, 1, 3000), ("equal", 3000, 3001, 3000, 3001)]
+    rows = diff_rows("\n".join(old), "\n".join(new))[0]
+    assert len([r for r in rows if r[0] == "del"]) == 2999
