@@ -58,7 +58,7 @@ def read_params(request, schema):
     """The query string, validated by `schema` (a colander Mapping); a 400 (JSON in the
     API) that names the bad parameters otherwise."""
     try:
-        return schema.bind(request=request).deserialize(dict(request.GET))
+        return schema.bind(request=request).deserialize(request.GET.mixed())
     except colander.Invalid as exc:
         fields = invalid_fields(exc)
         if is_api(request):
@@ -183,7 +183,8 @@ class AddForm(FormView):
     """A form that makes something new in the context container.
 
     Subclasses give `schema()` and `create(appstruct)`, which returns the new item; a
-    taken id is shown beside the id field, and the browser goes to the new item.
+    taken id is shown beside the id field, and the browser goes on to `next_url(item)`
+    (the new item's page unless a subclass says otherwise).
     """
 
     buttons = ("create",)
@@ -192,13 +193,16 @@ class AddForm(FormView):
     def create(self, appstruct):
         raise NotImplementedError
 
+    def next_url(self, item):
+        return self.request.resource_url(item)
+
     def save_success(self, appstruct):
         try:
             item = self.create(appstruct)
         except IdTaken:
             raise FieldError("id", "That id is taken; choose another.")
         self.request.session.flash(self.created)
-        return HTTPFound(self.request.resource_url(item))
+        return HTTPFound(self.next_url(item))
 
 
 class EditForm(FormView):

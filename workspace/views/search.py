@@ -4,7 +4,7 @@ from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.view import view_config, view_defaults
 
 from ..content.site import Site
-from ..search import QueryError, parse_day, search_for
+from ..search import QueryError, SearchUnavailable, parse_day, search_for
 from ..security import principals_for
 from .api import api_error, iso
 from .base import BaseView, api_view, read_params
@@ -17,14 +17,12 @@ TYPE_LABELS = {"document": "Documents", "file": "Files", "topic": "Topics",
 
 class Repeated(colander.SchemaType):
     """A parameter that may be given several times (`?type=document&type=file`): all its
-    values, as a list (read from the bound request, which has every one of them)."""
+    values, as a list."""
 
     def deserialize(self, node, cstruct):
-        request = node.bindings.get("request") if node.bindings else None
-        values = request.GET.getall(node.name) if request is not None else cstruct
-        if values is colander.null:
+        if cstruct is colander.null:
             return []
-        values = values if isinstance(values, list) else [values]
+        values = cstruct if isinstance(cstruct, list) else [cstruct]
         if not all(isinstance(value, str) for value in values):
             raise colander.Invalid(node, f"{node.name} is text.")
         return values
@@ -92,6 +90,8 @@ class SearchViews(BaseView):
         query = query_of(read_params(self.request, search_params()))
         try:
             found = self.run(query)
+        except SearchUnavailable as exc:
+            raise api_error(503, "unavailable", str(exc))
         except QueryError as exc:
             raise api_error(400, "bad_query", str(exc), {"q": str(exc)})
         for hit in found["results"]:
@@ -100,7 +100,7 @@ class SearchViews(BaseView):
 
     @view_config(renderer="workspace:views/templates/search.pt")
     def page(self):
-        error, found, query = None, None, {}
+        error, found, query, status = None, None, {}, 400
         try:
             query = query_of(read_params(self.request, search_params()))
             if any(query[k] for k in ("q", "types", "groups", "authors", "start", "end")):
@@ -109,8 +109,9 @@ class SearchViews(BaseView):
             error = exc.detail
         except QueryError as exc:
             error = str(exc)
+            status = 503 if isinstance(exc, SearchUnavailable) else 400
         if error:
-            self.request.response.status = 400
+            self.request.response.status = status
         return {"title": "Search", "found": found, "error": error, "query": query,
                 "params": self.request.params, "group_titles": self.group_titles(found),
                 "type_labels": TYPE_LABELS, "link": self.link}

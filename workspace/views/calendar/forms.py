@@ -153,14 +153,12 @@ class AddEventForm(AddForm):
         except EventInvalid as exc:
             raise form_error(exc)
         self.created = f"Event “{event.title}” added."
-        self.added = self.context.add_event(event)
-        return self.added
+        return self.context.add_event(event)
 
-    def save_success(self, appstruct):
-        response = super().save_success(appstruct)
-        response.location = self.request.resource_url(self.context, query={
-            "date": self.added.start.isoformat()[:10]})
-        return response
+    def next_url(self, event):
+        """Back to the calendar, at the new event's day."""
+        return self.request.resource_url(self.context,
+                                         query={"date": event.start.isoformat()[:10]})
 
 
 @view_config(context=Event, name="edit", renderer=FORM, permission="edit")

@@ -21,15 +21,13 @@ class AddGroupForm(AddForm):
         return group_schema()
 
     def create(self, appstruct):
-        self.made = add_group(self.context, appstruct["title"], appstruct["description"],
-                              appstruct["visibility"], gid=appstruct["id"],
-                              actor=self.request.user.login)
-        return self.made
+        return add_group(self.context, appstruct["title"], appstruct["description"],
+                         appstruct["visibility"], gid=appstruct["id"],
+                         actor=self.request.user.login)
 
-    def save_success(self, appstruct):
-        """As every add form, but on to the new group's members: without them it is empty."""
-        super().save_success(appstruct)
-        return HTTPFound(self.request.resource_url(self.made, "@@members"))
+    def next_url(self, group):
+        """On to the new group's members: without them it is empty."""
+        return self.request.resource_url(group, "@@members")
 
 
 @view_config(context=Group, name="edit", renderer="workspace:views/templates/form.pt",
