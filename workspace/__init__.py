@@ -11,13 +11,15 @@ from pyramid.config import Configurator
 from pyramid.session import SignedCookieSessionFactory
 from pyramid.settings import asbool
 
-from .compat import serialise_template_compilation, spread_out_garbage_collection
+from .compat import (serialise_template_compilation, share_compiled_templates,
+                     spread_out_garbage_collection)
 from .content.evolve import evolve
 from .content.people import use_password_hasher
 from .content.site import appmaker
 from .database import run_in_transaction
 from .root import csrf_applies, root_factory, site_of_request
 from .security import SESSION_COOKIE, SecurityPolicy, current_user
+from .views.layout import compile_templates
 from .views.presence import Presence
 
 
@@ -57,6 +59,7 @@ def main(global_config, **settings):
         use_password_hasher(PasswordHasher.from_parameters(CHEAPEST))
     make_data_dirs(settings)
     serialise_template_compilation()
+    share_compiled_templates()
     spread_out_garbage_collection()
     with Configurator(settings=settings) as config:
         config.include("pyramid_tm")
@@ -85,5 +88,7 @@ def main(global_config, **settings):
         config.add_tween("workspace.tweens.board_writes_tween_factory",
                          over="pyramid_tm.tm_tween_factory")
         config.scan(ignore=["workspace.scripts"])
+        config.commit()
+        compile_templates(config.registry)
         prepare_database(config)
         return config.make_wsgi_app()

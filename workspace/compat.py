@@ -2,6 +2,7 @@
 import gc
 import threading
 
+from chameleon.loader import MemoryLoader
 from chameleon.template import BaseTemplate
 
 _cook_lock = threading.RLock()
@@ -25,6 +26,31 @@ def serialise_template_compilation():
 
     cook.serialised = True
     BaseTemplate.cook = cook
+
+
+class CompiledTemplates(MemoryLoader):
+    """Compiled template programs by digest (the template's source and builtins)."""
+
+    def __init__(self):
+        self._programs = {}
+
+    def get(self, name):
+        return self._programs.get(name)
+
+    def build(self, source, filename):
+        program = self._programs[filename] = super().build(source, filename)
+        return program
+
+
+def share_compiled_templates():
+    """Compile each template once per process, however many apps load it.
+
+    chameleon's default loader keeps nothing, so every app (the tests build hundreds)
+    compiled every template again; the digest covers the source, so a changed template
+    still compiles anew.
+    """
+    if not isinstance(BaseTemplate.loader, CompiledTemplates):
+        BaseTemplate.loader = CompiledTemplates()
 
 
 def spread_out_garbage_collection():

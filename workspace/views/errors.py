@@ -14,6 +14,8 @@ from ..content.ids import IdTaken
 from ..content.trash import WRITE_PERMISSIONS, is_trashed
 from .api import api_error, error_body, is_api
 
+ERROR_PAGE = "workspace:views/templates/error.pt"
+
 
 def hidden_group(request):
     """True when the context lies in a group the caller may not read (or see, for the
@@ -34,7 +36,7 @@ def html_error(request, status, title, message):
     return {"title": title, "message": message, "status": status}
 
 
-@forbidden_view_config(renderer="templates/error.pt")
+@forbidden_view_config(renderer=ERROR_PAGE)
 @forbidden_view_config(route_name="api")
 def forbidden(exc, request):
     if request.user is None:
@@ -60,7 +62,7 @@ def in_trash(request):
     return html_error(request, 409, "In the trash", message)
 
 
-@notfound_view_config(renderer="templates/error.pt")
+@notfound_view_config(renderer=ERROR_PAGE)
 @notfound_view_config(route_name="api")
 def absent(exc, request):
     if request.user is None and not request.path.startswith("/static/"):
@@ -87,7 +89,7 @@ def id_taken(exc, request):
     return api_error(409, "taken", "That id is taken; choose another.", {"id": "taken"})
 
 
-@exception_view_config(ClientDisconnected, renderer="templates/error.pt")
+@exception_view_config(ClientDisconnected, renderer=ERROR_PAGE)
 @exception_view_config(ClientDisconnected, route_name="api")
 def database_unreachable(exc, request):
     """The database server is away (restarting, the network): say so at once; the next

@@ -1,0 +1,44 @@
+"""The one layout every page fills, and every template compiled before serving.
+
+Templates fill `metal:use-macro="layout"`: `layout` is handed to every template by
+`add_layout`, so the process holds one compiled layout (with `load: layout.pt` each
+template compiled a copy of its own, lazily, while serving). `compile_templates` compiles
+our templates and deform's at start-up, so that no request compiles one: under load right
+after a restart, CPython 3.11's compiler could fail with "SystemError: AST constructor
+recursion depth mismatch" (gh-106905) when templates compiled while other threads were
+busy, even one template at a time.
+"""
+import os
+
+from pyramid.events import BeforeRender, subscriber
+from pyramid.renderers import get_renderer
+import deform
+
+TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
+LAYOUT = "workspace:views/templates/layout.pt"
+
+
+def template(spec):
+    """The compiled chameleon template behind a renderer asset spec."""
+    page = get_renderer(spec).implementation()
+    page.cook_check()
+    return page
+
+
+def compile_templates(registry):
+    """Compile every page template and deform's widget templates now; keep the layout."""
+    for name in sorted(os.listdir(TEMPLATES)):
+        if name.endswith(".pt"):
+            template(f"workspace:views/templates/{name}")
+    widgets = deform.Form.default_renderer
+    for name in sorted(os.listdir(deform.template.default_dir)):
+        if name.endswith(".pt"):
+            widgets.load(name[:-3]).cook_check()
+    registry.layout = template(LAYOUT)
+
+
+@subscriber(BeforeRender)
+def add_layout(event):
+    request = event.get("request")
+    if request is not None:
+        event.setdefault("layout", request.registry.layout)
