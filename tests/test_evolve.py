@@ -13,9 +13,10 @@ from workspace.content.evolve import evolve, latest_generation
 from workspace.content.group import Group
 from workspace.content.people import Profile
 from workspace.content.site import appmaker
+from workspace.content.throttle import LoginThrottle
 
 OLD_GENERATION = 2  # before the trash record, tuple revisions, stored feed digests and
-# the sharded audit log
+# the sharded audit log, failed logins kept out of the database
 
 
 def open_db(path):
@@ -43,6 +44,7 @@ def build_old_site(path, monkeypatch):
             group["trash"].add("old", old, send_events=False)
             profile = site["people"].add("amara", Profile("amara", "Amara", "a@example.org"))
             profile.__dict__.pop("calendar_feed_digest", None)
+            site.throttle = LoginThrottle()
             site.audit._entries = LOBTree({1_000: {"time": "2026-01-02T00:00:00+00:00",
                                                    "actor": "amara", "action": "login",
                                                    "object": "/people/amara",
@@ -75,6 +77,7 @@ def test_a_site_at_an_earlier_generation_evolves_and_reads_the_same(tmp_path, mo
     assert trashed.trash_record == ("old", "documents",
                                     datetime(2026, 1, 2, tzinfo=timezone.utc), "amara")
     assert not hasattr(trashed, "trashed_from")
+    assert "throttle" not in site.__dict__
     profile = site["people"]["amara"]
     profile._p_activate()
     assert profile.__dict__["calendar_feed_digest"] is None

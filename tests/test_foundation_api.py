@@ -1,6 +1,7 @@
 """The JSON API rows for tokens, me, users, people, groups and members, with a
 permission matrix and the bad-input cases of DESIGN.md."""
 import pytest
+from webtest import TestApp
 
 from conftest import PASSWORD, api_client
 
@@ -400,3 +401,41 @@ def test_audit_entries_name_their_objects_by_path(cast, app, site):
 def test_audit_paging_out_of_range_is_400(cast, query):
     response = cast.api["admin"].get(f"/api/audit?{query}", status=400)
     assert response.json["error"] == "invalid"
+
+
+def test_a_stranger_guessing_from_elsewhere_does_not_lock_the_real_person_out(app, site):
+    site.add_user("amara")
+    stranger = TestApp(app, extra_environ={"REMOTE_ADDR": "203.0.113.9"})
+    for _ in range(12):
+        stranger.post_json("/api/tokens", {"login": "amara", "password": "wrong-one!"},
+                           status=(401, 429))
+    stranger.post_json("/api/tokens", {"login": "amara", "password": PASSWORD},
+                       status=429)
+    amara = TestApp(app, extra_environ={"REMOTE_ADDR": "198.51.100.7"})
+    amara.post_json("/api/tokens", {"login": "amara", "password": PASSWORD}, status=201)
+
+
+def test_spraying_many_logins_from_one_address_is_stopped_before_hashing(app, site):
+    from workspace.content.throttle import MAX_ADDRESS_FAILURES
+    site.add_user("amara")
+    sprayer = TestApp(app, extra_environ={"REMOTE_ADDR": "203.0.113.66"})
+    for n in range(MAX_ADDRESS_FAILURES):
+        sprayer.post_json("/api/tokens", {"login": f"user{n}", "password": "guess-123!"},
+                          status=401)
+    sprayer.post_json("/api/tokens", {"login": "amara", "password": PASSWORD}, status=429)
+
+
+def test_failed_logins_do_not_grow_the_database_per_attempt(app, site, settings):
+    import os
+    data_fs = settings["zodbconn.uri"][len("file://"):].split("?")[0]
+    guesser = TestApp(app, extra_environ={"REMOTE_ADDR": "203.0.113.5"})
+    guesser.post_json("/api/tokens", {"login": "ghost", "password": "guess-0000"},
+                      status=401)  # the first failure of a window is audited, once
+    before = os.path.getsize(data_fs)
+    for n in range(1, 9):
+        guesser.post_json("/api/tokens", {"login": "ghost", "password": f"guess-{n:04}"},
+                          status=401)
+    assert os.path.getsize(data_fs) == before
+    with site.open() as s:
+        failures = [e for e in s.audit.newest(50) if e["action"] == "login_failed"]
+    assert len(failures) == 1 and "203.0.113.5" in failures[0]["detail"]

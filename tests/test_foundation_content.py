@@ -10,7 +10,8 @@ from workspace.content.group import Group, grant_role, revoke_role
 from workspace.content.ids import is_slug, slugify, unique_id
 from workspace.content.people import add_person, token_digest, verify_login
 from workspace.content.site import Site
-from workspace.content.throttle import MAX_FAILURES, WINDOW_SECONDS, LoginThrottle
+from workspace.content.throttle import (MAX_ADDRESS_FAILURES, MAX_FAILURES, WINDOW_SECONDS,
+                                        FailedLogins)
 from workspace.security import principals_for
 
 PASSWORD = "a long enough pass"
@@ -153,13 +154,33 @@ def test_principals():
                                             "role:admin", "g:g:member"}
 
 
-def test_throttle_blocks_after_ten_failures_within_the_window():
-    throttle = LoginThrottle()
+class Clock:
+    now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_throttle_blocks_a_login_from_one_address_after_ten_failures_in_the_window():
+    clock = Clock()
+    throttle = FailedLogins(clock)
     for i in range(MAX_FAILURES):
-        assert not throttle.blocked("Amara", now=1000 + i)
-        throttle.failed("amara", now=1000 + i)
-    assert throttle.blocked("AMARA", now=1011)
-    assert not throttle.blocked("amara", now=1000 + WINDOW_SECONDS + 20)
+        assert not throttle.blocked("Amara", "10.0.0.9")
+        throttle.failed("amara", "10.0.0.9")
+        clock.now += 1
+    assert throttle.blocked("AMARA", "10.0.0.9")
+    assert not throttle.blocked("amara", "10.0.0.1")  # the real person, elsewhere
+    clock.now += WINDOW_SECONDS + 1
+    assert not throttle.blocked("amara", "10.0.0.9")
+
+
+def test_throttle_blocks_an_address_that_sprays_many_logins():
+    throttle = FailedLogins(Clock())
+    for n in range(MAX_ADDRESS_FAILURES):
+        assert not throttle.blocked(f"login{n}", "10.6.6.6")
+        throttle.failed(f"login{n}", "10.6.6.6")
+    assert throttle.blocked("anyone", "10.6.6.6")
+    assert not throttle.blocked("anyone", "10.0.0.1")
 
 
 def test_audit_entries_are_single_lines_newest_first():
@@ -190,12 +211,16 @@ def test_evolve_runs_each_pending_step_once_and_records_it(monkeypatch):
     assert site.evolve_generation == 2 and evolve_module.evolve(site) == 0
 
 
-def test_throttle_prune_forgets_only_stale_logins():
-    throttle = LoginThrottle()
-    throttle.failed("old", now=0)
-    throttle.failed("new", now=WINDOW_SECONDS)
-    throttle.prune(now=WINDOW_SECONDS + 1)
-    assert list(throttle._failures.keys()) == ["new"]
+def test_a_success_clears_that_address_only():
+    throttle = FailedLogins(Clock())
+    for _ in range(MAX_FAILURES - 1):
+        throttle.failed("amara", "10.0.0.9")
+        throttle.failed("amara", "10.0.0.8")
+    throttle.succeeded("amara", "10.0.0.9")
+    throttle.failed("amara", "10.0.0.9")
+    throttle.failed("amara", "10.0.0.8")
+    assert not throttle.blocked("amara", "10.0.0.9")
+    assert throttle.blocked("amara", "10.0.0.8")
 
 
 def test_audit_strips_unicode_line_breaks_and_bidi_controls():

@@ -16,6 +16,7 @@ from .compat import (serialise_template_compilation, share_compiled_templates,
 from .content.evolve import evolve
 from .content.people import use_password_hasher
 from .content.site import appmaker
+from .content.throttle import FailedLogins
 from .database import run_in_transaction
 from .root import csrf_applies, root_factory, site_of_request
 from .security import SESSION_COOKIE, SecurityPolicy, current_user
@@ -81,6 +82,7 @@ def main(global_config, **settings):
         config.set_root_factory(root_factory)
         config.registry.editor_presence = Presence(ttl=40)
         config.registry.whiteboard_presence = Presence(ttl=8)
+        config.registry.login_throttle = FailedLogins()
 
         config.add_static_view("static", "workspace:static", cache_max_age=3600)
         config.add_route("api", "/api/*traverse", factory=root_factory)

@@ -8,6 +8,7 @@ from .audit import shard_audit_log
 from .document import compact_revisions
 from .group import add_join_requests
 from .notifications import add_notifications_folder
+from .throttle import forget_stored_throttle
 from .trash import record_trash_attributes
 
 
@@ -27,6 +28,7 @@ STEPS = [
     compact_revisions,  # 4: document revisions stored as tuples, not by attribute name
     store_calendar_feed_digest,  # 5: every profile holds its calendar feed digest
     shard_audit_log,  # 6: the audit log in shards (concurrent writers, issue 11)
+    forget_stored_throttle,  # 7: failed logins counted in memory, not in the database
 ]
 
 

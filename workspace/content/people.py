@@ -311,28 +311,31 @@ def revoke_api_token(profile, token_id, actor):
     notify(TokenRevoked(actor, profile, token_id))
 
 
-def attempt_login(people, throttle, login, password):
+def attempt_login(people, throttle, login, password, address):
     """(profile, None) on success, else (None, reason) with reason `throttled` or `invalid`.
 
-    Every outcome is audited and failures counted, for known and unknown logins alike.
-    Only a real account's login goes into the log (text typed into the login box may be a
-    password); a login that is not even a slug is never stored anywhere.
+    Failures are counted per login and client `address` (see content/throttle.py), for
+    known and unknown logins alike. The audit log gets every login, the first failure of
+    a login from an address in a throttle window and the moment a block starts: not
+    every attempt, so that guessing cannot grow the database. Only a real account's login
+    goes into the log (text typed into the login box may be a password); a login that is
+    not even a slug is never stored anywhere.
     """
     login = login.strip().lower()
     known = people.get(login) if is_slug(login) else None
     actor, obj = (login, known) if known is not None else (UNKNOWN_LOGIN, people)
-    if not is_slug(login):
-        verify_login(people, None, password)
-        notify(LoginFailed(actor, obj))
-        return None, "invalid"
-    if throttle.blocked(login):
-        notify(LoginThrottled(actor, obj))
+    key = login if is_slug(login) else UNKNOWN_LOGIN
+    if throttle.blocked(key, address):
         return None, "throttled"
-    profile = verify_login(people, login, password)
+    profile = verify_login(people, login, password) if is_slug(login) else \
+        verify_login(people, None, password)
     if profile is None:
-        throttle.failed(login)
-        notify(LoginFailed(actor, obj))
+        failures = throttle.failed(key, address)
+        if failures == 1:
+            notify(LoginFailed(actor, obj, f"from {address}"))
+        elif throttle.blocked(key, address):
+            notify(LoginThrottled(actor, obj, f"from {address} after {failures} failures"))
         return None, "invalid"
-    throttle.succeeded(login)
+    throttle.succeeded(login, address)
     notify(LoggedIn(login, profile))
     return profile, None

@@ -8,13 +8,12 @@ from .folder import Folder
 from .group import Groups
 from .notifications import Notifications
 from .people import People
-from .throttle import LoginThrottle
 
 APP_KEY = "workspace"
 
 
 class Site(Folder):
-    """The root: people, groups, and the site-wide audit log and login throttle."""
+    """The root: people, groups, notifications and the site-wide audit log."""
 
     title = "Workspace"
     __acl__ = SITE_ACL
@@ -25,7 +24,6 @@ class Site(Folder):
         self.add("groups", Groups(), send_events=False)
         self.add("notifications", Notifications(), send_events=False)
         self.audit = AuditLog()
-        self.throttle = LoginThrottle()
         self.evolve_generation = latest_generation()  # a new site is born current
 
 

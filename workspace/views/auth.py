@@ -13,7 +13,7 @@ from .api import api_error, error_response, read_json
 from .base import BaseView, FormView, api_defaults
 from .schemas import token_request_schema
 
-TOO_MANY = "Too many failed attempts for this login. Try again in 15 minutes."
+TOO_MANY = "Too many failed attempts from here. Try again in 15 minutes."
 
 
 def safe_came_from(value):
@@ -26,8 +26,8 @@ def safe_came_from(value):
 
 def log_in(request, login, password):
     """`attempt_login` on this site: (profile, None) or (None, "throttled"/"invalid")."""
-    site = request.site
-    return attempt_login(site["people"], site.throttle, login, password)
+    return attempt_login(request.site["people"], request.registry.login_throttle, login,
+                         password, request.client_addr or "unknown")
 
 
 def login_schema():
