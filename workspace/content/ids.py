@@ -1,6 +1,11 @@
-"""Item ids: slugs of 1 to 64 characters (a-z, 0-9, `-`), given or derived from a title."""
+"""Item ids: slugs of 1 to 64 characters (a-z, 0-9, `-`), given or derived from a title.
+
+A title in any script gives a readable address: anyascii transliterates it (Arabic, Cyrillic,
+Greek, Chinese, Devanagari...), so `خطة الوزارة` becomes `khth-lwzrh`, not `item`.
+"""
 import re
-import unicodedata
+
+from anyascii import anyascii
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 MAX_LEN = 64
@@ -31,10 +36,21 @@ def is_reserved(value):
     return value in RESERVED
 
 
+def transliterate(title):
+    """`title` in ASCII letters. Scripts without case (Chinese, Japanese, Korean...) are
+    transliterated a syllable per character, so each syllable stays a word of its own."""
+    parts = []
+    for char in title:
+        latin = anyascii(char)
+        uncased = char.upper() == char.lower()
+        parts.append(f" {latin} " if latin[:1].isupper() and uncased and not char.isascii()
+                     else latin)
+    return "".join(parts)
+
+
 def slugify(title):
-    """A slug from any title; falls back to "item" when nothing latin is left."""
-    text = unicodedata.normalize("NFKD", title or "").encode("ascii", "ignore").decode()
-    text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """A slug from any title, in any script; "item" when no letter or digit is left."""
+    text = re.sub(r"[^a-z0-9]+", "-", transliterate(title or "").lower()).strip("-")
     return text[:48].strip("-") or "item"
 
 
