@@ -360,12 +360,12 @@ def test_audit_entries_name_their_objects_by_path(cast, app, site):
     admin, manager = cast.api["admin"], cast.api["manager"]
     admin.post_json("/api/groups", {"id": "tp", "title": "T", "visibility": "listed"},
                     status=201)
-    admin.put_json("/api/groups/tp", {"visibility": "open"})
     admin.put_json("/api/groups/tp/members/manager", {"role": "manager"})
+    manager.put_json("/api/groups/tp", {"visibility": "open"})
     manager.put_json("/api/groups/tp/members/member", {"role": "member"})
     manager.put_json("/api/groups/tp/members/member", {"role": "observer"})
     manager.delete("/api/groups/tp/members/member", status=204)
-    admin.put_json("/api/groups/tp", {"visibility": "listed"})
+    manager.put_json("/api/groups/tp", {"visibility": "listed"})
     cast.api["outsider"].post_json("/api/groups/tp/join", {"message": "hi"}, status=201)
     manager.delete("/api/groups/tp/join-requests/outsider", status=204)
     admin.post_json("/api/users", {"login": "newbie", "name": "N", "email": "n@example.org",
@@ -380,12 +380,12 @@ def test_audit_entries_name_their_objects_by_path(cast, app, site):
                    for e in reversed(s.audit.newest(15))]
     assert entries == [
         ("admin", "group_created", "/groups/tp", "listed"),
-        ("admin", "group_changed", "/groups/tp", "visibility listed -> open"),
         ("admin", "role_granted", "/groups/tp/members/manager", "manager"),
+        ("manager", "group_changed", "/groups/tp", "visibility listed -> open"),
         ("manager", "role_granted", "/groups/tp/members/member", "member"),
         ("manager", "role_changed", "/groups/tp/members/member", "member -> observer"),
         ("manager", "role_revoked", "/groups/tp/members/member", "observer"),
-        ("admin", "group_changed", "/groups/tp", "visibility open -> listed"),
+        ("manager", "group_changed", "/groups/tp", "visibility open -> listed"),
         ("outsider", "join_requested", "/groups/tp", ""),
         ("manager", "join_declined", "/groups/tp/join-requests/outsider", ""),
         ("admin", "account_created", "/people/newbie", ""),
@@ -439,3 +439,22 @@ def test_failed_logins_do_not_grow_the_database_per_attempt(app, site, settings)
     with site.open() as s:
         failures = [e for e in s.audit.newest(50) if e["action"] == "login_failed"]
     assert len(failures) == 1 and "203.0.113.5" in failures[0]["detail"]
+
+
+def test_an_admin_without_a_role_cannot_open_a_private_group(cast, site):
+    admin = cast.api["admin"]
+    refused = admin.put_json("/api/groups/secret", {"visibility": "open"}, status=403)
+    assert "manager role first" in refused.json["message"]
+    admin.put_json("/api/groups/secret", {"title": "Renamed by an admin"})  # settings: yes
+    cast.api["admin"].get("/api/groups/secret/documents", status=404)
+    form = cast.html("admin").get("/groups/secret/@@edit").forms["form"]
+    radios = next(name for name, fields in form.fields.items()  # deform names radios itself
+                  if any(option[0] == "open" for field in fields
+                         for option in getattr(field, "options", ())))
+    form[radios] = "open"
+    page = form.submit("save")
+    assert "manager role first" in page.text
+    with site.open() as s:
+        assert s["groups"]["secret"].visibility == "private"
+    admin.put_json("/api/groups/secret/members/admin", {"role": "manager"})
+    admin.put_json("/api/groups/secret", {"visibility": "open"})

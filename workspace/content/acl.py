@@ -6,11 +6,13 @@ from pyramid.authorization import DENY_ALL, Allow, Authenticated
 
 # view: read content; edit: create and change content, post; moderate: edit or delete
 # anyone's posts; restore: bring an item back from the trash; purge: destroy it for good;
-# manage_group: settings and roles; see: a group's name, description; see_members: its
-# member list; join: ask to join; admin: site administration.
+# manage_group: settings and roles; set_visibility: make a group private, listed or open
+# (its managers only, never an admin without a role: opening a private group for a moment
+# would let them read it); see: a group's name, description; see_members: its member
+# list; join: ask to join; admin: site administration.
 ROLE_PERMISSIONS = {
-    "manager": ("view", "edit", "moderate", "restore", "purge", "manage_group", "see",
-                "see_members"),
+    "manager": ("view", "edit", "moderate", "restore", "purge", "manage_group",
+                "set_visibility", "see", "see_members"),
     "member": ("view", "edit", "restore", "see", "see_members"),
     "observer": ("view", "see", "see_members"),
 }

@@ -49,6 +49,8 @@ def forbidden(exc, request):
             and is_trashed(request.context) and request.has_permission("view", request.context)):
         return in_trash(request)
     if is_api(request):
+        if exc.content_type == "application/json":  # a view's own 403, with its reason
+            return exc
         return api_error(403, message="You may see this but not do that.")
     return html_error(request, 403, "Not allowed",
                       "You can see this page but you may not do that here.")

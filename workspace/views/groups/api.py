@@ -8,6 +8,7 @@ from ...content.group import (Group, Groups, add_group, ask_to_join, change_grou
 from ..api import api_error, read_json
 from ..base import BaseView, api_defaults
 from ..schemas import group_schema, join_schema, optional, role_schema
+from .forms import VISIBILITY_IS_FOR_MANAGERS
 from .pages import visible_groups
 
 
@@ -43,6 +44,10 @@ class GroupAPI(BaseView):
     @view_config(request_method="PUT", permission="manage_group")
     def put(self):
         data = read_json(self.request, optional(group_schema(with_id=False)))
+        if (data.get("visibility", self.context.visibility) != self.context.visibility
+                and not self.can("set_visibility")):
+            raise api_error(403, "forbidden", VISIBILITY_IS_FOR_MANAGERS,
+                            {"visibility": "managers only"})
         change_group(self.context, self.request.user.login, **data)
         return group_json(self.request, self.context)
 

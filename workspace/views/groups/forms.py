@@ -9,6 +9,8 @@ from ..base import AddForm, BaseView, EditForm, FieldError, FormView
 from ..schemas import grant_schema, group_schema
 
 MEMBERS_PAGE = "workspace:views/templates/members.pt"
+VISIBILITY_IS_FOR_MANAGERS = ("Only the group's managers change its visibility. To open it, "
+                              "give yourself the manager role first (that is audited).")
 
 
 @view_config(context=Groups, name="add", renderer="workspace:views/templates/form.pt",
@@ -44,6 +46,9 @@ class EditGroupForm(EditForm):
         return {"title": g.title, "description": g.description, "visibility": g.visibility}
 
     def update(self, appstruct):
+        changes_visibility = appstruct["visibility"] != self.context.visibility
+        if changes_visibility and not self.can("set_visibility"):
+            raise FieldError("visibility", VISIBILITY_IS_FOR_MANAGERS)
         change_group(self.context, self.request.user.login, **appstruct)
 
 
