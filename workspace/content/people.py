@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from persistent.mapping import PersistentMapping
+from zxcvbn import zxcvbn
 
 from .acl import profile_acl
 from .events import Audited, ObjectModified, notify
@@ -25,6 +26,7 @@ from .ids import IdTaken, is_slug
 PROFILE_FIELDS = ("name", "email", "organisation", "country", "languages", "timezone",
                   "bio", "expertise")
 MIN_PASSWORD, MAX_PASSWORD = 8, 1024
+MIN_STRENGTH = 2  # zxcvbn's score from 0 to 4: 2 is "somewhat guessable" (~10^8 guesses)
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended cost
 
@@ -96,7 +98,7 @@ class Profile(Persistent):
 
     # passwords -------------------------------------------------------------
     def set_password(self, password):
-        check_password_rules(password)
+        check_password_rules(password, (self.login, self.name, self.email))
         self.password_hash = _hasher.hash(normal(password))
 
     def check_password(self, password):
@@ -173,13 +175,30 @@ def normal(password):
     return unicodedata.normalize("NFC", password)
 
 
-def check_password_rules(password):
+def check_password_rules(password, hints=()):
+    """ValueError, with a message for the person, unless `password` may be used: 8 to 1024
+    characters, and not common or trivial (zxcvbn's estimate, which also knows the
+    person's own login, name and address, `hints`)."""
     if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise ValueError(f"A password has {MIN_PASSWORD} to {MAX_PASSWORD} characters.")
+        raise ValueError(f"Use {MIN_PASSWORD} characters or more ({MAX_PASSWORD} at most).")
     try:
         password.encode("utf-8")
     except UnicodeError:
         raise ValueError("A password must be valid Unicode text.")
+    problem = weakness(password, hints)
+    if problem:
+        raise ValueError(problem)
+
+
+def weakness(password, hints=()):
+    """Why `password` is too easy to guess, in a sentence, or None when it is not."""
+    estimate = zxcvbn(password[:100], user_inputs=[h for h in hints if h])
+    if estimate["score"] >= MIN_STRENGTH:
+        return None
+    feedback = estimate["feedback"]
+    advice = feedback.get("warning") or "This password is easy to guess."
+    suggestions = " ".join(feedback.get("suggestions") or ())
+    return f"{advice} {suggestions or 'Add a few more words or characters.'}".strip()
 
 
 def verify_login(people, login, password):

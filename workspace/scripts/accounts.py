@@ -14,7 +14,7 @@ def add_user(args):
     if not is_slug(args.login):
         sys.exit("A login is 1 to 64 characters: a-z, 0-9 and '-'.")
     try:
-        check_password_rules(password)
+        check_password_rules(password, (args.login, args.name, args.email))
     except ValueError as exc:
         sys.exit(str(exc))
     with open_site(args.config) as site:

@@ -6,7 +6,7 @@ import deform
 
 from ..content.group import ROLES, VISIBILITIES
 from ..content.ids import MAX_LEN, is_reserved, is_slug
-from ..content.people import MAX_PASSWORD, MIN_PASSWORD
+from ..content.people import MAX_PASSWORD, check_password_rules
 
 TIMEZONES = sorted(zoneinfo.available_timezones())
 
@@ -43,10 +43,17 @@ def text(name, max_len, missing=colander.required, title=None, widget=None, vali
                                validator=colander.All(*validators), widget=widget)
 
 
+def strong_password(node, value):
+    """The password rules of content/people.py, as a form or API field error."""
+    try:
+        check_password_rules(value)
+    except ValueError as exc:
+        raise colander.Invalid(node, str(exc))
+
+
 def password_node(name="password", title="Password"):
     return colander.SchemaNode(
-        colander.String(), name=name, title=title,
-        validator=colander.Length(min=MIN_PASSWORD, max=MAX_PASSWORD),
+        colander.String(), name=name, title=title, validator=strong_password,
         widget=deform.widget.PasswordWidget(attributes={"autocomplete": "new-password"}))
 
 

@@ -31,6 +31,9 @@ class UsersAPI(BaseView):
                                  actor=self.request.user.login)
         except IdTaken:
             raise api_error(409, "taken", "That login is taken.", {"login": "taken"})
+        except ValueError as exc:  # a password guessable from the person's own name
+            raise api_error(400, "invalid", "Some fields are not valid.",
+                            {"password": str(exc)})
         self.request.response.status = 201
         return {"login": profile.login}
 

@@ -26,6 +26,8 @@ class AddPersonForm(AddForm):
                               admin=appstruct["admin"], actor=self.request.user.login)
         except IdTaken:
             raise FieldError("login", "That login is taken.")
+        except ValueError as exc:  # a password guessable from the person's own name
+            raise FieldError("password", str(exc))
 
 
 @view_config(context=Profile, name="edit", renderer=FORM, permission="edit_profile")
