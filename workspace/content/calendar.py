@@ -4,7 +4,12 @@ An event keeps its start and end as wall-clock times in its own IANA time zone (
 all-day events), so that a weekly 09:00 Europe/London meeting stays at 09:00 London time
 when the clocks change. Recurrence is an RFC 5545 RRULE expanded by python-dateutil over
 those wall-clock times. A cancelled occurrence is an exception date; a changed one an
-override; both are keyed by the occurrence's original start (its RECURRENCE-ID).
+override; both are keyed by the occurrence's original start (its RECURRENCE-ID). Extra
+dates (RDATE, as Apple Calendar writes them) are occurrences beside the rule's.
+
+Every occurrence lasts exactly as long as the first (RFC 5545 3.8.5.3): a 01:30-02:30
+London event on the night the clocks go forward starts at 01:30 GMT (the offset before the
+gap, RFC 5545 3.3.5) and ends an hour later, not at the same instant.
 """
 from collections import namedtuple
 from operator import itemgetter
@@ -29,6 +34,7 @@ FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 MAX_PER_DAY = 4
 MAX_COUNT = 5000
 MAX_EXPANSION = 5000
+MAX_RDATES = 1000
 OVERRIDE_FIELDS = ("start", "end", "title", "location", "description")
 # Events start within these years: expansion walks a series from its start, so a daily
 # series begun in year 1 would cost every request hundreds of thousands of steps.
@@ -212,8 +218,10 @@ class Event(Persistent):
     that one occurrence.
     """
 
+    rdates = frozenset()  # extra occurrences (RDATE): starts in the event's own kind
+
     def __init__(self, title, start, end, timezone="UTC", all_day=False, rrule="",
-                 location="", url="", description="", author=None, uid=None):
+                 location="", url="", description="", author=None, uid=None, rdates=()):
         self.uid = uid or f"{uuid.uuid4()}@workspace"
         self.author = author
         self.created = now_utc()
@@ -222,6 +230,8 @@ class Event(Persistent):
         self.overrides = {}
         self.title, self.location, self.url, self.description = title, location, url, description
         self.set_schedule(start, end, timezone, all_day, rrule)
+        if rdates:
+            self.set_rdates(rdates)
         self.modified, self.modified_by = self.created, author
 
     # what it is -----------------------------------------------------------
@@ -259,8 +269,32 @@ class Event(Persistent):
         if old is not None:
             self._carry_exceptions(shift)
 
+    def set_rdates(self, rdates):
+        """Set the extra dates of the series (starts of the event's kind, in its years);
+        EventInvalid, changing nothing, for one of another kind or too many."""
+        rdates = frozenset(rdates)
+        if len(rdates) > MAX_RDATES:
+            raise EventInvalid("rdates", f"An event has at most {MAX_RDATES} extra dates.")
+        for rdate in rdates:
+            if isinstance(rdate, datetime) != (not self.all_day) or (
+                    isinstance(rdate, datetime) and rdate.tzinfo is not None):
+                raise EventInvalid("rdates", "Extra dates are of the event's kind.")
+            if not FIRST_YEAR <= rdate.year <= LAST_YEAR:
+                raise EventInvalid("rdates", f"Events happen between {FIRST_YEAR} and "
+                                             f"{LAST_YEAR}.")
+        self.rdates = rdates
+
+    @property
+    def recurs(self):
+        """True for a series: a rule, or extra dates."""
+        return bool(self.rrule or self.rdates)
+
     def _carry_exceptions(self, shift):
-        if not self.rrule or shift is None:
+        if shift is not None and self.rdates:
+            self.rdates = frozenset(rdate + shift for rdate in self.rdates)
+        elif self.rdates:
+            self.rdates = frozenset()
+        if not self.recurs or shift is None:
             self.exdates, self.overrides = frozenset(), {}
             return
         self.exdates = frozenset(rid + shift for rid in self.exdates
@@ -325,7 +359,7 @@ class Event(Persistent):
     def replace_with(self, other, actor):
         """Take every field and exception of `other` (the same event, as re-imported)."""
         for name in ("title", "location", "url", "description", "timezone", "all_day",
-                     "rrule", "start", "end", "exdates", "overrides"):
+                     "rrule", "rdates", "start", "end", "exdates", "overrides"):
             setattr(self, name, getattr(other, name))
         self._v_rule = None
         self.changed(actor)
@@ -341,7 +375,26 @@ class Event(Persistent):
     # expanding it -----------------------------------------------------------
     @property
     def duration(self):
+        """The nominal length (wall clock, or days for all-day events)."""
         return self.end - self.start
+
+    @property
+    def exact_duration(self):
+        """How long the first occurrence lasts in absolute time (days for all-day)."""
+        if self.all_day:
+            return self.duration
+        tz = self.tz
+        return self.end.replace(tzinfo=tz).astimezone(UTC) - \
+            self.start.replace(tzinfo=tz).astimezone(UTC)
+
+    def end_of(self, start):
+        """The end of an occurrence starting at `start` (a wall time or date), as wall
+        time: the exact duration later, whatever the clocks do meanwhile."""
+        if self.all_day:
+            return start + self.duration
+        tz = self.tz
+        end = start.replace(tzinfo=tz).astimezone(UTC) + self.exact_duration
+        return end.astimezone(tz).replace(tzinfo=None)
 
     def _rule(self):
         cached = getattr(self, "_v_rule", None)
@@ -352,26 +405,39 @@ class Event(Persistent):
 
     def _starts(self, low, high):
         """The series' starts in [low, high] (wall times), at most MAX_EXPANSION of them,
-        read lazily so that a stored rule, however dense, costs what it may yield."""
-        for n, point in enumerate(self._rule().xafter(low, inc=True)):
+        read lazily so that a stored rule, however dense, costs what it may yield; the
+        extra dates among them, in order."""
+        extra = sorted(p for p in map(wall, self.rdates) if low <= p <= high)
+        points = self._rule().xafter(low, inc=True) if self.rrule else iter(())
+        n = 0
+        for point in points:
             if point > high or n >= MAX_EXPANSION:
-                return
+                break
+            while extra and extra[0] <= point:
+                candidate = extra.pop(0)
+                if candidate != point:
+                    n += 1
+                    yield candidate
+            n += 1
             yield point
+        yield from extra[:max(0, MAX_EXPANSION - n)]
 
     def is_occurrence(self, rid, ignore_exceptions=False):
         """True if `rid` is an original start of this series (and not cancelled)."""
-        if not self.rrule or isinstance(rid, datetime) != isinstance(self.start, datetime):
+        if not self.recurs or isinstance(rid, datetime) != isinstance(self.start, datetime):
             return False
         if not ignore_exceptions and rid in self.exdates:
             return False
+        if rid in self.rdates:
+            return True
         point = wall(rid)
-        return bool(self._rule().between(point, point, inc=True))
+        return bool(self.rrule and self._rule().between(point, point, inc=True))
 
     def occurrence_times(self, rid, fields=None):
         """(start, end) of occurrence `rid`, as changed by `fields` (its override if None)."""
         fields = self.overrides.get(rid, {}) if fields is None else fields
         start = fields.get("start", rid)
-        return start, fields.get("end", start + self.duration)
+        return start, fields.get("end", self.end_of(start))
 
     def _occurrence(self, rid, start, end, viewer_tz, fields=None):
         fields = fields or {}
@@ -410,7 +476,7 @@ class Event(Persistent):
 
     def occurrences(self, range_start, range_end, viewer_tz):
         """This event's occurrences overlapping [range_start, range_end), unordered."""
-        if not self.rrule:
+        if not self.recurs:
             if not self.all_day:
                 return self._single(range_start, range_end)
             if self._overlaps(self.start, self.end, range_start, range_end, viewer_tz):
@@ -420,6 +486,7 @@ class Event(Persistent):
         # zone offsets and DST shifts cannot drop one. Those a day clear of both ends are in
         # for sure; only the others need the exact (and slower) test.
         tz, pad, duration = self.tz, timedelta(days=1), self.duration
+        exact = self.exact_duration
         wall_start = range_start.astimezone(tz).replace(tzinfo=None)
         wall_end = range_end.astimezone(tz).replace(tzinfo=None)
         sure_from, sure_until = wall_start + pad - duration, wall_end - pad
@@ -435,7 +502,8 @@ class Event(Persistent):
                     continue
                 found.append(self._occurrence(rid, rid, rid + duration, viewer_tz))
                 continue
-            start, end = point.replace(tzinfo=tz), (point + duration).replace(tzinfo=tz)
+            start = point.replace(tzinfo=tz)
+            end = (start.astimezone(UTC) + exact).astimezone(tz)
             if not (sure_from <= point <= sure_until or (
                     (range_start <= start < range_end) if start == end
                     else (start < range_end and end > range_start))):
@@ -450,7 +518,7 @@ class Event(Persistent):
 
     def upcoming(self, after, limit, viewer_tz):
         """Up to `limit` occurrences ending after `after`, in order (for the event page)."""
-        if not self.rrule:
+        if not self.recurs:
             return self.occurrences(after, after + timedelta(days=366 * 300), viewer_tz)
         window = timedelta(days=62)
         found, start = {}, after

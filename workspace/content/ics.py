@@ -1,13 +1,18 @@
 """iCalendar (RFC 5545) in and out, and the secret of each person's subscription feed.
 
-Export writes an event as its series (RRULE kept, never pre-expanded, VTIMEZONEs
-included) plus one VEVENT per changed occurrence, which is what calendar apps expect;
-import reads the same shapes back, updates events by UID and takes a file whole or not at
-all (`ICSInvalid`). Both are plain functions over `Calendar`/`Event` objects and bytes, so
-the API, the upload form and the feed share them and tests need no request.
+Export writes an event as its series (RRULE and RDATE kept, never pre-expanded,
+VTIMEZONEs with rules included, see `timezones.py`) plus one VEVENT per changed occurrence,
+which is what calendar apps expect; import reads the same shapes back, updates events by
+UID and takes a file whole or not at all (`ICSInvalid`). Both are plain functions over
+`Calendar`/`Event` objects and bytes, so the API, the upload form and the feed share them
+and tests need no request.
+
+What other programs write is read as they mean it: Outlook's Windows zone names and its
+"Customized Time Zone" (through the file's own VTIMEZONE), Apple's RDATEs, Google's UTC
+times and floating times in the calendar's X-WR-TIMEZONE (the zone its events keep their
+wall-clock time in, across clock changes).
 """
 from datetime import date, datetime, timedelta
-import functools
 import hashlib
 import hmac
 import secrets
@@ -19,11 +24,11 @@ from icalendar.prop import vRecur
 from .calendar import UTC, Event, EventInvalid
 from .events import Audited, notify
 from .people import token_digest
+from .timezones import file_zones, gaps, resolve_zone, vtimezone
 from .trash import move_to_trash
 
 PRODID = "-//Workspace//Group calendars//EN"
 MAX_EVENTS = 5000
-KNOWN_ZONES = frozenset(zoneinfo.available_timezones())
 
 
 class ICSInvalid(ValueError):
@@ -70,6 +75,8 @@ def vevents(event, stamp, category=None):
     master.add("dtend", event.aware(event.end))
     if event.rrule:
         master.add("rrule", vRecur.from_ical(event.rrule))
+    if event.rdates:
+        master.add("rdate", [event.aware(rdate) for rdate in sorted(event.rdates)])
     if event.exdates:
         master.add("exdate", [event.aware(rid) for rid in sorted(event.exdates)])
     for name in ("location", "url", "description"):
@@ -87,11 +94,49 @@ def vevents(event, stamp, category=None):
         one.add("summary", fields.get("title", event.title))
         start = fields.get("start", rid)
         one.add("dtstart", event.aware(start))
-        one.add("dtend", event.aware(fields.get("end", start + event.duration)))
+        one.add("dtend", event.aware(fields.get("end", event.end_of(start))))
         for name in ("location", "description"):
             if fields.get(name, getattr(event, name)):
                 one.add(name, fields.get(name, getattr(event, name)))
         yield one
+    for rid in gap_occurrences(event):
+        one = icalendar.Event()
+        one.add("uid", event.uid)
+        one.add("dtstamp", stamp)
+        one.add("sequence", event.sequence)
+        one.add("recurrence-id", event.aware(rid))
+        one.add("summary", event.title)
+        start = event.aware(rid).astimezone(UTC)
+        one.add("dtstart", start)
+        one.add("dtend", start + event.exact_duration)
+        for name in ("location", "description"):
+            if getattr(event, name):
+                one.add(name, getattr(event, name))
+        yield one
+
+
+def gap_occurrences(event):
+    """The occurrences of a timed series that start at a wall time the clocks skip.
+
+    RFC 5545 reads such a time with the offset before the gap (01:30 on the night London
+    springs forward is 01:30 GMT), but ical.js and vobject read it an hour earlier; so
+    these go out as changed occurrences with their instants in UTC, which every program
+    reads alike. Only a series starting inside the hours some gap covers is expanded.
+    """
+    if event.all_day or not event.recurs or event.timezone == "UTC":
+        return []
+    spans = gaps(event.timezone)
+    clock = event.start.time()
+    if not any(first.time() <= clock < end.time() or end.time() < first.time()
+               for first, end in spans):
+        return []
+    last = spans[-1][1] if spans else event.start
+    skip = event.exdates | event.overrides.keys()
+    found = []
+    for point in event._starts(event.start, last):
+        if point not in skip and any(first <= point < end for first, end in spans):
+            found.append(point)
+    return found
 
 
 def ics_bytes(name, events, subscription=False):
@@ -110,34 +155,61 @@ def ics_bytes(name, events, subscription=False):
         if not event.all_day and event.timezone != "UTC":
             zones.add(event.timezone)
     # VTIMEZONEs first, as some clients want them before the events that name them.
-    cal.subcomponents[:0] = [vtimezone(name, date.today().year + 20) for name in sorted(zones)]
+    cal.subcomponents[:0] = [vtimezone(name, date.today().year) for name in sorted(zones)]
     return cal.to_ical()
-
-
-@functools.lru_cache(maxsize=128)
-def vtimezone(name, last_year):
-    """The VTIMEZONE of an IANA zone from 1970 to `last_year`, made once per process (it
-    takes milliseconds) and only read afterwards."""
-    return icalendar.Timezone.from_tzid(name, last_date=date(last_year, 1, 1))
 
 
 # --- import ----------------------------------------------------------------------------
 
-def zone_name(dt, prop):
-    """The IANA name of a parsed DTSTART's zone; ICSInvalid if it is not a known one."""
-    key = getattr(dt.tzinfo, "key", None)
-    if key in KNOWN_ZONES:
-        return key
-    if dt.tzinfo is UTC:
-        return "UTC"
-    tzid = prop.params.get("TZID")
-    if tzid in KNOWN_ZONES:
-        return tzid
-    raise ICSInvalid(f"Unknown time zone {tzid or dt.tzinfo!s}.")
+class Zones:
+    """How one file's times are read: its own VTIMEZONEs by TZID, and the calendar's zone
+    (X-WR-TIMEZONE) that UTC and floating times are given in, if it names one."""
+
+    def __init__(self, cal):
+        self.by_tzid = file_zones(cal)
+        wr = str(cal.get("X-WR-TIMEZONE", "") or "")
+        self.calendar = (resolve_zone(wr, self.by_tzid, date.today().year) or None) if wr \
+            else None
+
+    def read(self, value, tzid):
+        """A date, a floating (naive) time, or an aware time in an IANA zone or UTC."""
+        if isinstance(value, tuple):  # a PERIOD: its start
+            value = value[0]
+        if not isinstance(value, datetime):
+            return value
+        if tzid:
+            name = resolve_zone(str(tzid), self.by_tzid, value.year)
+            if name is None:
+                raise ICSInvalid(f"Unknown time zone {tzid}.")
+            return value.replace(tzinfo=None).replace(tzinfo=zoneinfo.ZoneInfo(name))
+        if self.calendar:
+            tz = zoneinfo.ZoneInfo(self.calendar)
+            return value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
+        if value.tzinfo is not None and value.utcoffset() == timedelta(0):
+            return value.astimezone(UTC)
+        if value.tzinfo is not None:
+            raise ICSInvalid(f"Unknown time zone {value.tzinfo!s}.")
+        return value
+
+    def prop(self, component, name):
+        prop = component[name]
+        return self.read(prop.dt, prop.params.get("TZID"))
+
+    def dates(self, component, name):
+        """The dates or times of an EXDATE or RDATE property (which may be repeated)."""
+        if name not in component:
+            return []
+        props = component[name] if isinstance(component[name], list) else [component[name]]
+        return [self.read(item.dt, p.params.get("TZID")) for p in props for item in p.dts]
+
+
+def zone_name(dt):
+    """The IANA name of a read DTSTART's zone ("UTC" for UTC)."""
+    return "UTC" if dt.tzinfo is UTC else dt.tzinfo.key
 
 
 def wall_time(value, tz):
-    """A parsed date-time as wall-clock time in `tz` (floating times are taken as given)."""
+    """A read date-time as wall-clock time in `tz` (floating times are taken as given)."""
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(tz).replace(tzinfo=None)
@@ -154,33 +226,24 @@ def as_kind(value, all_day, tz):
     return wall_time(value, tz)
 
 
-def dates_of(prop):
-    """The dates or date-times of an EXDATE property (which may be repeated)."""
-    props = prop if isinstance(prop, list) else [prop]
-    return [item.dt for p in props for item in p.dts]
-
-
 def text_of(component, name, limit):
     return str(component.get(name, "") or "")[:limit]
 
 
-def schedule_of(component, default_tz):
+def schedule_of(component, default_tz, zones):
     """(start, end, IANA zone name, all-day?) of a VEVENT, in the event's own kind."""
-    start_prop = component["DTSTART"]
-    start = start_prop.dt
+    start = zones.prop(component, "DTSTART")
     all_day = not isinstance(start, datetime)
     if all_day:
-        tz_name = default_tz
+        tz_name = zones.calendar or default_tz
     elif start.tzinfo is None:
-        if "TZID" in start_prop.params:
-            raise ICSInvalid(f"Unknown time zone {start_prop.params['TZID']}.")
-        tz_name = default_tz  # a floating time: the importer's own zone
+        tz_name = default_tz  # a floating time, in a file that names no zone: the importer's
     else:
-        tz_name = zone_name(start, start_prop)
+        tz_name = zone_name(start)
     tz = zoneinfo.ZoneInfo(tz_name)
     start = as_kind(start, all_day, tz)
     if "DTEND" in component:
-        end = as_kind(component["DTEND"].dt, all_day, tz)
+        end = as_kind(zones.prop(component, "DTEND"), all_day, tz)
     elif "DURATION" in component:
         end = start + component["DURATION"].dt
     else:
@@ -188,7 +251,7 @@ def schedule_of(component, default_tz):
     return start, end, tz_name, all_day
 
 
-def read_vevent(component, default_tz):
+def read_vevent(component, default_tz, zones):
     """(uid, recurrence id or None, event fields, exception dates, cancelled?) of one
     VEVENT; ICSInvalid if it is unusable."""
     if component.errors:
@@ -197,7 +260,7 @@ def read_vevent(component, default_tz):
     uid = text_of(component, "UID", 500)
     if "DTSTART" not in component:
         raise ICSInvalid(f"Event {uid or '?'} has no DTSTART.")
-    start, end, tz_name, all_day = schedule_of(component, default_tz)
+    start, end, tz_name, all_day = schedule_of(component, default_tz, zones)
     rrule = component.get("RRULE")
     if isinstance(rrule, list):
         raise ICSInvalid(f"Event {uid} has more than one RRULE.")
@@ -207,14 +270,16 @@ def read_vevent(component, default_tz):
               "all_day": all_day, "rrule": rrule.to_ical().decode() if rrule else "",
               "location": text_of(component, "LOCATION", 500),
               "url": url if url.startswith(("https://", "http://")) else "",
-              "description": text_of(component, "DESCRIPTION", 20000)}
+              "description": text_of(component, "DESCRIPTION", 20000),
+              "rdates": [as_kind(d, all_day, zoneinfo.ZoneInfo(tz_name))
+                         for d in zones.dates(component, "RDATE")]}
     if not uid:  # RFC 5545 requires one; derive a stable one so re-imports still update
         seed = f"{title}|{start.isoformat()}".encode()
         uid = hashlib.sha256(seed).hexdigest()[:32] + "@import"
-    rid = component.get("RECURRENCE-ID")
-    exdates = dates_of(component["EXDATE"]) if "EXDATE" in component else []
+    rid = zones.prop(component, "RECURRENCE-ID") if "RECURRENCE-ID" in component else None
+    exdates = zones.dates(component, "EXDATE")
     cancelled = text_of(component, "STATUS", 20).upper() == "CANCELLED"
-    return uid, (rid.dt if rid is not None else None), fields, exdates, cancelled
+    return uid, rid, fields, exdates, cancelled
 
 
 def parse_ics(data, default_tz):
@@ -223,8 +288,8 @@ def parse_ics(data, default_tz):
     of whole events marked STATUS:CANCELLED.
 
     Changed or cancelled occurrences (VEVENTs with RECURRENCE-ID) become exceptions of
-    their series; floating times are read in `default_tz`. ICSInvalid (nothing imported)
-    for a malformed file or any unusable event.
+    their series; floating times are read in the file's X-WR-TIMEZONE, else in
+    `default_tz`. ICSInvalid (nothing imported) for a malformed file or any unusable event.
     """
     try:
         cal = icalendar.Calendar.from_ical(data)
@@ -236,8 +301,9 @@ def parse_ics(data, default_tz):
     if len(components) > MAX_EVENTS:
         raise ICSInvalid(f"Import at most {MAX_EVENTS} events at a time.")
     masters, changes, withdrawn = {}, [], set()
+    zones = Zones(cal)
     for component in components:
-        uid, rid, fields, exdates, cancelled = read_vevent(component, default_tz)
+        uid, rid, fields, exdates, cancelled = read_vevent(component, default_tz, zones)
         if rid is None:
             if uid in masters or uid in withdrawn:
                 raise ICSInvalid(f"UID {uid} is used by two events.")
@@ -266,7 +332,9 @@ def series_of(uid, fields, exdates, changes):
         if c_cancelled:
             cancelled.append(rid)
         else:
-            changed[rid] = override_of(event, c_fields)
+            override = override_of(event, c_fields)
+            if changes_anything(event, rid, override):
+                changed[rid] = override
     try:
         event.set_exceptions(cancelled, changed)
     except EventInvalid as exc:
@@ -295,6 +363,15 @@ def override_of(event, fields):
         if fields[name] != getattr(event, name):
             override[name] = fields[name]
     return override
+
+
+def changes_anything(event, rid, override):
+    """False for an override that only says what the series gives anyway (as our own
+    export of an occurrence in a clock gap does)."""
+    if set(override) - {"start", "end"} or event.all_day:
+        return True
+    as_given = [event.aware(value).astimezone(UTC) for value in event.occurrence_times(rid, {})]
+    return as_given != [event.aware(override[k]).astimezone(UTC) for k in ("start", "end")]
 
 
 def import_ics(calendar, data, actor, default_tz="UTC"):
@@ -332,7 +409,8 @@ def import_ics(calendar, data, actor, default_tz="UTC"):
                 continue
             except (KeyError, EventInvalid):
                 pass  # not an occurrence of the series we have: kept as an event alone
-        put(build_event(f"{uid}/{rid:%Y%m%dT%H%M%S}", dict(fields, rrule=""), actor))
+        put(build_event(f"{uid}/{rid:%Y%m%dT%H%M%S}", dict(fields, rrule="", rdates=()),
+                        actor))
     notify(CalendarImported(actor, calendar, f"{len(created)} created, {len(updated)} "
                                              f"updated, {len(removed)} removed"))
     return {"created": created, "updated": updated, "removed": removed}

@@ -34,7 +34,7 @@ def describe_rrule(event):
     uses others."""
     recur = vRecur.from_ical(event.rrule)
     if set(recur) - WORDED_PARTS:
-        return event.rrule
+        return event.rrule + also_on(event)
     unit = UNITS[recur["FREQ"][0]]
     interval = recur.get("INTERVAL", [1])[0]
     words = f"Every {interval} {unit}s" if interval > 1 else f"Every {unit}"
@@ -55,4 +55,14 @@ def describe_rrule(event):
     last = until_day(event)
     if last:
         words += f", until {last.strftime('%-d %B %Y')}"
-    return words
+    return words + also_on(event)
+
+
+def also_on(event):
+    """", and also on 31 December 2026" for a series' extra dates (RDATE), the first few."""
+    if not event.rdates:
+        return ""
+    days = sorted(event.rdates)
+    named = ", ".join(d.strftime("%-d %B %Y") for d in days[:3])
+    more = f" and {len(days) - 3} more dates" if len(days) > 3 else ""
+    return f", and also on {named}{more}"
