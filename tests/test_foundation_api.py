@@ -482,3 +482,28 @@ def test_a_strong_password_is_accepted(cast):
     cast.api["admin"].post_json("/api/users", {
         "login": "newbie", "name": "New Bie", "email": "n@example.org",
         "password": "mangrove teacher lantern"}, status=201)
+
+
+def test_email_addresses_and_admin_flags_are_for_the_person_and_admins(cast):
+    listed = {p["login"]: p for p in cast.api["member"].get("/api/people").json}
+    assert "email" not in listed["observer"] and "admin" not in listed["admin"]
+    own = cast.api["member"].get("/api/people/member").json
+    assert own["email"] == "member@example.org" and own["admin"] is False
+    assert "email" not in cast.api["member"].get("/api/people/observer").json
+    assert cast.api["admin"].get("/api/people/observer").json["email"]
+    page = cast.html("member").get("/people/observer/")
+    assert "observer@example.org" not in page.text
+    assert "admin@example.org" in cast.html("admin").get("/people/admin/").text
+
+
+def test_a_deactivated_account_is_hidden_from_everyone_but_admins(cast, site):
+    cast.api["observer"].put_json("/api/people/observer", {"bio": "zanzibarite reader"})
+    cast.api["admin"].put_json("/api/people/observer/account", {"active": False})
+    member = cast.api["member"]
+    member.get("/api/people/observer", status=404)
+    cast.html("member").get("/people/observer/", status=404)
+    assert "observer" not in {p["login"] for p in member.get("/api/people").json}
+    assert member.get("/api/search", params={"q": "zanzibarite"}).json["total"] == 0
+    admin = cast.api["admin"]
+    assert admin.get("/api/people/observer").json["active"] is False
+    assert admin.get("/api/search", params={"q": "zanzibarite"}).json["total"] == 1

@@ -2,7 +2,8 @@
 
 Plain data: the security policy in `workspace.security` reads these `__acl__`s.
 """
-from pyramid.authorization import DENY_ALL, Allow, Authenticated
+from pyramid.authorization import (ALL_PERMISSIONS, DENY_ALL, Allow, Authenticated, Deny,
+                                   Everyone)
 
 # view: read content; edit: create and change content, post; moderate: edit or delete
 # anyone's posts; restore: bring an item back from the trash; purge: destroy it for good;
@@ -47,7 +48,10 @@ def group_acl(group_id, visibility):
     return acl
 
 
-def profile_acl(login):
+def profile_acl(login, active=True):
+    """A person edits their own profile; a deactivated account is seen by admins only."""
+    if not active:
+        return [(Allow, ADMIN, ("view", "admin")), (Deny, Everyone, ALL_PERMISSIONS)]
     return [(Allow, user_principal(login), "edit_profile")]
 
 

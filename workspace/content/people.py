@@ -90,7 +90,7 @@ class Profile(Persistent):
 
     @property
     def __acl__(self):
-        return profile_acl(self.login)
+        return profile_acl(self.login, self.active)
 
     @property
     def title(self):
@@ -307,6 +307,7 @@ def change_account(profile, actor, active=None, admin=None, password=None):
             profile.reactivate()
         else:
             profile.deactivate(people)
+        notify(ObjectModified(profile))  # who may find it in search changed
         notify((AccountReactivated if active else AccountDeactivated)(actor, profile))
     if admin is not None and admin != profile.admin:
         profile.admin = admin

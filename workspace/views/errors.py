@@ -17,13 +17,14 @@ from .api import api_error, error_body, is_api
 ERROR_PAGE = "workspace:views/templates/error.pt"
 
 
-def hidden_group(request):
-    """True when the context lies in a group the caller may not read (or see, for the
-    group page itself)."""
+def hidden(request):
+    """True when the caller may not know the context exists: it lies in a group they
+    may not read (or see, for the group page itself), or they may not view it at all
+    (a deactivated account, for anyone but admins)."""
     group = find_interface(request.context, Group)
-    if group is None or request.has_permission("view", group):
-        return False
-    return not (request.context is group and request.has_permission("see", group))
+    if group is not None and not request.has_permission("view", group):
+        return not (request.context is group and request.has_permission("see", group))
+    return not request.has_permission("view", request.context)
 
 
 def login_redirect(request):
@@ -43,7 +44,7 @@ def forbidden(exc, request):
         if is_api(request):
             return api_error(401, message="Log in or send a valid Bearer token.")
         return login_redirect(request)
-    if hidden_group(request):
+    if hidden(request):
         return absent(exc, request)
     if (getattr(exc.result, "permission", None) in WRITE_PERMISSIONS
             and is_trashed(request.context) and request.has_permission("view", request.context)):

@@ -12,9 +12,15 @@ from ..schemas import account_schema, optional, profile_schema, user_schema
 from .pages import listed_people
 
 
-def profile_json(profile):
+def profile_json(profile, viewer):
+    """A profile as `viewer` may read it: its e-mail address and account switches are for
+    the person and admins only."""
     data = {field: getattr(profile, field) for field in PROFILE_FIELDS}
-    data.update(login=profile.login, admin=profile.admin, active=profile.active)
+    data["login"] = profile.login
+    if viewer.admin or viewer.login == profile.login:
+        data.update(admin=profile.admin, active=profile.active)
+    else:
+        del data["email"]
     return data
 
 
@@ -39,25 +45,26 @@ class UsersAPI(BaseView):
 
     @view_config(request_method="GET")
     def list(self):
-        return [profile_json(p) for p in self.request.site["people"].values()]
+        return [profile_json(p, self.request.user)
+                for p in self.request.site["people"].values()]
 
 
 @api_view(context=People, request_method="GET", permission="view")
 def people_json(request):
-    return [profile_json(p) for p in listed_people(request)]
+    return [profile_json(p, request.user) for p in listed_people(request)]
 
 
 @api_defaults(context=Profile)
 class ProfileAPI(BaseView):
     @view_config(request_method="GET", permission="view")
     def get(self):
-        return profile_json(self.context)
+        return profile_json(self.context, self.request.user)
 
     @view_config(request_method="PUT", permission="edit_profile")
     def put(self):
         data = read_json(self.request, optional(profile_schema()))
         change_profile(self.context, self.request.user.login, **data)
-        return profile_json(self.context)
+        return profile_json(self.context, self.request.user)
 
     @view_config(name="account", request_method="PUT", permission="admin")
     def account(self):
@@ -66,4 +73,4 @@ class ProfileAPI(BaseView):
             change_account(self.context, self.request.user.login, **data)
         except ValueError as exc:
             raise api_error(400, "invalid", str(exc))
-        return profile_json(self.context)
+        return profile_json(self.context, self.request.user)
