@@ -54,7 +54,8 @@ def test_slug_rules(value, ok):
 def test_ids_derive_from_titles_and_stay_unique():
     folder = Folder()
     assert slugify("Teacher Pathways: Año 2026!") == "teacher-pathways-ano-2026"
-    assert slugify("日本語") == "item"
+    assert slugify("日本語") == "ri-ben-yu"  # transliterated (issue 16, bug 10)
+    assert slugify("!!!") == "item"
     folder.add(unique_id(folder, "Plan"), Folder())
     assert unique_id(folder, "Plan") == "plan-2"
 
