@@ -115,6 +115,25 @@ class RoleChanged(Audited):
 
 # What changes a group ----------------------------------------------------------------------
 
+class LastManager(Exception):
+    """Refused: the group's only manager tried to step down or leave, which would leave
+    the group with nobody to manage it. Nothing was changed."""
+
+    def __init__(self, group):
+        self.group = group
+        super().__init__(f"You are the only manager of {group.title}: make someone else a "
+                         "manager first, then change your own role.")
+
+
+def refuse_last_manager(group, profile, new_role, actor):
+    """Raise `LastManager` when `actor` is the group's only manager and would give up the
+    role (`new_role` None: leave the group)."""
+    if (actor == profile.login and new_role != "manager"
+            and group.roles.get(profile.login) == "manager"
+            and not any(role == "manager" and login != actor
+                        for login, role in group.roles.items())):
+        raise LastManager(group)
+
 def add_group(groups, title, description="", visibility="private", gid=None, actor=None):
     """Make a group under `gid` (or an id derived from `title`); `IdTaken` if it is taken."""
     group = groups.add(gid or unique_id(groups, title), Group(title, description, visibility))
@@ -140,6 +159,7 @@ def grant_role(group, profile, role, actor=None):
     returns the previous role."""
     if role not in ROLES:
         raise ValueError(role)
+    refuse_last_manager(group, profile, role, actor)
     old = group.roles.get(profile.login)
     group.roles[profile.login] = role
     profile.groups[group.__name__] = role
@@ -151,6 +171,7 @@ def grant_role(group, profile, role, actor=None):
 
 def revoke_role(group, profile, actor=None):
     """Take `profile` out of `group`; returns the role they had, or None."""
+    refuse_last_manager(group, profile, None, actor)
     old = group.roles.pop(profile.login, None)
     profile.groups.pop(group.__name__, None)
     if old is not None:
