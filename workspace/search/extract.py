@@ -52,13 +52,29 @@ def pdf_text(data):
 
 
 def docx_text(data):
+    """The body's paragraphs and tables, then each section's page headers and footers
+    (first-page and even-page ones too), where reports keep titles and references."""
     import docx
     document = docx.Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
+    parts = block_text(document)
+    seen = set()
+    for section in document.sections:
+        for part in (section.header, section.first_page_header, section.even_page_header,
+                     section.footer, section.first_page_footer, section.even_page_footer):
+            if part.is_linked_to_previous or id(part.part) in seen:
+                continue  # a linked header is the previous section's: read once
+            seen.add(id(part.part))
+            parts.extend(block_text(part))
+    return "\n".join(parts)
+
+
+def block_text(container):
+    """The text of a DOCX body, header or footer: paragraphs, then table cells."""
+    parts = [p.text for p in container.paragraphs]
+    for table in container.tables:
         for row in table.rows:
             parts.extend(cell.text for cell in row.cells)
-    return "\n".join(parts)
+    return parts
 
 
 def odt_text(data):
