@@ -241,3 +241,14 @@ def test_group_page_shows_recent_activity_only_to_readers(cast, site):
     assert "Induction plan listed" not in recent.text
     listed = cast.html("outsider").get("/groups/listed/")
     assert "Induction plan" not in listed.text and "Recent activity" not in listed.text
+
+
+def test_a_session_ends_a_day_after_its_login_however_active(app, site):
+    site.add_user("amara")
+    browser = browser_login(app, "amara")
+    browser.get("/", status=200)
+    with site.open() as s:
+        sessions = s["people"]["amara"].sessions
+        for sid in list(sessions.keys()):
+            sessions[sid] -= 24 * 3600 + 60  # logged in a day and a minute ago
+    assert browser.get("/", status=302).location.startswith("http://localhost/login")

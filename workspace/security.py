@@ -1,4 +1,6 @@
 """The one security policy: who the caller is (session or Bearer token) and what they may do."""
+import time
+
 from pyramid.authorization import ACLHelper, Authenticated, Everyone
 
 from .content.acl import ADMIN, group_principal, user_principal
@@ -27,11 +29,18 @@ def current_user(request):
         session = request.session
         login, sid = session.get(SESSION_LOGIN), session.get(SESSION_ID)
         profile = people.get(login) if login and sid else None
-        if profile is not None and sid not in profile.sessions:
+        started = profile.sessions.get(sid) if profile is not None else None
+        if started is None or time.time() - started > session_lifetime(request):
             profile = None
     if profile is None or not profile.active:
         return None
     return profile
+
+
+def session_lifetime(request):
+    """Seconds a browser session lasts from its login, however active it stays (the
+    cookie's own timeout is the sliding one, for idle sessions)."""
+    return int(request.registry.settings.get("workspace.session_lifetime", 24 * 3600))
 
 
 def principals_for(profile):
@@ -66,8 +75,7 @@ class SecurityPolicy:
         session = request.session
         session.invalidate()
         session[SESSION_LOGIN] = userid
-        session[SESSION_ID] = profile.start_session(
-            int(request.registry.settings.get("workspace.session_timeout", 8 * 3600)))
+        session[SESSION_ID] = profile.start_session(session_lifetime(request))
         session.new_csrf_token()
         return []
 
