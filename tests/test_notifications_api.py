@@ -77,7 +77,7 @@ def test_header_shows_the_unread_count_and_the_page_lists_them(cast, topic):
     assert home.html.find("a", href="http://localhost/notifications/").get_text(
         " ", strip=True) == "Notifications 1 unread"
     page = browser.get("/notifications/")
-    assert "manager mentioned you in" in page.text
+    assert "Manager mentioned you in" in page.text
     opened = page.click(href="/notifications/@@open")
     assert opened.location.endswith("/groups/secret/boards/general/plans/000001/")
     topic_page = opened.follow().follow()

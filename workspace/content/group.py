@@ -84,8 +84,12 @@ class JoinRequested(Audited):
 
 
 class JoinDeclined(Audited):
-    """A manager or admin declined a request to join (object: the request)."""
+    """A manager or admin declined `login`'s request to join (object: the request)."""
     action = "join_declined"
+
+    def __init__(self, actor, group, login):
+        self.group, self.login = group, login
+        super().__init__(actor, group, path=member_path(group, login, "join-requests"))
 
 
 def member_path(group, login, folder="members"):
@@ -101,8 +105,9 @@ class RoleChanged(Audited):
     `member -> manager`).
     """
 
-    def __init__(self, group, profile, old, new, actor=None):
+    def __init__(self, group, profile, old, new, actor=None, answered_request=False):
         self.group, self.profile, self.old, self.new = group, profile, old, new
+        self.answered_request = answered_request  # the grant approved a request to join
         details = new if old is None else old if new is None else f"{old} -> {new}"
         super().__init__(actor, group, details, path=member_path(group, profile.login))
 
@@ -163,9 +168,9 @@ def grant_role(group, profile, role, actor=None):
     old = group.roles.get(profile.login)
     group.roles[profile.login] = role
     profile.groups[group.__name__] = role
-    group.drop_join_request(profile.login)
+    answered = group.drop_join_request(profile.login) is not None
     if old != role:
-        notify(RoleChanged(group, profile, old, role, actor))
+        notify(RoleChanged(group, profile, old, role, actor, answered_request=answered))
     return old
 
 
@@ -190,7 +195,7 @@ def decline_join_request(group, login, actor):
     """Drop `login`'s request to join; returns it, or None if there was none."""
     request = group.drop_join_request(login)
     if request is not None:
-        notify(JoinDeclined(actor, group, path=member_path(group, login, "join-requests")))
+        notify(JoinDeclined(actor, group, login))
     return request
 
 

@@ -1,4 +1,5 @@
-"""Per-person notifications (mentions, replies to one's topics) and read marks of topics.
+"""Per-person notifications (mentions, replies to one's topics, requests to join a group
+and their answers) and read marks of topics.
 
 Each person has an `Inbox` of their own under the site's `notifications` folder, so that
 notifying one person, or one person reading a topic, never writes what another person's
@@ -20,7 +21,7 @@ from pyramid.traversal import find_interface, find_root, resource_path_tuple
 from .acl import user_principal
 from .board import Reply, Topic, mentioned_logins
 from .folder import Folder
-from .group import RoleChanged
+from .group import JoinDeclined, JoinRequested, RoleChanged
 
 KEEP = 500  # notifications kept per person; the oldest go first
 
@@ -156,6 +157,38 @@ def announce_post(group, post, actor, previous_body=None):
             "reply", actor, group.__name__, path_of(post), topic.title)
         told.add(author)
     return told
+
+
+# Kinds of notification about who is in a group: their reader may only "see" the group.
+MEMBERSHIP_KINDS = ("join_request", "join_approved", "join_declined")
+
+
+@subscriber(JoinRequested)
+def tell_managers_of_join_request(event):
+    """Every manager of the group hears that someone asks to join."""
+    group = event.object
+    site = find_root(group)
+    for login, role in group.roles.items():
+        if role == "manager" and login != event.actor:
+            inbox_of(site, login, create=True).add(
+                "join_request", event.actor, group.__name__, path_of(group), group.title)
+
+
+@subscriber(RoleChanged)
+def tell_of_approval(event):
+    """Someone whose request to join was answered with a role hears of it."""
+    login = event.profile.login
+    if event.answered_request and event.new is not None and event.actor != login:
+        group = event.group
+        inbox_of(find_root(group), login, create=True).add(
+            "join_approved", event.actor, group.__name__, path_of(group), group.title)
+
+
+@subscriber(JoinDeclined)
+def tell_of_decline(event):
+    group = event.group
+    inbox_of(find_root(group), event.login, create=True).add(
+        "join_declined", event.actor, group.__name__, path_of(group), group.title)
 
 
 @subscriber(RoleChanged)

@@ -9,13 +9,15 @@ from pyramid.httpexceptions import HTTPFound
 from pyramid.traversal import find_resource
 from pyramid.view import view_config
 
-from ..content.notifications import Notifications, inbox_of
+from ..content.notifications import MEMBERSHIP_KINDS, Notifications, inbox_of
 from .api import iso, read_json
 from .base import BaseView, api_defaults, api_view, read_params
 from .schemas import strict
 
 PAGE = 50
-KINDS = {"mention": "mentioned you in", "reply": "replied to your topic"}
+KINDS = {"mention": "mentioned you in", "reply": "replied to your topic",
+         "join_request": "asks to join", "join_approved": "let you join",
+         "join_declined": "declined your request to join"}
 
 
 def key_params(name):
@@ -40,8 +42,11 @@ class InboxView(BaseView):
         self.inbox = inbox_of(request.site, request.user.login)
 
     def readable(self, entry):
+        """About a group's content: shown while the caller may read the group; about who
+        is in it (a request to join and its answer): while they may see the group."""
         group = self.request.site["groups"].get(entry["group"])
-        return group is not None and self.can("view", group)
+        permission = "see" if entry["kind"] in MEMBERSHIP_KINDS else "view"
+        return group is not None and self.can(permission, group)
 
     def entries(self, before=None):
         if self.inbox is None:
@@ -53,7 +58,9 @@ class InboxView(BaseView):
         return self.inbox.unread_count() if self.inbox is not None else 0
 
     def target_url(self, entry):
-        return self.request.application_url + "/" + "/".join(entry["path"]) + "/"
+        """Where the entry leads: a request to join to the members page that answers it."""
+        url = self.request.application_url + "/" + "/".join(entry["path"]) + "/"
+        return url + "@@members" if entry["kind"] == "join_request" else url
 
     def entry_json(self, entry):
         return {"id": entry["id"], "kind": entry["kind"], "actor": entry["actor"],
