@@ -290,9 +290,17 @@ def add_person(people, login, name, email, password, admin=False, actor=None):
 
 
 def change_profile(profile, actor, **fields):
-    """Set profile fields (names from PROFILE_FIELDS)."""
-    profile.update(**fields)
-    notify(ProfileChanged(actor, profile, ", ".join(sorted(fields))))
+    """Set profile fields (names from PROFILE_FIELDS); the audit entry names the fields
+    whose value changed (a form sends them all), and a save that changes nothing writes
+    nothing. Returns the names of the fields that changed."""
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise KeyError(sorted(unknown)[0])
+    changed = {key: value for key, value in fields.items() if getattr(profile, key) != value}
+    if changed:
+        profile.update(**changed)
+        notify(ProfileChanged(actor, profile, ", ".join(sorted(changed))))
+    return sorted(changed)
 
 
 def change_account(profile, actor, active=None, admin=None, password=None):
