@@ -147,7 +147,7 @@ def test_visibility_listed_and_open(site):
 
 
 def test_principals():
-    assert principals_for(None) == [Everyone]
+    assert principals_for(None) == frozenset([Everyone])
     site = Site()
     profile = add(site, "amara", admin=True)
     profile.groups["g"] = "member"

@@ -6,7 +6,7 @@ from pyramid.view import view_config
 
 from ...content.group import TOOLS, Group, Groups
 from ...search import QueryError, search_for
-from ...security import principals_for
+from ...security import request_principals
 from ..base import BaseView
 
 ACTIVITY_SECONDS = 1.0  # as fresh as the search index itself
@@ -60,7 +60,7 @@ class GroupPage(BaseView):
         if found is None:
             try:
                 found = search_for(registry, self.request.site, self.request.user,
-                                   principals_for(self.request.user),
+                                   request_principals(self.request),
                                    lambda obj, permission: self.can(permission, obj),
                                    groups=[gid], sort="date", limit=limit)["results"]
             except QueryError:  # search not configured for this site
