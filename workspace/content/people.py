@@ -153,6 +153,14 @@ class Profile(Persistent):
         self.active = False
         self.end_credentials(people)
 
+    def end_other_credentials(self, people, session_id=None, token_id=None):
+        """Every session and API token but the ones named (those of the request that
+        asks) ends."""
+        for sid in [sid for sid in self.sessions.keys() if sid != session_id]:
+            del self.sessions[sid]
+        for other in [tid for tid in self.api_tokens.keys() if tid != token_id]:
+            self.revoke_token(people, other)
+
     def end_credentials(self, people):
         """Every way in but the password ends: sessions, API tokens, the calendar feed."""
         self.end_all_sessions()
@@ -247,6 +255,11 @@ class AdminRevoked(Audited):
 class PasswordReset(Audited):
     """An administrator set someone's password (the password itself is never logged)."""
     action = "password_reset"
+
+
+class PasswordChanged(Audited):
+    """A person changed their own password (the password itself is never logged)."""
+    action = "password_changed"
 
 
 class TokenCreated(Audited):
@@ -367,3 +380,33 @@ def attempt_login(people, throttle, login, password, address):
     throttle.succeeded(login, address)
     notify(LoggedIn(login, profile))
     return profile, None
+
+
+def change_own_password(profile, throttle, current, new, address, session_id=None,
+                        token_id=None):
+    """A person's own new password, given their current one: None when it is set, else
+    `throttled` or `invalid` (the current password is wrong) and nothing changes.
+
+    The current password is checked exactly as a login is, counted by the same throttle
+    (per login and client `address`) and audited the same way, so this cannot be used to
+    guess a password that a stolen session does not know. Raises ValueError (changing
+    nothing) when `new` breaks the password rules. The new password ends every other
+    session and API token of the person: all but `session_id` and `token_id`, the ones
+    the asking request uses.
+    """
+    login = profile.login
+    if throttle.blocked(login, address):
+        return "throttled"
+    if not profile.check_password(current or ""):
+        failures = throttle.failed(login, address)
+        if failures == 1:
+            notify(LoginFailed(login, profile, f"from {address}, changing the password"))
+        elif throttle.blocked(login, address):
+            notify(LoginThrottled(login, profile, f"from {address} after {failures} "
+                                                  "failures, changing the password"))
+        return "invalid"
+    profile.set_password(new)
+    throttle.succeeded(login, address)
+    profile.end_other_credentials(profile.__parent__, session_id, token_id)
+    notify(PasswordChanged(login, profile))
+    return None
