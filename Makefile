@@ -25,8 +25,10 @@ run: install
 	fi
 	$(BIN)/pserve $(INI)
 
+# worksteal: a worker that runs out of tests takes queued ones from the other, so a few
+# slow tests (browsers, subprocesses) left on one worker do not keep the other idle.
 test: install
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 --dist worksteal -q
 
 clean:
 	rm -rf $(VENV) var *.egg-info

@@ -23,3 +23,9 @@ class SegmentCache:
                     self._values.clear()
                 self._values[key] = value
         return value
+
+    def clear(self):
+        """Forget every value. For tests: each test's index is a copy of the same stopped
+        site's, so its segments carry the ids another test's had."""
+        with self._lock:
+            self._values.clear()
