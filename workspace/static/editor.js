@@ -1,6 +1,11 @@
 // The Markdown editor: a toolbar over the deform textarea, a live preview rendered and
 // sanitised by the server (the same renderer as saved documents), and presence: who else
-// has this document's editor open. No hard locks: saves merge or report a conflict.
+// has this document's editor open. No hard locks: saves merge or report a conflict, and
+// a conflict is resolved clash by clash (documents/conflict.js). What is typed is kept in
+// the browser until it is saved (documents/drafts.js).
+
+import {clashCount, resolveConflicts} from "./documents/conflict.js";
+import {keepDrafts} from "./documents/drafts.js";
 
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
 
@@ -82,6 +87,13 @@ function buildPreview(textarea, url) {
   let asked = 0;
   const refresh = async () => {
     const ticket = ++asked;
+    const clashes = clashCount(textarea.value);
+    if (clashes) {
+      // Markers are no Markdown: "=======" would make a heading, ">>>>>>>" quotes.
+      body.textContent = `The preview shows the text once its ${clashes === 1 ? "clash is" :
+        clashes + " clashes are"} resolved.`;
+      return;
+    }
     try {
       const {html} = await postJSON(url, {body: textarea.value});
       if (ticket === asked) body.innerHTML = html; // sanitised by the server (nh3)
@@ -108,7 +120,10 @@ function watchPresence(box) {
       show((await postJSON(url, {leaving: false})).editors);
     } catch (error) { /* offline for a moment: try again at the next beat */ }
   };
-  setInterval(beat, 10000);
+  // At once, then every few seconds: two people who open the editor together learn of
+  // each other within moments, not at the first beat ten seconds on.
+  beat();
+  setInterval(beat, 3000);
   window.addEventListener("pagehide", () => {
     postJSON(url, {leaving: true}, true).catch(() => {});
   });
@@ -118,6 +133,9 @@ const textarea = document.querySelector("textarea.markdown-source");
 const editor = document.querySelector(".editor[data-preview-url]");
 if (textarea && editor) {
   buildToolbar(textarea);
+  keepDrafts(textarea.form, editor);
+  const conflict = document.querySelector(".conflict");
+  if (conflict && clashCount(textarea.value)) resolveConflicts(conflict, textarea);
   buildPreview(textarea, editor.dataset.previewUrl);
 }
 const presence = document.getElementById("presence");
