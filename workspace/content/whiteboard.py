@@ -15,7 +15,13 @@ Elements are stored as plain dicts that are never mutated once stored: a change 
 the whole dict, which is what lets the BTree notice it. The server sets two fields on each:
 `version` (how many times it was written) and `order` (the sequence number of the op that
 first put it), which is the drawing order, bottom to top, as an Excalidraw file's array is.
+
+The pictures image elements show (Excalidraw's `files`) are blobs kept by the board under
+their file id, checked to be images of a kind browsers draw and bounded in size and number;
+they are never removed, as old versions may still show them.
 """
+import base64
+import binascii
 from datetime import datetime, timedelta, timezone
 from operator import itemgetter
 
@@ -24,14 +30,22 @@ from BTrees.Length import Length
 from BTrees.LOBTree import LOBTree
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
+from ZODB.blob import Blob
 
 from .events import ObjectModified, notify
 from .folder import Folder
 from .ids import unique_id
 
 ELEMENT_TYPES = ("rectangle", "ellipse", "diamond", "line", "arrow", "freedraw", "text",
-                 "sticky")
+                 "sticky", "frame", "magicframe", "image", "embeddable", "iframe")
 TEXT_TYPES = ("text", "sticky")
+MAX_FILES = 200
+MAX_FILE_BYTES = 5 * 1024 * 1024
+# What each picture type's bytes begin with (SVG: its text starts with markup).
+IMAGE_MAGIC = {"image/png": (b"\x89PNG\r\n\x1a\n",), "image/jpeg": (b"\xff\xd8\xff",),
+               "image/gif": (b"GIF87a", b"GIF89a"), "image/webp": (b"RIFF",),
+               "image/bmp": (b"BM",), "image/avif": (b"\x00\x00\x00",),
+               "image/svg+xml": (b"<",)}
 MAX_ELEMENTS = 20_000
 MAX_OPS_PER_BATCH = 500
 MAX_TEXT = 10_000
@@ -44,6 +58,52 @@ class TooManyElements(ValueError):
     """The batch would leave more than MAX_ELEMENTS live elements on the board."""
 
 
+class BadFile(ValueError):
+    """A picture that is not one of IMAGE_MAGIC's kinds, too big, or one too many."""
+
+
+def read_data_url(data_url):
+    """(media type, bytes) of a `data:image/...;base64,...` URL; BadFile otherwise."""
+    if not isinstance(data_url, str) or not data_url.startswith("data:"):
+        raise BadFile("A picture comes as a data: URL.")
+    head, _, payload = data_url[5:].partition(",")
+    mime, _, encoding = head.partition(";")
+    if encoding != "base64" or mime not in IMAGE_MAGIC:
+        raise BadFile("Pictures are PNG, JPEG, GIF, WebP, BMP, AVIF or SVG, in base64.")
+    if len(payload) > MAX_FILE_BYTES * 4 // 3 + 4:
+        raise BadFile(f"A picture is at most {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+    try:
+        data = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise BadFile("This picture's base64 is not valid.")
+    check_picture(mime, data)
+    return mime, data
+
+
+def check_picture(mime, data):
+    """BadFile unless `data` is at most MAX_FILE_BYTES and begins as a `mime` picture."""
+    if len(data) > MAX_FILE_BYTES:
+        raise BadFile(f"A picture is at most {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+    head = data.lstrip()[:1] if mime == "image/svg+xml" else data
+    if mime not in IMAGE_MAGIC or not head.startswith(IMAGE_MAGIC[mime]):
+        raise BadFile(f"This file is not a {mime} picture.")
+
+
+class BoardFile(Persistent):
+    """One picture of a board: its media type, when Excalidraw made it, its bytes."""
+
+    def __init__(self, file_id, mime_type, data, created=None):
+        self.file_id, self.mime_type, self.size = file_id, mime_type, len(data)
+        self.created = created
+        self.blob = Blob()
+        with self.blob.open("w") as stream:
+            stream.write(data)
+
+    def data(self):
+        with self.blob.open("r") as stream:
+            return stream.read()
+
+
 def now_utc():
     return datetime.now(timezone.utc)
 
@@ -52,13 +112,17 @@ class Whiteboards(Folder):
     """A group's whiteboards."""
 
 
-def add_whiteboard(whiteboards, title, actor, wid=None, elements=()):
+def add_whiteboard(whiteboards, title, actor, wid=None, elements=(), files=None):
     """A new board in `whiteboards`, under `wid` or an id made from `title` (free there and
     in the group's trash, so that a trashed board can come back); IdTaken if `wid` is
-    taken. Given `elements` (valid ones), it starts with them, kept as version 1
+    taken. Given `elements` (valid ones) and the pictures they show (`files`: id ->
+    (media type, bytes, created), checked), it starts with them, kept as version 1
     "Imported"."""
     wid = wid or unique_id(whiteboards, title, whiteboards.__parent__["trash"])
-    board = whiteboards.add(wid, Whiteboard(title, actor))
+    board = Whiteboard(title, actor)
+    for file_id, (mime, data, created) in (files or {}).items():
+        board.add_file(file_id, mime, data, created)
+    board = whiteboards.add(wid, board)
     if elements:
         board.apply([{"op": "put", "element": e} for e in elements], actor)
         board.keep_version(actor, "Imported")
@@ -70,6 +134,7 @@ class Whiteboard(Persistent):
 
     __parent__ = None
     __name__ = None
+    _files = None  # file id -> BoardFile, made with the first picture
 
     def __init__(self, title, creator, now=None):
         now = now or now_utc()
@@ -145,6 +210,27 @@ class Whiteboard(Persistent):
     def ops_since(self, since, limit=None):
         """`changes(log_since(since, limit))`."""
         return self.changes(self.log_since(since, limit))
+
+    def file(self, file_id):
+        """The BoardFile with this id, or None."""
+        return self._files.get(file_id) if self._files is not None else None
+
+    def files(self):
+        """Every picture of the board, by file id."""
+        return dict(self._files.items()) if self._files is not None else {}
+
+    def add_file(self, file_id, mime_type, data, created=None):
+        """Keep a picture under `file_id` (a picture already kept stays as it is: ids are
+        content hashes in Excalidraw); BadFile for a wrong or excess one."""
+        if self.file(file_id) is not None:
+            return self.file(file_id)
+        check_picture(mime_type, data)
+        if self._files is None:
+            self._files = OOBTree()
+        if len(self._files) >= MAX_FILES:
+            raise BadFile(f"A board holds at most {MAX_FILES} pictures.")
+        self._files[file_id] = BoardFile(file_id, mime_type, data, created)
+        return self._files[file_id]
 
     def texts(self):
         return [e["text"] for e in self.elements() if e["type"] in TEXT_TYPES and e.get("text")]

@@ -1,38 +1,49 @@
 """Whiteboard elements in and out: what a valid element and op batch are (colander
-schemas), the server-side SVG rendering, and Excalidraw (`.excalidraw`) export and import.
+schemas), and Excalidraw (`.excalidraw`) export and import; the SVG is drawn by
+`whiteboard_svg.py`.
 
 Plain functions over elements (dicts in Excalidraw's field names) and scenes (the parsed
 JSON of a file), so that the API, the HTML forms and the tests use them alike; bad input
 raises `colander.Invalid` (an element or op batch) or `WhiteboardFormatError` (a file).
 
-Everything a user typed reaches the SVG only through ElementTree, which escapes text and
-attribute values; colours are checked against a strict pattern before they are stored, and
-nothing but shapes, paths and text elements is ever written (no script, no event handler
-attributes, no foreignObject).
+An element keeps every field Excalidraw writes (groups, roundness, arrow bindings and
+the shapes' `boundElements`, links, frames, pictures, freedraw pressures, bound text's own
+colour and line height...), each checked for its kind and bounded, so that a file that
+goes in comes out as it was and arrows keep following their shapes. A field Excalidraw
+does not write is refused. The schema follows the element types Excalidraw 0.18 documents
+(`packages/element/src/types.ts`).
 """
+import base64
 import json
 import math
-import xml.etree.ElementTree as ET
 
 import colander
 
 from .whiteboard import (ELEMENT_TYPES, MAX_ELEMENTS, MAX_OPS_PER_BATCH, MAX_TEXT,
-                         MAX_TITLE, add_whiteboard)
+                         MAX_TITLE, BadFile, add_whiteboard, read_data_url)
+from .whiteboard_svg import LINEAR, STICKY_COLOUR, render_svg  # noqa: F401 (re-exported)
 
 ID_RE = r"^[A-Za-z0-9_-]{1,64}\Z"  # \Z: a trailing newline must not pass
+FILE_ID_RE = r"^[A-Za-z0-9_-]{1,128}\Z"
+INDEX_RE = r"^[0-9A-Za-z]{1,64}\Z"  # a fractional index (Excalidraw's drawing order)
+LINK_RE = r"^(https?://|mailto:)[^\s]{1,2000}\Z"
 COLOUR_RE = r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{4}|#[0-9a-fA-F]{6}|#[0-9a-fA-F]{8}|transparent)\Z"
 MAX_COORD = 1_000_000
 MAX_SIZE = 200_000
 MAX_POINTS = 5_000
-LINEAR = ("line", "arrow", "freedraw")
+MAX_GROUPS = 32  # groups an element is in (nested groups)
+MAX_BOUND = 500  # arrows and labels bound to one shape
+MAX_CUSTOM_BYTES = 10_000
+MAX_CUSTOM_DEPTH = 6
 ARROWHEADS = ("arrow", "triangle", "triangle_outline", "bar", "dot", "circle", "circle_outline",
               "diamond", "diamond_outline", "crowfoot_one", "crowfoot_many",
               "crowfoot_one_or_many")
 # Looks, not content: an import drops a value of these it cannot read rather than refuse.
 STYLE_FIELDS = frozenset(("strokeColor", "backgroundColor", "fillStyle", "strokeWidth",
                           "strokeStyle", "roughness", "opacity", "fontFamily", "textAlign",
-                          "verticalAlign", "startArrowhead", "endArrowhead", "angle", "locked"))
-STICKY_COLOUR = "#fff3a0"
+                          "verticalAlign", "startArrowhead", "endArrowhead", "angle", "locked",
+                          "roundness", "link", "customData", "lineHeight", "index", "seed",
+                          "versionNonce", "updated"))
 
 
 class Number(colander.Number):
@@ -47,6 +58,63 @@ class Number(colander.Number):
                 or not math.isfinite(cstruct):
             raise colander.Invalid(node, "Give a finite number.")
         return float(cstruct)
+
+
+class Integer(Number):
+    """A JSON whole number (not a string, not a boolean)."""
+
+    def deserialize(self, node, cstruct):
+        value = super().deserialize(node, cstruct)
+        if value is colander.null:
+            return value
+        if value != int(value):
+            raise colander.Invalid(node, "Give a whole number.")
+        return int(value)
+
+
+class Flag(colander.SchemaType):
+    """A JSON true or false (colander.Boolean would take "false" as true)."""
+
+    def deserialize(self, node, cstruct):
+        if cstruct is colander.null:
+            return colander.null
+        if not isinstance(cstruct, bool):
+            raise colander.Invalid(node, "Give true or false.")
+        return cstruct
+
+
+class JSONData(colander.SchemaType):
+    """Any JSON an element carries for its app (`customData`), bounded in size and depth."""
+
+    def deserialize(self, node, cstruct):
+        if cstruct is colander.null:
+            return colander.null
+        if not isinstance(cstruct, dict):
+            raise colander.Invalid(node, "Give an object.")
+        if depth(cstruct) > MAX_CUSTOM_DEPTH:
+            raise colander.Invalid(node, f"At most {MAX_CUSTOM_DEPTH} levels deep.")
+        try:
+            size = len(json.dumps(cstruct, allow_nan=False))
+        except (TypeError, ValueError):
+            raise colander.Invalid(node, "Give plain JSON.")
+        if size > MAX_CUSTOM_BYTES:
+            raise colander.Invalid(node, f"At most {MAX_CUSTOM_BYTES} bytes.")
+        return cstruct
+
+
+def depth(value, level=1):
+    """How deeply `value` nests (stops counting past MAX_CUSTOM_DEPTH)."""
+    if level > MAX_CUSTOM_DEPTH or not isinstance(value, (dict, list)):
+        return level
+    items = value.values() if isinstance(value, dict) else value
+    return max((depth(item, level + 1) for item in items), default=level)
+
+
+class Nullable(colander.SchemaNode):
+    """A field inside a nested object that may be JSON null (kept as None)."""
+
+    def deserialize(self, cstruct=colander.null):
+        return None if cstruct is None else super().deserialize(cstruct)
 
 
 class Point(colander.TupleSchema):
@@ -70,6 +138,93 @@ def colour(name):
 
 def choice(name, values):
     return string(name, colander.OneOf(values))
+
+
+def whole(name, low, high):
+    return colander.SchemaNode(Integer(), name=name, missing=colander.drop,
+                               validator=colander.Range(low, high))
+
+
+def flag(name):
+    return colander.SchemaNode(Flag(), name=name, missing=colander.drop)
+
+
+def point(name, node_class=colander.SchemaNode):
+    return node_class(colander.Sequence(), Point(name="point"), name=name,
+                      missing=colander.drop, validator=colander.Length(max=MAX_POINTS))
+
+
+def mapping(name, *children, node_class=colander.SchemaNode):
+    node = node_class(colander.Mapping(unknown="raise"), name=name, missing=colander.drop)
+    for child in children:
+        node.add(child)
+    return node
+
+
+def binding(name):
+    """Where an arrow's end is bound: the shape, and how it sits on it."""
+    fixed = Nullable(colander.Tuple(), name="fixedPoint", missing=colander.drop)
+    fixed.add(colander.SchemaNode(Number(), name="x", validator=colander.Range(-10, 10)))
+    fixed.add(colander.SchemaNode(Number(), name="y", validator=colander.Range(-10, 10)))
+    node = mapping(name, string("elementId", colander.Regex(ID_RE), missing=colander.required),
+                   number("focus", -10, 10), number("gap", -MAX_SIZE, MAX_SIZE), fixed,
+                   choice("mode", ("inside", "orbit", "skip")))
+    return node
+
+
+def typed_list(name, item, max_items):
+    return colander.SchemaNode(colander.Sequence(), item, name=name, missing=colander.drop,
+                               validator=colander.Length(max=max_items))
+
+
+def excalidraw_fields():
+    """The fields Excalidraw writes beyond geometry and looks, each bounded."""
+    bound = colander.SchemaNode(colander.Mapping(unknown="raise"), name="bound")
+    bound.add(string("id", colander.Regex(ID_RE), missing=colander.required))
+    bound.add(choice("type", ("text", "arrow")))
+    bound["type"].missing = colander.required
+    segment = colander.SchemaNode(colander.Mapping(unknown="raise"), name="segment")
+    segment.add(Point(name="start"))
+    segment.add(Point(name="end"))
+    segment.add(colander.SchemaNode(Integer(), name="index", validator=colander.Range(0, MAX_POINTS)))
+    crop = mapping("crop", *(number(n, -MAX_SIZE, MAX_SIZE, missing=colander.required)
+                             for n in ("x", "y", "width", "height", "naturalWidth",
+                                       "naturalHeight")))
+    scale = colander.SchemaNode(colander.Tuple(), name="scale", missing=colander.drop)
+    scale.add(colander.SchemaNode(Number(), name="x", validator=colander.Range(-1, 1)))
+    scale.add(colander.SchemaNode(Number(), name="y", validator=colander.Range(-1, 1)))
+    return [
+        typed_list("groupIds", colander.SchemaNode(colander.String(), name="group",
+                                                   validator=colander.Regex(ID_RE)), MAX_GROUPS),
+        string("frameId", colander.Regex(ID_RE)),
+        string("index", colander.Regex(INDEX_RE)),
+        mapping("roundness", colander.SchemaNode(Integer(), name="type",
+                                                 validator=colander.Range(1, 3)),
+                Nullable(Number(), name="value", missing=colander.drop,
+                         validator=colander.Range(0, MAX_SIZE))),
+        whole("seed", 0, 2 ** 53), whole("versionNonce", -(2 ** 53), 2 ** 53),
+        whole("updated", 0, 2 ** 53), flag("isDeleted"),
+        typed_list("boundElements", bound, MAX_BOUND),
+        string("link", colander.Regex(LINK_RE, "Links are http(s) or mailto addresses.")),
+        colander.SchemaNode(JSONData(), name="customData", missing=colander.drop),
+        # text
+        string("originalText", colander.Length(max=MAX_TEXT)), flag("autoResize"),
+        number("lineHeight", 0.1, 10), number("baseline", -MAX_SIZE, MAX_SIZE),
+        # lines and arrows
+        Point(name="lastCommittedPoint", missing=colander.drop),
+        binding("startBinding"), binding("endBinding"), flag("elbowed"), flag("polygon"),
+        typed_list("fixedSegments", segment, 100), flag("startIsSpecial"),
+        flag("endIsSpecial"),
+        # freedraw
+        typed_list("pressures", colander.SchemaNode(Number(), name="pressure",
+                                                    validator=colander.Range(0, 1)),
+                   MAX_POINTS),
+        flag("simulatePressure"),
+        # images and frames
+        string("fileId", colander.Regex(FILE_ID_RE)),
+        choice("status", ("pending", "saved", "error")), scale, crop,
+        string("name", colander.Length(max=MAX_TITLE)),
+    ]
 
 
 def element_schema():
@@ -101,9 +256,12 @@ def element_schema():
     schema.add(number("fontFamily", 0, 20))
     schema.add(choice("textAlign", ("left", "center", "right")))
     schema.add(choice("verticalAlign", ("top", "middle", "bottom")))
-    schema.add(choice("startArrowhead", ARROWHEADS))
-    schema.add(choice("endArrowhead", ARROWHEADS))
-    schema.add(colander.SchemaNode(colander.Boolean(), name="locked", missing=colander.drop))
+    for name in ("startArrowhead", "endArrowhead"):  # null: no arrowhead at that end
+        schema.add(Nullable(colander.String(), name=name, missing=colander.drop,
+                            validator=colander.OneOf(ARROWHEADS)))
+    schema.add(flag("locked"))
+    for node in excalidraw_fields():
+        schema.add(node)
     # The server sets `version` and `order`; a client may send back what it last saw, which
     # is ignored.
     schema.add(number("version", 0, 2 ** 53))
@@ -112,18 +270,30 @@ def element_schema():
 
 
 ELEMENT_SCHEMA = element_schema()  # schemas keep no state between uses
+KEPT_NULLS = frozenset(("startArrowhead", "endArrowhead"))  # null says something here
 KEPT_FIELDS = frozenset(node.name for node in ELEMENT_SCHEMA.children)
 SERVER_FIELDS = frozenset(("version", "order"))
 
 
 def read_element(cstruct):
-    """A valid element from `cstruct`, as stored: without the fields the server sets, and
-    points as lists. Raises colander.Invalid."""
+    """A valid element from `cstruct`, as stored: without the fields the server sets or
+    that are null (no value), points as lists. Raises colander.Invalid."""
+    if isinstance(cstruct, dict):
+        cstruct = {k: v for k, v in cstruct.items() if v is not None or k in KEPT_NULLS}
     element = ELEMENT_SCHEMA.deserialize(cstruct)
-    for name in SERVER_FIELDS:
+    if element["type"] == "image" and "fileId" not in element:
+        raise colander.Invalid(ELEMENT_SCHEMA["fileId"], "A picture names its file.")
+    for name in SERVER_FIELDS | {"isDeleted"}:
         element.pop(name, None)
-    if "points" in element:
-        element["points"] = [list(p) for p in element["points"]]
+    for name in ("points", "scale", "lastCommittedPoint"):
+        if name in element:
+            element[name] = [list(p) for p in element[name]] if name == "points" \
+                else list(element[name])
+    for name in ("startBinding", "endBinding"):
+        if element.get(name, {}).get("fixedPoint"):
+            element[name] = dict(element[name], fixedPoint=list(element[name]["fixedPoint"]))
+    for segment in element.get("fixedSegments", ()):
+        segment["start"], segment["end"] = list(segment["start"]), list(segment["end"])
     return element
 
 
@@ -135,7 +305,10 @@ class OpNode(colander.SchemaNode):
         if data["op"] == "put":
             if "element" not in data or "id" in data:
                 raise colander.Invalid(self, "A put carries an element (and no id).")
+            deleted = data["element"].get("isDeleted") is True
             data["element"] = read_element(data["element"])
+            if deleted:  # Excalidraw sends a deletion as the element flagged isDeleted
+                return {"op": "delete", "id": data["element"]["id"]}
         elif "id" not in data or "element" in data:
             raise colander.Invalid(self, "A delete carries an id (and no element).")
         return data
@@ -163,262 +336,132 @@ def ops_schema():
     return schema
 
 
-# -- SVG ---------------------------------------------------------------------------------
-
-SVG_NS = "http://www.w3.org/2000/svg"
-FONT = "Virgil, 'Segoe Print', 'Comic Sans MS', system-ui, sans-serif"
-
-
-def fmt(value):
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
-def bounds(elements):
-    xs, ys = [], []
-    for e in elements:
-        x, y, w, h = e["x"], e["y"], e.get("width", 0), e.get("height", 0)
-        if e["type"] == "text" and e.get("text"):  # a size the client may not have sent
-            size, lines = e.get("fontSize", 20), e["text"].split("\n")
-            w = max(w, max(len(line) for line in lines) * size * 0.6)
-            h = max(h, len(lines) * size * 1.25)
-        if e.get("points"):
-            px = [x + p[0] for p in e["points"]]
-            py = [y + p[1] for p in e["points"]]
-            xs += [min(px), max(px)]
-            ys += [min(py), max(py)]
-        xs += [x, x + w]
-        ys += [y, y + h]
-    if not xs:
-        return 0, 0, 400, 300
-    pad = 20
-    return min(xs) - pad, min(ys) - pad, max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + 2 * pad
-
-
-def style_attrs(e, fill=True):
-    attrs = {"stroke": e.get("strokeColor", "#1e1e1e"),
-             "stroke-width": fmt(e.get("strokeWidth", 2)),
-             "fill": e.get("backgroundColor", "transparent") if fill else "none"}
-    if attrs["fill"] == "transparent":
-        attrs["fill"] = "none"
-    if e.get("strokeStyle") == "dashed":
-        attrs["stroke-dasharray"] = "8 6"
-    elif e.get("strokeStyle") == "dotted":
-        attrs["stroke-dasharray"] = "2 5"
-    if e.get("opacity", 100) < 100:
-        attrs["opacity"] = fmt(e["opacity"] / 100)
-    return attrs
-
-
-def rotated(parent, e):
-    """A <g> rotated about the element's centre when it has an angle, else `parent`."""
-    if not e.get("angle"):
-        return parent
-    cx, cy = e["x"] + e.get("width", 0) / 2, e["y"] + e.get("height", 0) / 2
-    return ET.SubElement(parent, "g", transform=f"rotate({fmt(math.degrees(e['angle']))} "
-                                                f"{fmt(cx)} {fmt(cy)})")
-
-
-def wrap(text, width, font_size):
-    """Lines of `text` no wider than `width` (roughly: 0.55 em a character)."""
-    per_line = max(1, int(width / (font_size * 0.55))) if width > 0 else 10_000
-    lines = []
-    for paragraph in text.split("\n"):
-        words, line = paragraph.split(" "), ""
-        for word in words:
-            candidate = f"{line} {word}" if line else word
-            if len(candidate) <= per_line or not line:
-                line = candidate
-            else:
-                lines.append(line)
-                line = word
-        lines.append(line)
-    return lines
-
-
-def add_text(parent, text, x, y, width, height, e, centred=False):
-    size = e.get("fontSize", 20)
-    lines = wrap(text, width - 16, size) if centred else text.split("\n")
-    node = ET.SubElement(parent, "text", {
-        "font-family": FONT, "font-size": fmt(size),
-        "fill": e.get("strokeColor", "#1e1e1e") if e.get("strokeColor") != "transparent"
-        else "#1e1e1e"})
-    line_height = size * 1.25
-    if centred:
-        node.set("text-anchor", "middle")
-        top = y + (height - line_height * len(lines)) / 2 + size
-        left = x + width / 2
-    else:
-        align = e.get("textAlign", "left")
-        anchor = {"left": "start", "center": "middle", "right": "end"}[align]
-        node.set("text-anchor", anchor)
-        left = {"start": x, "middle": x + width / 2, "end": x + width}[anchor]
-        top = y + size
-    for i, line in enumerate(lines):
-        span = ET.SubElement(node, "tspan", x=fmt(left), y=fmt(top + i * line_height))
-        span.text = line
-
-
-def polyline_d(e):
-    pts = e.get("points") or [[0, 0], [e.get("width", 0), e.get("height", 0)]]
-    return " ".join(("M" if i == 0 else "L") + f"{fmt(e['x'] + p[0])} {fmt(e['y'] + p[1])}"
-                    for i, p in enumerate(pts))
-
-
-def arrowhead(parent, e):
-    pts = e.get("points") or [[0, 0], [e.get("width", 0), e.get("height", 0)]]
-    if len(pts) < 2:
-        return
-    (x1, y1), (x2, y2) = pts[-2], pts[-1]
-    angle = math.atan2(y2 - y1, x2 - x1)
-    size = 10 + 2 * e.get("strokeWidth", 2)
-    tip = (e["x"] + x2, e["y"] + y2)
-    wings = [(tip[0] - size * math.cos(angle + s), tip[1] - size * math.sin(angle + s))
-             for s in (0.45, -0.45)]
-    d = f"M{fmt(wings[0][0])} {fmt(wings[0][1])} L{fmt(tip[0])} {fmt(tip[1])} " \
-        f"L{fmt(wings[1][0])} {fmt(wings[1][1])}"
-    ET.SubElement(parent, "path", dict(style_attrs(e, fill=False), d=d))
-
-
-def render_element(svg, e, bound_text):
-    g = rotated(svg, e)
-    x, y, w, h = e["x"], e["y"], e.get("width", 0), e.get("height", 0)
-    x, w = (x + w, -w) if w < 0 else (x, w)
-    y, h = (y + h, -h) if h < 0 else (y, h)
-    kind = e["type"]
-    if kind == "rectangle":
-        ET.SubElement(g, "rect", dict(style_attrs(e), x=fmt(x), y=fmt(y), width=fmt(w),
-                                      height=fmt(h), rx="6"))
-    elif kind == "sticky":
-        attrs = dict(style_attrs(e), x=fmt(x), y=fmt(y), width=fmt(w), height=fmt(h), rx="4")
-        if attrs["fill"] == "none":
-            attrs["fill"] = STICKY_COLOUR
-        attrs["stroke"] = "#c9b458"
-        attrs["stroke-width"] = "1"
-        ET.SubElement(g, "rect", attrs)
-        if e.get("text"):
-            add_text(g, e["text"], x, y, w, h, dict(e, strokeColor="#1e1e1e"), centred=True)
-    elif kind == "ellipse":
-        ET.SubElement(g, "ellipse", dict(style_attrs(e), cx=fmt(x + w / 2), cy=fmt(y + h / 2),
-                                         rx=fmt(w / 2), ry=fmt(h / 2)))
-    elif kind == "diamond":
-        pts = [(x + w / 2, y), (x + w, y + h / 2), (x + w / 2, y + h), (x, y + h / 2)]
-        ET.SubElement(g, "polygon", dict(style_attrs(e), points=" ".join(
-            f"{fmt(px)},{fmt(py)}" for px, py in pts)))
-    elif kind in LINEAR:
-        attrs = dict(style_attrs(e, fill=False), d=polyline_d(e))
-        attrs["stroke-linecap"] = attrs["stroke-linejoin"] = "round"
-        ET.SubElement(g, "path", attrs)
-        if kind == "arrow":
-            arrowhead(g, e)
-    elif kind == "text" and e.get("text") and not e.get("containerId"):
-        add_text(g, e["text"], x, y, w, h, e)
-    if kind in ("rectangle", "ellipse", "diamond") and e["id"] in bound_text:
-        add_text(g, bound_text[e["id"]]["text"], x, y, w, h, bound_text[e["id"]], centred=True)
-
-
-def render_svg(elements, title=""):
-    """The elements as a standalone SVG document (bytes)."""
-    elements = list(elements)
-    live_ids = {e["id"] for e in elements}
-    bound_text = {e["containerId"]: e for e in elements
-                  if e["type"] == "text" and e.get("containerId") in live_ids and e.get("text")}
-    x, y, w, h = bounds(elements)
-    svg = ET.Element("svg", {"xmlns": SVG_NS, "viewBox": f"{fmt(x)} {fmt(y)} {fmt(w)} {fmt(h)}",
-                             "width": fmt(w), "height": fmt(h), "role": "img"})
-    ET.SubElement(svg, "title").text = title or "Whiteboard"
-    ET.SubElement(svg, "rect", x=fmt(x), y=fmt(y), width=fmt(w), height=fmt(h), fill="#ffffff")
-    for e in elements:
-        if e["type"] == "text" and e.get("containerId") in bound_text and \
-                bound_text[e["containerId"]] is e:
-            continue  # drawn inside its container
-        render_element(svg, e, bound_text)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(svg, encoding="utf-8")
-
-
 # -- Excalidraw interchange --------------------------------------------------------------
 
 STICKY_MARK = {"workspace": "sticky"}
+# What Excalidraw gives a new element of each kind, for the fields an element made here
+# (by our own editor or an older file) may lack; whatever an element has is kept over these.
+BASE_DEFAULTS = {"angle": 0, "strokeColor": "#1e1e1e", "backgroundColor": "transparent",
+                 "fillStyle": "solid", "strokeWidth": 2, "strokeStyle": "solid",
+                 "roughness": 1, "opacity": 100, "groupIds": [], "frameId": None,
+                 "roundness": None, "isDeleted": False, "boundElements": None, "updated": 1,
+                 "link": None, "locked": False}
+KIND_DEFAULTS = {
+    "text": {"fontSize": 20, "fontFamily": 1, "textAlign": "left", "verticalAlign": "top",
+             "containerId": None, "autoResize": True, "lineHeight": 1.25},
+    "line": {"lastCommittedPoint": None, "startBinding": None, "endBinding": None,
+             "startArrowhead": None, "endArrowhead": None},
+    "arrow": {"lastCommittedPoint": None, "startBinding": None, "endBinding": None,
+              "startArrowhead": None, "endArrowhead": "arrow", "elbowed": False},
+    "freedraw": {"pressures": [], "simulatePressure": True, "lastCommittedPoint": None},
+    "image": {"fileId": None, "status": "saved", "scale": [1, 1], "crop": None},
+    "frame": {"name": None}, "magicframe": {"name": None},
+}
 
 
 def seed_of(element_id):
     return sum(ord(c) * (i + 1) for i, c in enumerate(element_id)) % 2_000_000_000 + 1
 
 
-def excalidraw_base(e):
-    out = {
-        "id": e["id"], "type": e["type"], "x": e["x"], "y": e["y"],
-        "width": e.get("width", 0), "height": e.get("height", 0), "angle": e.get("angle", 0),
-        "strokeColor": e.get("strokeColor", "#1e1e1e"),
-        "backgroundColor": e.get("backgroundColor", "transparent"),
-        "fillStyle": e.get("fillStyle", "solid"), "strokeWidth": e.get("strokeWidth", 2),
-        "strokeStyle": e.get("strokeStyle", "solid"), "roughness": e.get("roughness", 1),
-        "opacity": e.get("opacity", 100), "groupIds": [], "frameId": None,
-        "roundness": None, "seed": seed_of(e["id"]), "version": e.get("version", 1),
-        "versionNonce": seed_of(e["id"][::-1]), "isDeleted": bool(e.get("isDeleted")),
-        "boundElements": None, "updated": 1, "link": None, "locked": e.get("locked", False),
-    }
+def excalidraw_element(e):
+    """One stored element as Excalidraw writes it: its own fields over the defaults."""
+    out = dict(BASE_DEFAULTS, seed=seed_of(e["id"]), versionNonce=seed_of(e["id"][::-1]))
+    out.update(KIND_DEFAULTS.get(e["type"], {}))
+    out.update({k: v for k, v in e.items() if k != "order"})
+    out.setdefault("version", 1)
+    out["isDeleted"] = bool(e.get("isDeleted"))
     if e["type"] in LINEAR:
         out["points"] = e.get("points") or [[0, 0], [out["width"], out["height"]]]
         xs, ys = [p[0] for p in out["points"]], [p[1] for p in out["points"]]
         out["width"], out["height"] = max(xs) - min(xs), max(ys) - min(ys)
-        if e["type"] == "freedraw":
-            out.update(pressures=[], simulatePressure=True, lastCommittedPoint=None)
-        else:
-            out.update(lastCommittedPoint=None, startBinding=None, endBinding=None,
-                       startArrowhead=e.get("startArrowhead"),
-                       endArrowhead=e.get("endArrowhead",
-                                          "arrow" if e["type"] == "arrow" else None))
+    if e["type"] == "arrow" and out.get("elbowed"):
+        for name in ("fixedSegments", "startIsSpecial", "endIsSpecial"):
+            out.setdefault(name, None)
+    if e["type"] == "text":
+        out.setdefault("originalText", out.get("text", ""))
+        out.setdefault("text", "")
+        if out.get("containerId"):
+            out.setdefault("textAlign", "center")
+            out["verticalAlign"] = e.get("verticalAlign", "middle")
+            out["textAlign"] = e.get("textAlign", "center")
     return out
 
 
-def excalidraw_text(e, element_id, container_id=None):
-    size = e.get("fontSize", 20)
-    out = excalidraw_base(dict(e, id=element_id, type="text"))
-    out.update(text=e.get("text", ""), originalText=e.get("text", ""), fontSize=size,
-               fontFamily=e.get("fontFamily", 1),
-               textAlign=e.get("textAlign", "center" if container_id else "left"),
-               verticalAlign=e.get("verticalAlign", "middle" if container_id else "top"),
-               containerId=container_id, lineHeight=1.25, autoResize=True)
-    if container_id:
-        out["strokeColor"] = "#1e1e1e"
-        out["backgroundColor"] = "transparent"
-    return out
+def sticky_elements(e):
+    """A sticky as Excalidraw has it: a rectangle marked in `customData`, with its text
+    bound to it, so that it comes back a sticky."""
+    text_id = f"{e['id']}-text"
+    background = e.get("backgroundColor", "transparent")
+    rect = excalidraw_element(dict(
+        {k: v for k, v in e.items() if k != "text"}, type="rectangle",
+        backgroundColor=background if background != "transparent" else STICKY_COLOUR,
+        customData=dict(STICKY_MARK), boundElements=[{"type": "text", "id": text_id}]))
+    text = excalidraw_element({
+        "id": text_id, "type": "text", "x": e["x"] + 8, "y": e["y"] + 8,
+        "width": max(e.get("width", 0) - 16, 0), "height": max(e.get("height", 0) - 16, 0),
+        "text": e.get("text", ""), "fontSize": e.get("fontSize", 20), "containerId": e["id"],
+        "textAlign": "center", "verticalAlign": "middle", "version": e.get("version", 1)})
+    if e.get("groupIds"):
+        text["groupIds"] = e["groupIds"]
+    return [rect, text]
 
 
-def to_excalidraw(elements, title=None):
-    """An `.excalidraw` file (a dict) for these elements, named `title`; a sticky leaves
-    as a rectangle marked in `customData` with its text bound to it, so that it comes back
-    a sticky."""
-    out = []
-    bound = {}
+def to_excalidraw(elements, title=None, files=None):
+    """An `.excalidraw` file (a dict) for these elements, named `title`, with the pictures
+    they show (`files`: file id -> (media type, bytes, created)); a sticky leaves as a
+    rectangle with bound text (see `sticky_elements`). A shape that bound text names as
+    its container lists it in `boundElements`, as Excalidraw expects."""
+    elements = list(elements)
+    labels = {}
     for e in elements:
         if e["type"] == "text" and e.get("containerId"):
-            bound.setdefault(e["containerId"], []).append(e["id"])
+            labels.setdefault(e["containerId"], []).append(e["id"])
+    out = []
     for e in elements:
         if e["type"] == "sticky":
-            rect = excalidraw_base(dict(e, type="rectangle",
-                                        backgroundColor=e.get("backgroundColor")
-                                        if e.get("backgroundColor", "transparent")
-                                        != "transparent" else STICKY_COLOUR))
-            rect["customData"] = dict(STICKY_MARK)
-            text_id = f"{e['id']}-text"
-            rect["boundElements"] = [{"type": "text", "id": text_id}]
-            out += [rect, excalidraw_text(dict(e, x=e["x"] + 8, y=e["y"] + 8,
-                                               width=max(e.get("width", 0) - 16, 0),
-                                               height=max(e.get("height", 0) - 16, 0)),
-                                          text_id, e["id"])]
-        elif e["type"] == "text":
-            out.append(excalidraw_text(e, e["id"], e.get("containerId")))
-        else:
-            item = excalidraw_base(e)
-            if e["id"] in bound:
-                item["boundElements"] = [{"type": "text", "id": t} for t in bound[e["id"]]]
-            out.append(item)
+            out += sticky_elements(e)
+            continue
+        item = excalidraw_element(e)
+        listed = {b["id"] for b in item["boundElements"] or ()}
+        missing = [t for t in labels.get(e["id"], ()) if t not in listed]
+        if missing:
+            item["boundElements"] = list(item["boundElements"] or ()) + [
+                {"type": "text", "id": t} for t in missing]
+        out.append(item)
     state = {"viewBackgroundColor": "#ffffff", "gridSize": None}
     if title is not None:
         state["name"] = title
     return {"type": "excalidraw", "version": 2, "source": "workspace",
-            "elements": out, "appState": state, "files": {}}
+            "elements": out, "appState": state, "files": files_json(elements, files or {})}
+
+
+def files_json(elements, files):
+    """Excalidraw's `files` for the pictures these elements show."""
+    wanted = {e.get("fileId") for e in elements if e["type"] == "image"}
+    out = {}
+    for file_id in sorted(wanted & set(files)):
+        mime, data, created = files[file_id]
+        out[file_id] = {"mimeType": mime, "id": file_id, "created": created or 1,
+                        "dataURL": f"data:{mime};base64,{base64.b64encode(data).decode()}"}
+    return out
+
+
+def board_files(board):
+    """A board's pictures as `to_excalidraw` and `render_svg` take them."""
+    return {fid: (f.mime_type, f.data(), f.created) for fid, f in board.files().items()}
+
+
+def board_scene(board, elements=None, title=None):
+    """The `.excalidraw` file of a board (or of `elements`, a version's, on it)."""
+    elements = board.elements() if elements is None else list(elements)
+    return to_excalidraw(elements, board.title if title is None else title, board_files(board))
+
+
+def board_svg(board, elements=None, title=None):
+    """The SVG picture of a board (or of `elements`, a version's, on it)."""
+    elements = board.elements() if elements is None else list(elements)
+    files = {fid: (mime, data) for fid, (mime, data, _) in board_files(board).items()}
+    return render_svg(elements, board.title if title is None else title, files)
 
 
 class WhiteboardFormatError(ValueError):
@@ -435,7 +478,7 @@ def read_scene(data):
     """The scene in the bytes of an `.excalidraw` file (parsed, not yet checked)."""
     try:
         return json.loads(data.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise WhiteboardFormatError("This file is not valid JSON.", code="bad_json")
 
 
@@ -446,17 +489,52 @@ def scene_title(scene, fallback="Imported board"):
     return (name if isinstance(name, str) and name.strip() else fallback)[:MAX_TITLE]
 
 
-def from_excalidraw(scene):
-    """Validated elements (our shape) from an `.excalidraw` scene dict.
+def read_files(scene, wanted):
+    """The pictures of a scene that its image elements show: file id -> (media type,
+    bytes, created); WhiteboardFormatError for one that is not a picture we keep."""
+    files = scene.get("files") or {}
+    if not isinstance(files, dict):
+        raise WhiteboardFormatError("The file's `files` is not an object.")
+    out, errors = {}, {}
+    for file_id in sorted(wanted & set(files)):
+        entry = files[file_id]
+        try:
+            if not isinstance(entry, dict):
+                raise BadFile("Not a picture entry.")
+            mime, data = read_data_url(entry.get("dataURL"))
+        except BadFile as exc:
+            errors[f"files.{file_id}"[:200]] = str(exc)
+            continue
+        created = entry.get("created")
+        out[file_id] = (mime, data, created if isinstance(created, int)
+                        and not isinstance(created, bool) else None)
+    if errors:
+        raise WhiteboardFormatError("Some pictures cannot be kept.", dict(list(errors.items())[:20]))
+    return out
 
-    Deleted elements and kinds we do not draw (images, frames, embeds) are left out;
-    fields we do not keep are dropped; a rectangle marked as our sticky comes back a
-    sticky with its bound text. Raises WhiteboardFormatError on anything malformed.
+
+def field_of(error_key):
+    """The element's field a colander error key names ("element.startBinding.gap")."""
+    parts = error_key.split(".")
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def from_excalidraw(scene, with_files=False):
+    """Validated elements (our shape) from an `.excalidraw` scene dict (and, `with_files`,
+    the pictures they show, as `read_files` gives them).
+
+    Deleted elements, kinds we do not know and pictures whose file the scene lacks are
+    left out; a look we cannot read is dropped; a rectangle marked as our sticky comes back
+    a sticky with its bound text. Raises WhiteboardFormatError on anything malformed.
     """
     if not isinstance(scene, dict) or not isinstance(scene.get("elements"), list):
         raise WhiteboardFormatError("This is not an .excalidraw file: no list of elements.")
+    if len(scene["elements"]) > MAX_ELEMENTS * 2:
+        raise WhiteboardFormatError(f"A board holds at most {MAX_ELEMENTS} elements.")
+    files = scene.get("files") if isinstance(scene.get("files"), dict) else {}
     raw = [e for e in scene["elements"]
-           if isinstance(e, dict) and not e.get("isDeleted") and e.get("type") in ELEMENT_TYPES]
+           if isinstance(e, dict) and not e.get("isDeleted") and e.get("type") in ELEMENT_TYPES
+           and (e.get("type") != "image" or e.get("fileId") in files)]
     stickies = {e.get("id") for e in raw if e.get("type") == "rectangle"
                 and e.get("customData") == STICKY_MARK}
     sticky_text = {e.get("containerId"): e.get("text", "") for e in raw
@@ -465,19 +543,21 @@ def from_excalidraw(scene):
     for i, e in enumerate(raw):
         if e.get("type") == "text" and e.get("containerId") in stickies:
             continue
-        kept = {k: v for k, v in e.items()
-                if k in KEPT_FIELDS and k not in SERVER_FIELDS and v is not None}
+        kept = {k: v for k, v in e.items() if k not in SERVER_FIELDS}
         if kept.get("id") in stickies:
+            kept = {k: v for k, v in kept.items() if k not in ("customData", "boundElements")}
             kept["type"] = "sticky"
             kept["text"] = sticky_text.get(kept["id"], "")
         try:
             element = read_element(kept)
         except colander.Invalid as exc:
-            bad = {key.split(".")[-1]: msg for key, msg in exc.asdict().items()}
-            if not set(bad) <= STYLE_FIELDS:
+            bad = {field_of(key): msg for key, msg in exc.asdict().items()}
+            unknown = {k for k in kept if k not in KEPT_FIELDS}
+            if not set(bad) - unknown <= STYLE_FIELDS:
                 errors[f"elements.{i}"] = "; ".join(f"{k}: {v}" for k, v in bad.items())
                 continue
-            element = read_element({k: v for k, v in kept.items() if k not in bad})
+            element = read_element({k: v for k, v in kept.items()
+                                    if k not in bad and k not in unknown})
         elements.append(element)
     if errors:
         raise WhiteboardFormatError("Some elements are not valid.",
@@ -486,11 +566,14 @@ def from_excalidraw(scene):
         raise WhiteboardFormatError("Two elements share an id.")
     if len(elements) > MAX_ELEMENTS:
         raise WhiteboardFormatError(f"A board holds at most {MAX_ELEMENTS} elements.")
-    return elements
+    if not with_files:
+        return elements
+    return elements, read_files(scene, {e["fileId"] for e in elements if e["type"] == "image"})
 
 
 def import_whiteboard(whiteboards, scene, actor, title=None, wid=None):
     """A new board in `whiteboards` from an `.excalidraw` scene, titled `title` or by the
     file; WhiteboardFormatError if the scene is not one we can read, IdTaken if `wid` is."""
-    elements = from_excalidraw(scene)
-    return add_whiteboard(whiteboards, title or scene_title(scene), actor, wid, elements)
+    elements, files = from_excalidraw(scene, with_files=True)
+    return add_whiteboard(whiteboards, title or scene_title(scene), actor, wid, elements,
+                          files)

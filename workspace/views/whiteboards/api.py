@@ -17,8 +17,8 @@ from pyramid.view import view_config
 from ...content.trash import move_to_trash
 from ...content.whiteboard import (TooManyElements, Version, Versions, Whiteboard,
                                    Whiteboards, add_whiteboard)
-from ...content.whiteboard_format import (WhiteboardFormatError, import_whiteboard,
-                                          ops_schema, read_scene, render_svg, to_excalidraw)
+from ...content.whiteboard_format import (WhiteboardFormatError, board_scene, board_svg,
+                                          import_whiteboard, ops_schema, read_scene)
 from ..api import api_error, iso, read_json
 from ..base import BaseView, api_defaults, read_params
 from .schemas import import_params, ops_params, version_schema, whiteboard_schema
@@ -48,9 +48,10 @@ def version_json(version, with_elements=False):
     return out
 
 
-def svg_response(elements, title, filename):
-    """The elements as an SVG image that runs nothing, even opened on its own."""
-    response = Response(render_svg(elements, title), content_type="image/svg+xml")
+def svg_response(board, elements, title, filename):
+    """The elements of `board` (with its pictures) as an SVG image that runs nothing, even
+    opened on its own."""
+    response = Response(board_svg(board, elements, title), content_type="image/svg+xml")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}.svg"'
     response.headers["Content-Security-Policy"] = "default-src 'none'"
     return response
@@ -139,11 +140,11 @@ class WhiteboardAPI(BaseView):
     @view_config(name="svg", request_method="GET", permission="view")
     def svg(self):
         board = self.context
-        return svg_response(board.elements(), board.title, board.__name__)
+        return svg_response(board, board.elements(), board.title, board.__name__)
 
     @view_config(name="excalidraw", request_method="GET", permission="view")
     def excalidraw(self):
-        scene = to_excalidraw(self.context.elements(), self.context.title)
+        scene = board_scene(self.context)
         response = Response(json.dumps(scene, separators=(",", ":")),
                             content_type="application/vnd.excalidraw+json", charset="utf-8")
         response.headers["Content-Disposition"] = \
@@ -179,7 +180,7 @@ class VersionAPI(BaseView):
     def svg(self):
         version = self.context
         board = version.__parent__.__parent__
-        return svg_response(version.elements, version.title,
+        return svg_response(board, version.elements, version.title,
                             f"{board.__name__}-v{version.number}")
 
     @view_config(name="restore", request_method="POST", permission="edit")
