@@ -83,3 +83,37 @@ def test_the_search_queue_of_an_older_site_moves_into_shards_keeping_its_tasks(d
     assert isinstance(conn.root()["workspace.search"].tasks, ShardedTree)
     assert pending(conn.root()) == [("0002-b", ("tree", "/x"))]
     conn.close()
+
+
+def test_a_burst_of_replies_to_one_topic_answers_no_5xx(cast, live_server):
+    """24 writers at once on one topic (issue 11: 659 of 2,437 answered 500)."""
+    import json
+    import threading
+    import urllib.request
+    from urllib.error import HTTPError
+    cast.api["manager"].post_json("/api/groups/secret/boards", {"id": "b", "title": "B"})
+    cast.api["manager"].post_json("/api/groups/secret/boards/b/topics",
+                                  {"id": "t", "title": "Hot", "body": "Go."})
+    token = cast.api["member"].extra_environ["HTTP_AUTHORIZATION"]
+    statuses = []
+
+    def write(n):
+        for i in range(8):
+            request = urllib.request.Request(
+                f"{live_server}/api/groups/secret/boards/b/topics/t/replies",
+                data=json.dumps({"body": f"Reply {n}.{i}"}).encode(), method="POST",
+                headers={"Authorization": token, "Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    statuses.append(response.status)
+            except HTTPError as exc:
+                statuses.append(exc.code)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(24)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [201] * (24 * 8)
+    topic = cast.api["member"].get("/api/groups/secret/boards/b/topics/t").json
+    assert topic["reply_count"] == 24 * 8

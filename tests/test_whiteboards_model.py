@@ -125,16 +125,18 @@ def test_a_version_is_kept_automatically_after_a_period_of_editing():
 
 def test_writes_to_a_board_and_its_versions_share_one_lock_key():
     from types import SimpleNamespace as Request
-    from workspace.tweens import board_write_key
-    key = "secret/whiteboards/plan"
+    from workspace.tweens import write_key
+    key = "groups/secret/whiteboards"
     for path in ("/api/groups/secret/whiteboards/plan/ops",
                  "/api/groups/secret/whiteboards/plan/versions/2/restore",
                  "/groups/secret/whiteboards/plan/versions/2/restore",
                  "/api/groups/secret/whiteboards/plan"):
-        assert board_write_key(Request(method="POST", path=path)) == key
-    assert board_write_key(Request(method="GET", path="/api/groups/secret/whiteboards/plan/ops")
-                           ) is None
-    assert board_write_key(Request(method="POST", path="/api/groups/secret/documents")) is None
+        assert write_key(Request(method="POST", path=path)) == key
+    assert write_key(Request(method="GET", path="/api/groups/secret/whiteboards/plan/ops")
+                     ) is None
+    assert write_key(Request(method="POST", path="/api/groups/secret/documents")) == \
+        "groups/secret/documents"
+    assert write_key(Request(method="PUT", path="/api/people/amara")) is None
 
 
 def test_elements_keep_the_drawing_order_they_were_first_put_in():

@@ -87,7 +87,7 @@ def main(global_config, **settings):
         config.add_static_view("static", "workspace:static", cache_max_age=3600)
         config.add_route("api", "/api/*traverse", factory=root_factory)
         config.add_tween("workspace.tweens.limits_and_headers_factory")
-        config.add_tween("workspace.tweens.board_writes_tween_factory",
+        config.add_tween("workspace.tweens.one_writer_at_a_time_tween_factory",
                          over="pyramid_tm.tm_tween_factory")
         config.scan(ignore=["workspace.scripts"])
         config.commit()

@@ -1,5 +1,5 @@
 """The tweens: request size limits and the security headers every response carries, and
-writes to one whiteboard lined up one after another."""
+writes to one place lined up one after another."""
 import threading
 
 from pyramid.settings import asbool
@@ -42,30 +42,47 @@ def limits_and_headers_factory(handler, registry):
     return tween
 
 
-def board_write_key(request):
-    """`group/whiteboards/id` for a write to a whiteboard (or its versions), else None."""
-    if request.method not in ("POST", "PUT", "DELETE"):
-        return None
-    parts = request.path.split("/")
-    if "whiteboards" not in parts:
-        return None
-    at = parts.index("whiteboards")
-    return "/".join(parts[at - 1:at + 2])
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+WAIT_SECONDS = 20  # a write waits this long for the one before it, then answers 503
 
 
-def board_writes_tween_factory(handler, registry):
-    """Every applied op takes the next sequence number of its board, so two transactions
-    writing the same board at once always conflict in ZODB. Within one process, writes to
-    a board therefore wait for each other here, outside the transaction (the tween sits
-    over pyramid_tm), and each starts from the state the previous one committed; across
-    processes the conflict is still caught and the request retried (pyramid_retry)."""
-    locks = [threading.Lock() for _ in range(64)]
+def write_key(request):
+    """What a write request changes, coarsely: `groups/<g>/<tool>` (a group's documents,
+    boards, calendar, whiteboards, members...) or `groups/<g>`; None for other requests."""
+    if request.method not in WRITES:
+        return None
+    parts = [p for p in request.path.split("/") if p]
+    if parts[:1] == ["api"]:
+        parts = parts[1:]
+    if parts[:1] != ["groups"] or len(parts) < 2:
+        return None
+    return "/".join(parts[:3])
+
+
+def one_writer_at_a_time_tween_factory(handler, registry):
+    """Concurrent writes to one place (replies to one topic, saves of one document, role
+    grants in one group, ops on one whiteboard) touch the same objects, so in ZODB they
+    conflict and are run again, and under a burst some run out of attempts. Within one
+    process such writes therefore wait for each other here, outside the transaction (this
+    tween sits over pyramid_tm), and each starts from the state the previous one committed;
+    across processes a conflict is still caught and retried (pyramid_retry), between a few
+    contenders at most. Writes to different groups or tools go on side by side (up to lock
+    striping), and reads never wait."""
+    locks = [threading.Lock() for _ in range(256)]
 
     def tween(request):
-        key = board_write_key(request)
+        key = write_key(request)
         if key is None:
             return handler(request)
-        with locks[hash(key) % len(locks)]:
+        lock = locks[hash(key) % len(locks)]
+        if not lock.acquire(timeout=WAIT_SECONDS):
+            response = error_response(request, 503, "busy", "Too many changes to this at "
+                                                            "once; try again in a moment.")
+            response.headers["Retry-After"] = "2"
+            return response
+        try:
             return handler(request)
+        finally:
+            lock.release()
 
     return tween
