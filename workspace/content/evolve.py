@@ -7,6 +7,7 @@ A new site starts at the latest generation, since its objects are born current.
 from .audit import shard_audit_log
 from .document import compact_revisions
 from .group import add_join_requests
+from .mail import add_mail_folders
 from .notifications import add_notifications_folder
 from .throttle import forget_stored_throttle
 from .trash import record_trash_attributes
@@ -29,6 +30,7 @@ STEPS = [
     store_calendar_feed_digest,  # 5: every profile holds its calendar feed digest
     shard_audit_log,  # 6: the audit log in shards (concurrent writers, issue 11)
     forget_stored_throttle,  # 7: failed logins counted in memory, not in the database
+    add_mail_folders,  # 9: every group has its (disabled) mailgroup at /groups/<g>/mail
 ]
 
 

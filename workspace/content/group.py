@@ -15,6 +15,7 @@ from .document import Documents
 from .events import Audited, ObjectModified, notify
 from .folder import Folder
 from .ids import unique_id
+from .mail import GroupMail
 from .people import now_utc
 from .trash import Trash
 from .whiteboard import Whiteboards
@@ -24,7 +25,7 @@ VISIBILITIES = ("private", "listed", "open")
 
 # The folders every group has, in the order its tabs show them.
 TOOLS = (("documents", Documents), ("boards", Boards), ("whiteboards", Whiteboards),
-         ("calendar", Calendar), ("trash", Trash))
+         ("calendar", Calendar), ("trash", Trash), ("mail", GroupMail))
 
 
 class Groups(Folder):

@@ -21,7 +21,8 @@ class IdTaken(KeyError):
 # tests/test_ids.py checks that every view registered on a container is here.
 RESERVED = frozenset({
     "account", "add", "api", "audit", "calendar-feed", "calendar.ics", "delete", "diff",
-    "download", "edit", "excalidraw", "history", "import", "join", "join-requests", "lock",
+    "download", "edit", "held", "invitations", "mail", "password-reset", "subscription",
+    "unsubscribe", "excalidraw", "history", "import", "join", "join-requests", "lock",
     "login", "logout", "me", "members", "moderate", "new", "new-topic", "open", "ops",
     "pin", "presence", "preview", "purge", "read", "replies", "restore", "revert",
     "search", "static", "svg", "tokens", "topics", "unlock", "unpin", "upload", "users",

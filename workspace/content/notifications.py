@@ -19,11 +19,19 @@ from pyramid.events import subscriber
 from pyramid.traversal import find_interface, find_root, resource_path_tuple
 
 from .acl import user_principal
+from .events import notify
 from .board import Reply, Topic, mentioned_logins
 from .folder import Folder
 from .group import JoinDeclined, JoinRequested, RoleChanged
 
 KEEP = 500  # notifications kept per person; the oldest go first
+
+
+class Notified:
+    """`inbox`'s person got notification `entry` (mail follows it: workspace/mail)."""
+
+    def __init__(self, inbox, entry):
+        self.inbox, self.entry = inbox, entry
 
 
 class Notifications(Folder):
@@ -61,6 +69,7 @@ class Inbox(Persistent):
                               "path": tuple(path), "title": title[:300],
                               "created": datetime.now(timezone.utc), "read": False}
         self._unread.change(1)
+        notify(Notified(self, self._entries[key]))
         while len(self._entries) > KEEP:
             self._drop(self._entries.minKey())
         return key
