@@ -1,0 +1,94 @@
+"""Memory over a long mixed load: does one server process stay bounded while the database
+grows?
+
+    .venv/bin/python bench/bench_memory.py [--minutes 30] [--clients 8] [--every 30]
+
+Serves its own site (as bench_hotspots.py builds it) with pserve, and has `--clients`
+clients read pages, search, save new documents and reply to topics for `--minutes`; every
+`--every` seconds it prints the server's resident memory (VmRSS) and how many items the
+clients have added. Traffic goes only to 127.0.0.1; prints figures, asserts nothing.
+"""
+import argparse
+import itertools
+import os
+import random
+import shutil
+import signal
+import tempfile
+import threading
+import time
+
+from bench_hotspots import Client, build_site, free_port, start_server, wait_for
+
+WORDS = ("policy teacher school curriculum ministry learning assessment pathway induction "
+         "evidence equity rural digital literacy numeracy budget reform pilot").split()
+
+
+def resident_mb(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def mixed(client, rng, counter, added):
+    """One round: a page, a search, a new document, a reply, the group page."""
+    n = next(counter)
+    text = " ".join(rng.choice(WORDS) for _ in range(60))
+    client.send("POST", "/api/groups/hot/documents",
+                {"title": f"Note {n}", "body": f"{text}\n", "comment": ""})
+    client.send("POST", "/api/groups/hot/boards/board/topics/topic/replies",
+                {"body": f"Reply {n}: {text[:200]}"})
+    added[0] += 2
+    client.send("GET", f"/api/groups/hot/documents/note-{max(1, n // 2)}")
+    client.send("GET", f"/api/search?q={rng.choice(WORDS)}+{rng.choice(WORDS)}")
+    client.send("GET", "/api/groups/hot/boards/board/topics/topic")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--minutes", type=float, default=30)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--every", type=float, default=30)
+    args = parser.parse_args()
+    folder = tempfile.mkdtemp(prefix="memory-")
+    tokens = build_site(folder, args.clients)
+    port = free_port()
+    server = start_server(folder, port)
+    counter, added, stop = itertools.count(1), [0], threading.Event()
+
+    def work(token, seed):
+        client, rng = Client(port, token), random.Random(seed)
+        while not stop.is_set():
+            try:
+                mixed(client, rng, counter, added)
+            except OSError:
+                client = Client(port, token)
+
+    try:
+        wait_for(port)
+        print(f"{args.clients} clients for {args.minutes:g} min; server pid {server.pid}")
+        print(f"{'minute':>7} {'RSS MiB':>8} {'items added':>12}")
+        print(f"{0:7.1f} {resident_mb(server.pid):8.0f} {0:12}")
+        threads = [threading.Thread(target=work, args=(t, n), daemon=True)
+                   for n, t in enumerate(tokens.values())]
+        for thread in threads:
+            thread.start()
+        started = time.monotonic()
+        while time.monotonic() - started < args.minutes * 60:
+            time.sleep(args.every)
+            print(f"{(time.monotonic() - started) / 60:7.1f} {resident_mb(server.pid):8.0f} "
+                  f"{added[0]:12}", flush=True)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()
