@@ -6,9 +6,10 @@ A new site starts at the latest generation, since its objects are born current.
 
 from .audit import shard_audit_log
 from .document import compact_revisions
-from .group import add_join_requests
+from .group import add_join_requests, index_groups
 from .mail import add_mail_folders
 from .notifications import add_notifications_folder
+from .people import index_people
 from .throttle import forget_stored_throttle
 from .trash import record_trash_attributes
 
@@ -22,6 +23,13 @@ def store_calendar_feed_digest(site):
             profile.calendar_feed_digest = None
 
 
+def index_names(site):
+    """People and groups made before their lists were paged get their name indexes,
+    the list of deactivated accounts and the list of public groups."""
+    index_people(site["people"])
+    index_groups(site["groups"])
+
+
 STEPS = [
     add_notifications_folder,  # 1: the per-person notifications folder (boards, issue 4)
     add_join_requests,  # 2: Group.join_requests (people ask to join listed groups)
@@ -30,6 +38,7 @@ STEPS = [
     store_calendar_feed_digest,  # 5: every profile holds its calendar feed digest
     shard_audit_log,  # 6: the audit log in shards (concurrent writers, issue 11)
     forget_stored_throttle,  # 7: failed logins counted in memory, not in the database
+    index_names,  # 8: name indexes of people and groups, for paged lists (issue 17)
     add_mail_folders,  # 9: every group has its (disabled) mailgroup at /groups/<g>/mail
 ]
 

@@ -5,7 +5,11 @@ requests) goes through the functions here, and each fires an `Audited` event nam
 did it, so the audit log sees every such change however it was made (page, API, command
 line).
 """
-from BTrees.OOBTree import OOBTree
+import heapq
+import itertools
+
+from BTrees.Length import Length
+from BTrees.OOBTree import OOBTree, OOTreeSet
 from pyramid.traversal import resource_path
 
 from .acl import group_acl
@@ -16,6 +20,7 @@ from .events import Audited, ObjectModified, notify
 from .folder import Folder
 from .ids import unique_id
 from .mail import GroupMail
+from .names import NameIndex, query_words, select, select_matches
 from .people import now_utc
 from .trash import Trash
 from .whiteboard import Whiteboards
@@ -28,8 +33,72 @@ TOOLS = (("documents", Documents), ("boards", Boards), ("whiteboards", Whiteboar
          ("calendar", Calendar), ("trash", Trash), ("mail", GroupMail))
 
 
+PUBLIC_SCAN = 20_000  # public groups read one by one for a name search below this many
+
+
 class Groups(Folder):
-    """All groups, by id."""
+    """All groups, by id, with what their lists need: a name index of their titles and
+    the ids of the groups every member sees (listed and open ones), counted."""
+
+    def __init__(self):
+        super().__init__()
+        self.names = NameIndex()
+        self.public = OOTreeSet()  # ids of listed and open groups
+        self.public_count = Length()
+
+    def add(self, name, obj, send_events=True):
+        obj = super().add(name, obj, send_events)
+        self.note_group(obj)
+        return obj
+
+    def note_group(self, group):
+        """Keep the name index and the public list in step with `group`'s settings."""
+        gid = group.__name__
+        self.names.index(gid, group.title, gid)
+        public = group.visibility in ("listed", "open")
+        if public and gid not in self.public:
+            self.public.insert(gid)
+            self.public_count.change(1)
+        elif not public and gid in self.public:
+            self.public.remove(gid)
+            self.public_count.change(-1)
+
+    def listing(self, profile, start, stop, q="", mine=False):
+        """The ids of one page of the groups `profile` sees (a `Selection`, by id): an
+        admin every group, anyone else their own groups and the listed and open ones
+        (`mine`: their own groups only); those with title words starting with the words
+        of `q`, when given. Reads the groups of the page only (see names.py)."""
+        own = sorted(gid for gid in profile.groups if gid in self)
+        if mine:
+            if q:
+                own = [gid for gid in own if self.names.has_words(gid, query_words(q))]
+            return select(own, len(own), start, stop)
+        if profile.admin:
+            if q:
+                return select_matches(self.names.search(q), start, stop)
+            return select(self.keys(), len(self), start, stop)
+        if q:
+            words = query_words(q)
+            found = {gid for gid in own if self.names.has_words(gid, words)}
+            if self.public_count() <= PUBLIC_SCAN:
+                found.update(gid for gid in self.public if self.names.has_words(gid, words))
+            else:
+                found.update(gid for gid in self.names.search(q) if gid in self.public)
+            return select_matches(found, start, stop)
+        unique = (gid for gid, _ in itertools.groupby(heapq.merge(own, self.public.keys())))
+        total = self.public_count() + sum(1 for gid in own if gid not in self.public)
+        return select(unique, total, start, stop)
+
+    def others(self, profile, stop):
+        """The first `stop` ids of the groups `profile` sees without holding a role in
+        them (every other group for an admin, else the listed and open ones)."""
+        own = profile.groups
+        if profile.admin:
+            keys, total = self.keys(), len(self) - sum(1 for gid in own if gid in self)
+        else:
+            keys = self.public.keys()
+            total = self.public_count() - sum(1 for gid in own if gid in self.public)
+        return select((gid for gid in keys if gid not in own), total, 0, stop)
 
 
 class Group(Folder):
@@ -64,6 +133,8 @@ class Group(Folder):
             if key not in ("title", "description", "visibility"):
                 raise KeyError(key)
             setattr(self, key, value)
+        if self.__parent__ is not None and {"title", "visibility"} & set(fields):
+            self.__parent__.note_group(self)
         notify(ObjectModified(self))
 
 
@@ -205,3 +276,10 @@ def add_join_requests(site):
     for group in site["groups"].values():
         if not hasattr(group, "join_requests"):
             group.join_requests = OOBTree()
+
+
+def index_groups(groups):
+    """Evolve step: the name index and the public list of groups made before them."""
+    groups.names, groups.public, groups.public_count = NameIndex(), OOTreeSet(), Length()
+    for group in groups.values():
+        groups.note_group(group)

@@ -13,7 +13,7 @@ import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from BTrees.OOBTree import OOBTree
+from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 from persistent.mapping import PersistentMapping
 from zxcvbn import zxcvbn
@@ -22,6 +22,7 @@ from .acl import profile_acl
 from .events import Audited, ObjectModified, notify
 from .folder import Folder
 from .ids import IdTaken, is_slug
+from .names import NameIndex, select, select_matches
 
 PROFILE_FIELDS = ("name", "email", "organisation", "country", "languages", "timezone",
                   "bio", "expertise")
@@ -56,6 +57,43 @@ class People(Folder):
     def __init__(self):
         super().__init__()
         self.tokens = OOBTree()  # sha256 hex -> login
+        self.names = NameIndex()  # the words of each name and login, for `listing`
+        self.inactive = OOTreeSet()  # logins of deactivated accounts (listed to admins)
+
+    def add(self, name, obj, send_events=True):
+        obj = super().add(name, obj, send_events)
+        self.note_name(obj)
+        return obj
+
+    def remove(self, name, send_events=True):
+        self.names.unindex(name)
+        if name in self.inactive:
+            self.inactive.remove(name)
+        return super().remove(name, send_events)
+
+    def note_name(self, profile):
+        self.names.index(profile.login, profile.name, profile.login)
+
+    def note_active(self, profile):
+        if profile.active:
+            if profile.login in self.inactive:
+                self.inactive.remove(profile.login)
+        else:
+            self.inactive.insert(profile.login)
+
+    def listing(self, start, stop, q="", everyone=False):
+        """The logins of one page of the directory (a `Selection`): by login, or those
+        whose name or login has words starting with the words of `q`; deactivated
+        accounts only for `everyone` (admins). Costs what the page shows, not what the
+        site holds (see names.py)."""
+        hidden = () if everyone else self.inactive
+        if q:
+            return select_matches((k for k in self.names.search(q) if k not in hidden),
+                                  start, stop)
+        if not hidden:
+            return select(self.keys(), len(self), start, stop)
+        return select((k for k in self.keys() if k not in hidden),
+                      len(self) - len(hidden), start, stop)
 
     def by_token(self, token):
         login = self.tokens.get(token_digest(token))
@@ -68,6 +106,8 @@ class Profile(Persistent):
     `groups` mirrors each group's role map (group id -> role) so that a request learns the
     person's principals without looking at every group.
     """
+
+    __parent__ = None  # the People folder, once added
 
     def __init__(self, login, name, email, admin=False):
         self.login = login
@@ -152,6 +192,7 @@ class Profile(Persistent):
         """Cannot log in any more; sessions and tokens end; content stays."""
         self.active = False
         self.end_credentials(people)
+        people.note_active(self)
 
     def end_other_credentials(self, people, session_id=None, token_id=None):
         """Every session and API token but the ones named (those of the request that
@@ -169,12 +210,16 @@ class Profile(Persistent):
 
     def reactivate(self):
         self.active = True
+        if self.__parent__ is not None:
+            self.__parent__.note_active(self)
 
     def update(self, **fields):
         for key, value in fields.items():
             if key not in PROFILE_FIELDS:
                 raise KeyError(key)
             setattr(self, key, value)
+        if "name" in fields and self.__parent__ is not None:
+            self.__parent__.note_name(self)
         notify(ObjectModified(self))
 
 
@@ -410,3 +455,12 @@ def change_own_password(profile, throttle, current, new, address, session_id=Non
     profile.end_other_credentials(profile.__parent__, session_id, token_id)
     notify(PasswordChanged(login, profile))
     return None
+
+
+def index_people(people):
+    """Evolve step: the name index and the list of deactivated accounts of a directory
+    made before they existed."""
+    people.names, people.inactive = NameIndex(), OOTreeSet()
+    for profile in people.values():
+        people.note_name(profile)
+        people.note_active(profile)

@@ -4,6 +4,8 @@ Entries about groups the caller may no longer read are never shown (a person who
 a group loses its entries in content, `forget_group_on_leaving`; this covers the rest,
 such as a group that became private).
 """
+from urllib.parse import urlencode
+
 import colander
 from pyramid.httpexceptions import HTTPFound
 from pyramid.traversal import find_resource
@@ -72,9 +74,15 @@ class InboxView(BaseView):
 @api_defaults(context=Notifications, permission="view")
 class NotificationsAPI(InboxView):
     def answer(self):
+        """The newest PAGE notifications (older than `?before=`), with
+        `Link: <...?before=...>; rel="next"` to the older ones when there may be more."""
         before = read_params(self.request, key_params("before"))["before"]
+        newest = self.inbox.newest(PAGE, before) if self.inbox is not None else []
+        if len(newest) == PAGE:
+            url = f"{self.api_url()}?{urlencode({'before': newest[-1]['id']})}"
+            self.request.response.headers["Link"] = f'<{url}>; rel="next"'
         return {"unread": self.unread,
-                "notifications": [self.entry_json(e) for e in self.entries(before)]}
+                "notifications": [self.entry_json(e) for e in newest if self.readable(e)]}
 
     @api_view(request_method="GET")
     def get(self):

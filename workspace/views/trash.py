@@ -9,6 +9,7 @@ from ..content.ids import IdTaken
 from ..content.trash import Trash, kind_of, purge_from_trash, restore_from_trash
 from .api import api_error, iso
 from .base import BaseView, api_view
+from .paging import Pager
 
 
 def trash_entry(key, item):
@@ -87,13 +88,15 @@ class TrashedItemViews(BaseView):
 
 @api_view(context=Trash, request_method="GET", permission="view")
 def trash_json(request):
-    return trash_entries(request.context)
+    """The trash, newest deletion first, a page at a time (`?page=&limit=`)."""
+    return Pager(request).window(trash_entries(request.context))
 
 
 @view_config(context=Trash, renderer="templates/trash.pt", permission="view")
 class TrashPage(BaseView):
     def __call__(self):
-        trash = self.context
+        trash, pager = self.context, Pager(self.request)
         return {"title": f"Trash of {self.group.title}", "group": self.group,
-                "entries": trash_entries(trash), "items": trash, "when": self.when,
+                "entries": pager.window(trash_entries(trash)), "pager": pager.links(),
+                "items": trash, "when": self.when,
                 "can_restore": self.can("restore"), "can_purge": self.can("purge")}

@@ -7,9 +7,10 @@ from ...content.group import (Group, Groups, add_group, ask_to_join, change_grou
                               decline_join_request, grant_role, revoke_role)
 from ..api import api_error, read_json
 from ..base import BaseView, api_defaults
+from ..paging import Pager
 from ..schemas import group_schema, join_schema, optional, role_schema
 from .forms import VISIBILITY_IS_FOR_MANAGERS
-from .pages import visible_groups
+from .pages import group_pager, visible_groups
 
 
 def group_json(request, group):
@@ -22,7 +23,9 @@ def group_json(request, group):
 class GroupsAPI(BaseView):
     @view_config(request_method="GET", permission="view")
     def list(self):
-        return [group_json(self.request, g) for g in visible_groups(self.request)]
+        """The groups the caller sees, a page at a time (`?page=&limit=&q=&mine=`)."""
+        pager = group_pager(self.request)
+        return [group_json(self.request, g) for g in visible_groups(self.request, pager)]
 
     @view_config(request_method="POST", permission="admin")
     def create(self):
@@ -62,7 +65,10 @@ class GroupAPI(BaseView):
 
     @view_config(name="join-requests", request_method="GET", permission="manage_group")
     def join_requests(self):
-        return [dict(info, login=login) for login, info in self.context.join_requests.items()]
+        """The requests to join, by login, a page at a time (`?page=&limit=`)."""
+        pager = Pager(self.request)
+        requests = self.context.join_requests
+        return [dict(info, login=login) for login, info in pager.window(requests.items())]
 
     @view_config(name="join-requests", request_method="DELETE", permission="manage_group")
     def decline(self):
@@ -80,9 +86,10 @@ class MembersAPI(BaseView):
 
     @view_config(request_method="GET", permission="see_members")
     def get(self):
-        if not self.request.subpath:
+        if not self.request.subpath:  # the members by login, a page at a time
+            pager = Pager(self.request)
             return [{"login": login, "role": role}
-                    for login, role in self.context.roles.items()]
+                    for login, role in pager.window(self.context.roles.items())]
         login = self.request.subpath[0]
         role = self.context.role_of(login)
         if len(self.request.subpath) > 1 or role is None:

@@ -1,14 +1,17 @@
 """The forms of groups: a new group, its settings, and its members page (grant a role,
 change or remove one, answer requests to join), plus the ask-to-join button."""
+import deform
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config, view_defaults
 
 from ...content.group import (ROLES, Group, Groups, add_group, ask_to_join, change_group,
                               decline_join_request, grant_role, revoke_role)
 from ..base import AddForm, BaseView, EditForm, FieldError, FormView
+from ..paging import Pager
 from ..schemas import grant_schema, group_schema
 
 MEMBERS_PAGE = "workspace:views/templates/members.pt"
+REQUESTS_SHOWN = 100  # on the members page; the API pages through them all
 VISIBILITY_IS_FOR_MANAGERS = ("Only the group's managers change its visibility. To open it, "
                               "give yourself the manager role first (that is audited).")
 
@@ -61,13 +64,23 @@ class MembersPage(FormView):
     buttons = ("grant",)
 
     def schema(self):
-        return grant_schema()
+        """Whom (a login, picked by name as one types: static/names.js asks the people
+        API) and which role, "member" unless another is chosen."""
+        schema = grant_schema()
+        schema["role"].default = "member"
+        schema["login"].widget = deform.widget.TextInputWidget(attributes={
+            "list": "people-found", "autocomplete": "off",
+            "data-name-search": self.request.application_url + "/api/people"})
+        return schema
 
     def page(self, form_html, **extra):
-        group = self.context
+        """A page of the members (`?page=&limit=`, by login) and the first requests."""
+        group, pager = self.context, Pager(self.request)
+        members = pager.window(group.roles.items())
         return dict(super().page(form_html, **extra), group=group, roles=ROLES,
-                    members=sorted(group.roles.items()),
-                    requests=sorted(group.join_requests.items()),
+                    members=members, pager=pager.links(),
+                    requests=list(group.join_requests.items()[:REQUESTS_SHOWN]),
+                    more_requests=len(group.join_requests) > REQUESTS_SHOWN,
                     csrf=self.request.session.get_csrf_token())
 
     def save_success(self, appstruct):

@@ -1,6 +1,8 @@
 """The group list and a group's page, with its recent activity."""
 import threading
 
+import colander
+
 from cachetools import TTLCache
 from pyramid.view import view_config
 
@@ -8,22 +10,38 @@ from ...content.group import TOOLS, Group, Groups
 from ...search import QueryError, search_for
 from ...security import request_principals
 from ..base import BaseView
+from ..paging import Pager
 
 ACTIVITY_SECONDS = 1.0  # as fresh as the search index itself
 ACTIVITY_GROUPS = 10_000  # groups whose activity is kept at once
 _activity_lock = threading.Lock()  # a TTLCache is not safe for several threads
 
 
-def visible_groups(request):
-    """Every group the caller may see (its name and description, at least)."""
-    return [g for g in request.site["groups"].values() if request.has_permission("see", g)]
+def group_pager(request):
+    """The paging of a group list: `?page=&limit=&q=` and `?mine=true` (only the
+    caller's own groups)."""
+    return Pager(request, q=True, mine=colander.SchemaNode(colander.Boolean(),
+                                                            missing=False))
+
+
+def visible_groups(request, pager):
+    """One page of the groups the caller may see (their name and description, at
+    least), by id; each confirmed by the security policy. Only the page's groups are
+    read (see Groups.listing)."""
+    groups = request.site["groups"]
+    selection = groups.listing(request.user, pager.start, pager.stop, pager.q,
+                               mine=pager.params["mine"])
+    return [groups[gid] for gid in pager.selected(selection)
+            if request.has_permission("see", groups[gid])]
 
 
 @view_config(context=Groups, renderer="workspace:views/templates/groups.pt",
              permission="view")
 class GroupsPage(BaseView):
     def __call__(self):
-        return {"title": "Groups", "groups": visible_groups(self.request),
+        pager = group_pager(self.request)
+        return {"title": "Groups", "groups": visible_groups(self.request, pager),
+                "pager": pager.links(), "mine": pager.params["mine"],
                 "can_add": self.can("admin")}
 
 

@@ -8,6 +8,7 @@ from ...content.people import (PROFILE_FIELDS, People, Profile, add_person, chan
 from ...content.site import Site
 from ..api import api_error, read_json
 from ..base import BaseView, api_defaults, api_view
+from ..paging import Pager
 from ..schemas import account_schema, optional, profile_schema, user_schema
 from .pages import listed_people
 
@@ -45,13 +46,17 @@ class UsersAPI(BaseView):
 
     @view_config(request_method="GET")
     def list(self):
+        """Every account, deactivated ones too, a page at a time (`?page=&limit=&q=`)."""
+        pager = Pager(self.request, q=True)
         return [profile_json(p, self.request.user)
-                for p in self.request.site["people"].values()]
+                for p in listed_people(self.request, pager, everyone=True)]
 
 
 @api_view(context=People, request_method="GET", permission="view")
 def people_json(request):
-    return [profile_json(p, request.user) for p in listed_people(request)]
+    """The directory, a page at a time (`?page=&limit=&q=`)."""
+    pager = Pager(request, q=True)
+    return [profile_json(p, request.user) for p in listed_people(request, pager)]
 
 
 @api_defaults(context=Profile)

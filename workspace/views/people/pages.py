@@ -3,19 +3,26 @@ from pyramid.view import view_config
 
 from ...content.people import People, Profile
 from ..base import BaseView
+from ..paging import Pager
 
 
-def listed_people(request):
-    """Everyone active; admins also see deactivated accounts."""
-    return [p for p in request.site["people"].values() if p.active or request.user.admin]
+def listed_people(request, pager, everyone=None):
+    """One page of the directory (`?page=&limit=&q=`): everyone active, by login, or
+    those whose name or login has words starting with `q`'s; admins (or `everyone`)
+    also see deactivated accounts. Only the page's profiles are read."""
+    people = request.site["people"]
+    everyone = request.user.admin if everyone is None else everyone
+    selection = people.listing(pager.start, pager.stop, pager.q, everyone=everyone)
+    return [people[login] for login in pager.selected(selection)]
 
 
 @view_config(context=People, renderer="workspace:views/templates/people.pt",
              permission="view")
 class PeoplePage(BaseView):
     def __call__(self):
-        return {"title": "People", "people": listed_people(self.request),
-                "can_add": self.can("admin")}
+        pager = Pager(self.request, q=True)
+        return {"title": "People", "people": listed_people(self.request, pager),
+                "pager": pager.links(), "can_add": self.can("admin")}
 
 
 @view_config(context=Profile, renderer="workspace:views/templates/profile.pt",
