@@ -8,11 +8,11 @@ from .audit import shard_audit_log
 from .document import compact_revisions
 from .group import add_join_requests, index_groups
 from .mail import add_mail_folders
-from .mail import add_mail_folders
 from .notifications import add_notifications_folder
 from .people import index_people
 from .throttle import forget_stored_throttle
 from .trash import record_trash_attributes
+from .vocabulary import add_vocabularies
 
 
 def store_calendar_feed_digest(site):
@@ -41,7 +41,7 @@ STEPS = [
     forget_stored_throttle,  # 7: failed logins counted in memory, not in the database
     index_names,  # 8: name indexes of people and groups, for paged lists (issue 17)
     add_mail_folders,  # 9: every group has its (disabled) mailgroup at /groups/<g>/mail
-    add_mail_folders,  # 9: every group has its (disabled) mailgroup at /groups/<g>/mail
+    add_vocabularies,  # 10: /vocabulary/themes, the themes admins keep (issue 13)
 ]
 
 

@@ -8,6 +8,7 @@ from .folder import Folder
 from .group import Groups
 from .notifications import Notifications
 from .people import People
+from .vocabulary import make_vocabularies
 
 APP_KEY = "workspace"
 
@@ -23,6 +24,7 @@ class Site(Folder):
         self.add("people", People(), send_events=False)
         self.add("groups", Groups(), send_events=False)
         self.add("notifications", Notifications(), send_events=False)
+        self.add("vocabulary", make_vocabularies(), send_events=False)
         self.audit = AuditLog()
         self.evolve_generation = latest_generation()  # a new site is born current
 
