@@ -3,9 +3,9 @@ import argparse
 import sys
 
 from ..search import disable_background_indexer
-from . import accounts, backup, demo, index
+from . import accounts, backup, demo, imports, index
 
-COMMAND_MODULES = (accounts, demo, index, backup)
+COMMAND_MODULES = (accounts, demo, index, backup, imports)
 
 
 def main(argv=None):
