@@ -25,7 +25,8 @@ KINDS = {"mention": "mentioned you in", "reply": "replied to your topic",
 def key_params(name):
     """A query string holding one notification key (a whole number), or none."""
     return colander.SchemaNode(colander.Mapping(), colander.SchemaNode(
-        colander.Integer(), name=name, missing=None, validator=colander.Range(min=0)))
+        colander.Integer(), name=name, missing=None,
+        validator=colander.Range(min=0, max=2 ** 63 - 1)))  # entry ids are 64-bit keys
 
 
 def read_schema():
