@@ -182,7 +182,8 @@ ANEW = {
     FailedLogins: lambda failures: FailedLogins(),
 }
 KEPT = {"layout", "has_listeners"}
-REOPENED = {"workspace_indexer"}
+REOPENED = {"workspace_indexer", "workspace_mail", "workspace_mail_settings",
+            "workspace_mail_listener"}  # the mail worker: made anew at ApplicationCreated
 
 
 class Sites:

@@ -118,27 +118,31 @@ def on_profile_changed(event):
 
 
 def on_application_created(event):
+    """Start (or, when the app opens another database, restart) the mail worker; its
+    threads run only where this process sends mail or listens for it."""
     registry = event.app.registry
-    worker = worker_of(registry)
-    if worker is None:
+    settings = registry.workspace_mail_settings = read_settings(registry.settings or {})
+    for old in (worker_of(registry), getattr(registry, "workspace_mail_listener", None)):
+        if old is not None:
+            old.stop()
+    registry.workspace_mail_listener = None
+    databases = getattr(registry, "_zodb_databases", {})
+    if "" not in databases:
+        registry.workspace_mail = None
         return
+    worker = registry.workspace_mail = MailWorker(databases[""], settings, registry)
     from .inbound import prepare
     prepare(worker)
-    if _threads["enabled"]:
-        worker.start(sending=worker.settings.sending)
-        if worker.settings.listen:
+    if _threads["enabled"] and (settings.sending or settings.listen):
+        worker.start(sending=settings.sending)
+        if settings.listen:
             from .listener import start_listener
             registry.workspace_mail_listener = start_listener(worker)
 
 
 def includeme(config):
-    registry = config.registry
-    settings = mail_settings(registry)
     config.add_subscriber(on_post_added, ObjectAdded)
     config.add_subscriber(on_notified, Notified)
     config.add_subscriber(on_profile_changed, ObjectAdded)
     config.add_subscriber(on_profile_changed, ObjectModified)
-    databases = getattr(registry, "_zodb_databases", {})
-    if "" in databases:
-        registry.workspace_mail = MailWorker(databases[""], settings, registry)
-        config.add_subscriber(on_application_created, ApplicationCreated)
+    config.add_subscriber(on_application_created, ApplicationCreated)
