@@ -9,6 +9,7 @@ from .document import compact_revisions
 from .group import add_join_requests, index_groups
 from .mail import add_mail_folders
 from .mail import add_mail_folders
+from .mail import add_mail_folders
 from .notifications import add_notifications_folder
 from .people import index_people
 from .throttle import forget_stored_throttle
@@ -43,6 +44,7 @@ STEPS = [
     index_names,  # 8: name indexes of people and groups, for paged lists (issue 17)
     add_mail_folders,  # 9: every group has its (disabled) mailgroup at /groups/<g>/mail
     add_vocabularies,  # 10: /vocabulary/themes, the themes admins keep (issue 13)
+    add_mail_folders,  # 9: every group has its (disabled) mailgroup at /groups/<g>/mail
     add_mail_folders,  # 9: every group has its (disabled) mailgroup at /groups/<g>/mail
 ]
 

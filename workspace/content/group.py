@@ -22,6 +22,7 @@ from .ids import unique_id
 from .mail import GroupMail
 from .mail import GroupMail
 from .mail import GroupMail
+from .mail import GroupMail
 from .names import NameIndex, query_words, select, select_matches
 from .people import now_utc
 from .trash import Trash

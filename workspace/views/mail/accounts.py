@@ -12,7 +12,7 @@ from ...content.people import add_person, change_account, check_password_rules
 from ...content.site import Site
 from ...mail import mail_settings, queue_notice
 from ...mail.state import state_near
-from ..api import api_error, read_json
+from ..api import api_error, error_response, read_json
 from ..base import FieldError, FormView, api_view
 from ..schemas import login_node, password_node, strict, text
 
@@ -99,8 +99,8 @@ def accept_api(context, request):
     secret = request.subpath[0]
     state = state_near(context)
     record = state.find_secret(state.invitations, secret)
-    if record is None or len(request.subpath) != 1:
-        raise api_error(404, message="This invitation is not valid any more.")
+    if record is None or len(request.subpath) != 1:  # returned: anonymous callers see it
+        return error_response(request, 404, message="This invitation is not valid any more.")
     data = read_json(request, choose_schema())
     try:
         check_password_rules(data["password"], (data["login"], record["name"], record["email"]))
@@ -168,8 +168,9 @@ def finish_reset(context, request):
         login = reset_password(request, request.subpath[0], data["password"])
     except ValueError as exc:
         raise api_error(400, "invalid", str(exc), {"password": str(exc)})
-    if login is None or len(request.subpath) != 1:
-        raise api_error(404, message="This link is not valid any more; ask for a new one.")
+    if login is None or len(request.subpath) != 1:  # returned: anonymous callers see it
+        return error_response(request, 404,
+                              message="This link is not valid any more; ask for a new one.")
     return {"login": login}
 
 
