@@ -174,9 +174,11 @@ def cast_of(app, tokens):
 PATH_SETTINGS = ("zodbconn.uri", "workspace.index_dir")
 
 # What `main()` leaves on the registry that outlives a request, and what each test gets
-# instead: its own presence and login failures; the same compiled layout; a new indexer
-# (`open_database`). `Sites` refuses to start on an attribute missing here, so that state
-# added to the app later cannot leak from one test into the next unnoticed.
+# instead: its own presence and login failures; the same compiled layout; what start-up
+# makes anew for each database (REOPENED: left as the previous test had it, so that the
+# ApplicationCreated subscribers that `open_database` runs replace it, or stop it first).
+# `Sites` refuses to start on an attribute missing here, so that state added to the app
+# later cannot leak from one test into the next unnoticed.
 ANEW = {
     Presence: lambda presence: Presence(presence.ttl),
     FailedLogins: lambda failures: FailedLogins(),
@@ -265,7 +267,9 @@ class Sites:
         for name in set(vars(registry)) - self.registry_names:
             delattr(registry, name)
         for name, value in self.registry_state.items():
-            setattr(registry, name, ANEW[type(value)](value) if type(value) in ANEW else value)
+            if name not in REOPENED:  # the previous test's, for start-up to replace (or stop)
+                setattr(registry, name,
+                        ANEW[type(value)](value) if type(value) in ANEW else value)
 
 
 def registry_state(registry):
