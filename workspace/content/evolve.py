@@ -12,6 +12,7 @@ from .mail import add_mail_folders
 from .mail import add_mail_folders
 from .notifications import add_notifications_folder
 from .people import index_people
+from .referrals import add_roster
 from .throttle import forget_stored_throttle
 from .trash import record_trash_attributes
 from .vocabulary import add_vocabularies
@@ -46,6 +47,7 @@ STEPS = [
     add_vocabularies,  # 10: /vocabulary/themes, the themes admins keep (issue 13)
     add_mail_folders,  # 9: every group has its (disabled) mailgroup at /groups/<g>/mail
     add_mail_folders,  # 9: every group has its (disabled) mailgroup at /groups/<g>/mail
+    add_roster,  # 13: /experts, /referrals and profile lists of codes (issue 14)
 ]
 
 

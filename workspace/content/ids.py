@@ -29,7 +29,9 @@ RESERVED = frozenset({
     "login", "logout", "me", "members", "moderate", "new", "new-topic", "open", "ops",
     "pin", "presence", "preview", "purge", "read", "replies", "restore", "revert",
     "search", "static", "svg", "tokens", "topics", "unlock", "unpin", "upload", "users",
-    "versions"})
+    "versions",
+    # the expert roster and referrals (issue 14)
+    "answers", "ask", "overview", "reminders"})
 
 
 def is_slug(value):

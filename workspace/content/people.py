@@ -25,7 +25,7 @@ from .ids import IdTaken, is_slug
 from .names import NameIndex, select, select_matches
 
 PROFILE_FIELDS = ("name", "email", "organisation", "country", "languages", "timezone",
-                  "bio", "expertise")
+                  "bio", "expertise", "countries")
 MIN_PASSWORD, MAX_PASSWORD = 8, 1024
 MIN_STRENGTH = 2  # zxcvbn's score from 0 to 4: 2 is "somewhat guessable" (~10^8 guesses)
 
@@ -117,10 +117,11 @@ class Profile(Persistent):
         self.active = True
         self.organisation = ""
         self.country = ""
-        self.languages = ""
+        self.languages = []  # ISO 639-1 codes (content/roster.py)
         self.timezone = "UTC"
         self.bio = ""
-        self.expertise = ""
+        self.expertise = []  # theme ids of the site's vocabulary
+        self.countries = []  # of experience, ISO 3166-1 alpha-2 codes
         self.created = now_utc()
         self.password_hash = None
         self.groups = PersistentMapping()

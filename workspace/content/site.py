@@ -8,6 +8,8 @@ from .folder import Folder
 from .group import Groups
 from .notifications import Notifications
 from .people import People
+from .referrals import Referrals
+from .roster import Roster
 from .vocabulary import make_vocabularies
 
 APP_KEY = "workspace"
@@ -25,6 +27,8 @@ class Site(Folder):
         self.add("groups", Groups(), send_events=False)
         self.add("notifications", Notifications(), send_events=False)
         self.add("vocabulary", make_vocabularies(), send_events=False)
+        self.add("experts", Roster(), send_events=False)
+        self.add("referrals", Referrals(), send_events=False)
         self.audit = AuditLog()
         self.evolve_generation = latest_generation()  # a new site is born current
 

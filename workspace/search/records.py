@@ -60,9 +60,17 @@ def walk(obj):
             stack.extend(node.values())
 
 
+def profile_text(value):
+    """A profile field as words: lists of codes (languages, expertise) joined."""
+    if isinstance(value, (list, tuple)):
+        return " ".join(value)
+    return str(value or "")
+
+
 def profile_data(profile):
     return {"type": "person", "title": profile.name or profile.login,
-            "text": "\n".join(str(getattr(profile, f, "") or "") for f in PROFILE_TEXT_FIELDS),
+            "text": "\n".join(profile_text(getattr(profile, f, ""))
+                               for f in PROFILE_TEXT_FIELDS),
             "author": profile.login, "modified": None}
 
 

@@ -1,12 +1,15 @@
 """colander schemas for people and groups, shared by the HTML forms and the JSON API."""
+import re
 import zoneinfo
 
 import colander
 import deform
+from pyramid.threadlocal import get_current_request
 
 from ..content.group import ROLES, VISIBILITIES
 from ..content.ids import MAX_LEN, is_reserved, is_slug
 from ..content.people import MAX_PASSWORD, check_password_rules
+from ..content.roster import COUNTRIES, LANGUAGES, MAX_CODES, site_themes
 
 TIMEZONES = sorted(zoneinfo.available_timezones())
 
@@ -82,15 +85,63 @@ def profile_schema():
                                    validator=colander.Email()))
     schema.add(text("organisation", 200, missing="", title="Organisation"))
     schema.add(text("country", 100, missing="", title="Country"))
-    schema.add(text("languages", 200, missing="", title="Languages"))
+    schema.add(code_list("languages", LANGUAGES, "Languages"))
+    schema.add(code_list("countries", COUNTRIES, "Countries of experience"))
     schema.add(colander.SchemaNode(
         colander.String(), name="timezone", title="Time zone", missing="UTC",
         validator=colander.OneOf(TIMEZONES),
         widget=deform.widget.SelectWidget(values=[(tz, tz) for tz in TIMEZONES])))
     schema.add(text("bio", 2000, missing="", title="Short bio",
                     widget=deform.widget.TextAreaWidget(rows=4)))
-    schema.add(text("expertise", 500, missing="", title="Expertise"))
+    schema.add(code_list("expertise", current_themes, "Expertise (themes)"))
     return schema
+
+
+class CodeList(colander.SchemaType):
+    """A list of codes from `choices` (a dict code -> name, or a function giving one):
+    a JSON list, the values of a multiple select, or text like "en, fr"; stored sorted,
+    each once. An unknown code is invalid, never dropped silently."""
+
+    def __init__(self, choices):
+        self.choices = choices
+
+    def known(self):
+        return self.choices() if callable(self.choices) else self.choices
+
+    def serialize(self, node, appstruct):
+        return colander.null if appstruct is colander.null else list(appstruct or ())
+
+    def deserialize(self, node, cstruct):
+        if cstruct in (colander.null, None, ""):
+            return []
+        if isinstance(cstruct, str):
+            cstruct = [part for part in re.split(r"[,;\s]+", cstruct) if part]
+        if not isinstance(cstruct, (list, tuple)) or not all(isinstance(c, str) for c in cstruct):
+            raise colander.Invalid(node, "A list of codes.")
+        known = self.known()
+        codes = sorted({c.strip().lower() for c in cstruct})
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise colander.Invalid(node, f"Unknown: {', '.join(unknown[:5])}.")
+        if len(codes) > MAX_CODES:
+            raise colander.Invalid(node, f"At most {MAX_CODES}.")
+        return codes
+
+
+def current_themes():
+    """The themes of the site the current request is on, id -> label."""
+    request = get_current_request()
+    site = getattr(request, "site", None) if request is not None else None
+    return dict(site_themes(site).terms) if site is not None else {}
+
+
+def code_list(name, choices, title):
+    """A multiple choice of codes shown by their names (sorted by name)."""
+    known = choices() if callable(choices) else choices
+    widget = deform.widget.SelectWidget(
+        values=sorted(known.items(), key=lambda item: item[1]), multiple=True, size=6)
+    return colander.SchemaNode(CodeList(choices), name=name, title=title, missing=[],
+                               widget=widget)
 
 
 def group_schema(with_id=True):
