@@ -139,14 +139,15 @@ def gap_occurrences(event):
     return found
 
 
-def ics_bytes(name, events, subscription=False):
+def ics_bytes(name, events, subscription=False, stamp=None):
     """An RFC 5545 calendar called `name` of `events`. A `subscription` (a feed over many
-    groups) labels each event with its group's title and asks apps to look again hourly."""
+    groups) labels each event with its group's title and asks apps to look again hourly.
+    Every DTSTAMP is `stamp` (now if not given: an archive gives a fixed one)."""
     cal = new_calendar(name)
     if subscription:
         cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
         cal.add("x-published-ttl", "PT1H")
-    stamp = datetime.now(UTC).replace(microsecond=0)
+    stamp = stamp or datetime.now(UTC).replace(microsecond=0)
     zones = set()
     for event in events:
         category = event.__parent__.__parent__.title if subscription else None

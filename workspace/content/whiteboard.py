@@ -129,6 +129,29 @@ def add_whiteboard(whiteboards, title, actor, wid=None, elements=(), files=None)
     return board
 
 
+def load_whiteboard(whiteboards, wid, record, elements, files=None, versions=()):
+    """A board restored as an archive kept it, under `wid` (IdTaken if taken), with no
+    events (the caller adds the whole group at once): `record` gives its title, creator,
+    created, modified and modified_by; `elements` (valid, in drawing order) keep the
+    `version` each had; `versions` are (author, created, comment, automatic, seq, title,
+    elements) oldest first; `files` as `add_whiteboard` takes them."""
+    board = Whiteboard(record["title"], record["creator"], now=record["created"])
+    for file_id, (mime, data, created) in (files or {}).items():
+        board.add_file(file_id, mime, data, created)
+    if elements:
+        board.apply([{"op": "put", "element": {k: v for k, v in e.items() if k != "version"}}
+                     for e in elements], record["creator"], now=record["created"])
+        for e in elements:
+            stored = board._elements[e["id"]]
+            board._elements[e["id"]] = dict(stored, version=e.get("version", 1))
+    for author, created, comment, automatic, seq, title, snapshot in versions:
+        board.versions.append(Version(author, created, comment, automatic, seq,
+                                      tuple(snapshot), title))
+    board.editing_since = None
+    board.modified, board.modified_by = record["modified"], record["modified_by"]
+    return whiteboards.add(wid, board, send_events=False)
+
+
 class Whiteboard(Persistent):
     """One board: a title, its live elements, the op log and its versions."""
 

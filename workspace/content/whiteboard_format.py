@@ -341,9 +341,10 @@ def ops_schema():
 STICKY_MARK = {"workspace": "sticky"}
 # What Excalidraw gives a new element of each kind, for the fields an element made here
 # (by our own editor or an older file) may lack; whatever an element has is kept over these.
-BASE_DEFAULTS = {"angle": 0, "strokeColor": "#1e1e1e", "backgroundColor": "transparent",
-                 "fillStyle": "solid", "strokeWidth": 2, "strokeStyle": "solid",
-                 "roughness": 1, "opacity": 100, "groupIds": [], "frameId": None,
+BASE_DEFAULTS = {"width": 0, "height": 0, "angle": 0, "strokeColor": "#1e1e1e",
+                 "backgroundColor": "transparent", "fillStyle": "solid", "strokeWidth": 2,
+                 "strokeStyle": "solid", "roughness": 1, "opacity": 100, "groupIds": [],
+                 "frameId": None,
                  "roundness": None, "isDeleted": False, "boundElements": None, "updated": 1,
                  "link": None, "locked": False}
 KIND_DEFAULTS = {

@@ -1,0 +1,257 @@
+"""A group's whole archive: written in open formats, read by ordinary programs (mbox by
+Python's mailbox, the calendar by icalendar, CSV, Markdown, Excalidraw JSON, SVG), and
+restored whole into a fresh site: export, import, export again gives the same files. A bad
+archive is refused and changes nothing; the managers' download is a zip."""
+import io
+import json
+import mailbox
+import pathlib
+import re
+import zipfile
+import xml.etree.ElementTree as ET
+
+import icalendar
+import pytest
+import transaction
+import ZODB
+from ZODB.FileStorage import FileStorage
+
+from workspace.archive import ArchiveInvalid, export_group, import_group
+from workspace.archive.store import FolderOut, ZipOut
+from workspace.content.board import Board, start_topic
+from workspace.content.document import Document, File
+from workspace.content.ics import import_ics
+from workspace.content.site import appmaker
+from workspace.content.whiteboard_format import import_whiteboard
+
+from test_foundation_cli import copy_ini, run
+
+FIXTURES = pathlib.Path(__file__).parent / "fixtures"
+
+
+def fill(group):
+    """A group with something of every kind, edited the ways people edit."""
+    docs = group["documents"]
+    doc = docs.add("terms-of-reference", Document("Terms of reference", "# Aims\n\nOne.\n",
+                                                  "manager", "First draft"))
+    doc.save("Terms of reference", "# Aims\n\nOne.\n\nTwo: teachers' voice.\n", "member", 1,
+             "Adds the second aim")
+    doc.save("Terms of reference (agreed)", "# Aims\n\nOne.\n\nTwo: teachers' voice. ✓\n",
+             "manager", 2, "")
+    report = docs.add("census", File("Census 2026", io.BytesIO(b"%PDF-1.4 first"),
+                                     "census.pdf", "application/pdf", "member"))
+    report.upload(io.BytesIO(b"%PDF-1.4 second, corrected"), "census v2.pdf",
+                  "application/pdf", "manager", 1, "Corrected table 3")
+    board = group["boards"].add("general", Board("General", "Anything", "manager"))
+    topic = start_topic(board, "induction", "Induction of new teachers",
+                        "How long is **induction** where you are?", "member")
+    topic.post_reply("Two terms, then a review.", "manager")
+    topic.post_reply("From Apia: one year.\n\nFrom the start.", "observer")
+    topic.edit("Induction of new teachers (2026)", "How long is **induction**?", "member")
+    board.set_pinned(topic, True)
+    calendar = group["calendar"]
+    for name in ("apple.ics", "outlook.ics"):
+        import_ics(calendar, (FIXTURES / "calendars" / name).read_bytes(), "member")
+    scene = json.loads((FIXTURES / "excalidraw" / "workshop.excalidraw").read_text())
+    wb = import_whiteboard(group["whiteboards"], scene, "member", "Workshop")
+    wb.apply([{"op": "delete", "id": "box-3"}], "manager")
+    wb.keep_version("manager", "Without the purple box")
+
+
+def export_to(group, folder):
+    export_group(group, FolderOut(folder))
+    return folder
+
+
+def tree(folder):
+    """{relative path: bytes} of every file under `folder`."""
+    root = pathlib.Path(folder)
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file()}
+
+
+@pytest.fixture
+def filled(site, cast):
+    with site.open() as root:
+        fill(root["groups"]["secret"])
+    return site
+
+
+@pytest.fixture
+def fresh(tmp_path):
+    """Another site, in a database of its own: the site an archive moves to."""
+    storage = FileStorage(str(tmp_path / "fresh.fs"), blob_dir=str(tmp_path / "fresh-blobs"))
+    db = ZODB.DB(storage)
+    connection = db.open()
+    yield appmaker(connection.root())
+    transaction.abort()
+    connection.close()
+    db.close()
+
+
+def test_export_import_export_gives_the_same_files(filled, fresh, tmp_path):
+    with filled.open() as root:
+        first = tree(export_to(root["groups"]["secret"], tmp_path / "first"))
+    group = import_group(fresh, tmp_path / "first", "admin")
+    transaction.commit()
+    again = tree(export_to(group, tmp_path / "again"))
+    assert sorted(first) == sorted(again)
+    assert [name for name in first if first[name] != again[name]] == []
+    assert len(first) > 20
+
+
+def test_the_restored_group_is_whole(filled, fresh, tmp_path):
+    with filled.open() as root:
+        export_to(root["groups"]["secret"], tmp_path / "out")
+    group = import_group(fresh, tmp_path / "out", "admin")
+    doc = group["documents"]["terms-of-reference"]
+    assert [(r.version, r.author, r.comment) for r in reversed(doc.history())] == [
+        (1, "manager", "First draft"), (2, "member", "Adds the second aim"), (3, "manager", "")]
+    assert doc.body.endswith("voice. ✓\n") and doc.revision(1).body == "# Aims\n\nOne.\n"
+    census = group["documents"]["census"]
+    with census.current().open() as stream:
+        assert stream.read() == b"%PDF-1.4 second, corrected"
+    topic = group["boards"]["general"]["induction"]
+    assert topic.pinned and len(topic) == 2 and topic.edited
+    assert topic.history()[0]["title"] == "Induction of new teachers"
+    assert len(group["calendar"]) == 3
+    board = group["whiteboards"]["workshop"]
+    assert len(board) == 17 and len(board.versions) == 2 and board.file("c0ffee0123456789abcdef")
+    assert sorted(group.roles.items()) == [("manager", "manager"), ("member", "member"),
+                                           ("observer", "observer")]
+    assert fresh["people"]["member"].password_hash is None  # a reset sets one
+
+
+def test_ordinary_programs_read_the_archive(filled, tmp_path):
+    with filled.open() as root:
+        out = export_to(root["groups"]["secret"], tmp_path / "out")
+    box = mailbox.mbox(str(out / "discussions" / "discussions.mbox"))
+    messages = list(box)
+    assert [m["Subject"] for m in messages] == ["Induction of new teachers (2026)",
+                                                "Re: Induction of new teachers (2026)"] + [
+        "Re: Induction of new teachers (2026)"]
+    assert messages[1]["In-Reply-To"] == messages[0]["Message-ID"]
+    assert "From Apia" in messages[2].get_payload(decode=True).decode()
+    cal = icalendar.Calendar.from_ical((out / "calendar" / "calendar.ics").read_bytes())
+    assert len({str(e["UID"]) for e in cal.walk("VEVENT")}) == 3
+    assert (out / "members.csv").read_text().splitlines()[0] == \
+        "login,name,email,country,organisation,role"
+    assert "Two: teachers' voice." in (out / "documents" / "terms-of-reference" /
+                                      "v0002.md").read_text()
+    ET.parse(out / "whiteboards" / "workshop.svg")
+    scene = json.loads((out / "whiteboards" / "workshop.excalidraw").read_text())
+    assert scene["type"] == "excalidraw" and scene["files"]
+    readme = (out / "README.html").read_text()
+    for link in ("members.csv", "calendar/calendar.ics", "discussions/general/induction.md",
+                 "documents/terms-of-reference/v0003.md", "whiteboards/workshop.svg"):
+        assert f'href="{link}"' in readme
+    catalogue = json.loads((out / "catalogue.json").read_text())
+    assert {r["dc:type"] for r in catalogue["records"]} >= {"Text", "Dataset", "Image",
+                                                            "Event"}
+
+
+def damage(folder, name, change):
+    path = folder / name
+    path.write_bytes(change(path.read_bytes()))
+
+
+BAD = {
+    "not json": ("group.json", lambda b: b"{nope"),
+    "another format": ("group.json", lambda b: b.replace(b"workspace-group-archive", b"x")),
+    "a name leaving the archive": ("documents/census/history.json",
+                                   lambda b: b.replace(b'"v0001-census.pdf"', b'"../../x"')),
+    "a file the index names missing": ("documents/terms-of-reference/history.json",
+                                       lambda b: b.replace(b'"version": 3', b'"version": 4')),
+    "a bad role": ("members.csv", lambda b: b.replace(b",observer", b",owner")),
+    "a bad login": ("members.csv", lambda b: b.replace(b"observer,", b"Observer X,", 1)),
+    "a broken calendar": ("calendar/calendar.ics", lambda b: b[:200]),
+    "a bad element": ("whiteboards/workshop.excalidraw",
+                      lambda b: re.sub(rb'"x": [-0-9.]+', b'"x": "left"', b, count=1)),
+    "deep nesting": ("discussions/general/induction.json", lambda b: b"[" * 100_000),
+    "a bad time": ("whiteboards/workshop.json",
+                   lambda b: b.replace(b'"created": "', b'"created": "yesterday', 1)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_bad_archive_is_refused_and_changes_nothing(filled, fresh, tmp_path, case):
+    with filled.open() as root:
+        out = export_to(root["groups"]["secret"], tmp_path / "out")
+    name, change = BAD[case]
+    damage(out, name, change)
+    with pytest.raises(ArchiveInvalid):
+        import_group(fresh, out, "admin")
+    assert len(fresh["groups"]) == 0 and len(fresh["people"]) == 0
+
+
+def test_a_taken_group_id_is_refused_and_another_may_be_given(filled, tmp_path):
+    with filled.open() as root:
+        export_to(root["groups"]["secret"], tmp_path / "out")
+    with filled.open() as root:
+        with pytest.raises(ArchiveInvalid, match="already"):
+            import_group(root, tmp_path / "out", "admin")
+        copy = import_group(root, tmp_path / "out", "admin", gid="secret-copy")
+        assert copy.role_of("member") == "member"
+        assert root["people"]["member"].groups["secret-copy"] == "member"
+
+
+def test_a_zip_archive_imports_like_the_folder(filled, fresh, tmp_path):
+    with filled.open() as root:
+        first = tree(export_to(root["groups"]["secret"], tmp_path / "first"))
+        with open(tmp_path / "secret.zip", "wb") as stream:
+            export_group(root["groups"]["secret"], ZipOut(stream, "secret/"))
+    group = import_group(fresh, tmp_path / "secret.zip", "admin")
+    assert tree(export_to(group, tmp_path / "again")) == first
+
+
+def test_a_zip_with_a_path_out_of_it_is_refused(fresh, tmp_path):
+    with zipfile.ZipFile(tmp_path / "evil.zip", "w") as evil:
+        evil.writestr("../group.json", "{}")
+    with pytest.raises(ArchiveInvalid):
+        import_group(fresh, tmp_path / "evil.zip", "admin")
+
+
+# --- the managers' download ------------------------------------------------------------
+
+def test_managers_download_the_archive_as_a_zip(filled, cast):
+    manager = cast.html("manager")
+    settings = manager.get("/groups/secret/@@edit")
+    link = settings.html.select_one(".archive-link a")["href"]
+    response = manager.get(link)
+    assert response.content_type == "application/zip"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="secret-archive.zip"'
+    assert int(response.headers["Content-Length"]) == len(response.body)
+    names = zipfile.ZipFile(io.BytesIO(response.body)).namelist()
+    assert "secret/README.html" in names and "secret/calendar/calendar.ics" in names
+    api = cast.api["manager"].get("/api/groups/secret/download")
+    assert api.content_type == "application/zip"
+
+
+@pytest.mark.parametrize("who, status", [("member", 403), ("observer", 403),
+                                         ("outsider", 404), ("admin", 403)])
+def test_only_managers_who_read_the_group_download_it(cast, who, status):
+    cast.api[who].get("/api/groups/secret/download", status=status)
+    if who != "outsider":
+        page = cast.html(who).get("/groups/secret/@@edit", expect_errors=True)
+        assert "archive-link" not in page.text
+
+
+# --- the command line ------------------------------------------------------------------
+
+def test_the_command_line_moves_a_group_to_a_fresh_site(tmp_path):
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    first_ini = copy_ini("development.ini", str(tmp_path / "one"))
+    second_ini = copy_ini("development.ini", str(tmp_path / "two"))
+    assert run(first_ini, "demo").returncode == 0
+    done = run(first_ini, "export-group", "teacher-pathways", str(tmp_path / "a"), "-q")
+    assert done.returncode == 0, done.stderr
+    done = run(second_ini, "import-group", str(tmp_path / "a"))
+    assert done.returncode == 0, done.stderr
+    done = run(second_ini, "export-group", "teacher-pathways", str(tmp_path / "b.zip"), "-q")
+    assert done.returncode == 0, done.stderr
+    unpacked = tmp_path / "b"
+    zipfile.ZipFile(tmp_path / "b.zip").extractall(unpacked)
+    assert tree(tmp_path / "a") == tree(unpacked / "teacher-pathways")
+    again = run(second_ini, "import-group", str(tmp_path / "a"))
+    assert again.returncode != 0 and "Nothing imported" in again.stderr
