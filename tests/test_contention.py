@@ -77,6 +77,7 @@ def test_the_search_queue_of_an_older_site_moves_into_shards_keeping_its_tasks(d
     with transaction.manager:
         state = conn.root()["workspace.search"] = SearchState()
         state.tasks = OOBTree({"0001-a": ("one", "/groups/g"), "0002-b": ("tree", "/x")})
+        state.done = OOBTree()  # one index's applied tasks, before machines had their own
         state.done["0001-a"] = True
     with transaction.manager:
         prepare_queue(conn.root())

@@ -56,10 +56,11 @@ def snapshot(db):
 
 
 def index_store(ini):
-    directory = site_settings(ini).get("workspace.index_dir")
+    settings = site_settings(ini)
+    directory = settings.get("workspace.index_dir")
     if not directory:
         sys.exit("This site has no workspace.index_dir: search is off.")
-    return IndexStore(directory)
+    return IndexStore(directory, settings.get("workspace.search.machine"))
 
 
 def reindex(args):
@@ -80,7 +81,7 @@ def compare(ini, store):
     """(missing, stale, extra, pending paths) between one database snapshot and the index."""
     with open_database(ini) as db, snapshot(db) as root:
         in_database = database_fingerprints(appmaker(root)) if APP_KEY in root else {}
-        queued = {path for _, (_, path) in pending(root)}
+        queued = {path for _, (_, path) in pending(root, machine=store.machine)}
     try:
         prints = index_fingerprints(store.open_current())
     except Exception as exc:

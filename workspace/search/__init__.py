@@ -10,7 +10,11 @@ The public face of search, for views and commands:
 
 Content events become queue entries in the same transaction (subscribers below); the
 indexer applies them after commit. Settings: `workspace.index_dir` (required for search),
-`workspace.search.synchronous` (true in tests: the committing thread indexes).
+`workspace.search.synchronous` (true in tests: the committing thread indexes),
+`workspace.search.machine` (the name of this machine's index in the queue: by default
+its host name and index folder), `workspace.search.startup_check` (`recent`, the
+default: re-apply the last minutes of the queue at start-up; `full`: also compare the
+whole database with the index).
 """
 import logging
 
@@ -95,7 +99,8 @@ def on_application_created(event):
     indexer = indexer_of(registry)
     if indexer is None:
         return
-    run_in_transaction(registry._zodb_databases[""], prepare_queue)
+    run_in_transaction(registry._zodb_databases[""],
+                       lambda root: prepare_queue(root, indexer.machine))
     if _background["enabled"]:
         indexer.start()
 
@@ -113,6 +118,7 @@ def includeme(config):
     if "" not in databases:
         return
     config.registry.workspace_indexer = Indexer(
-        databases[""], IndexStore(directory),
-        synchronous=asbool(settings.get("workspace.search.synchronous", False)))
+        databases[""], IndexStore(directory, settings.get("workspace.search.machine")),
+        synchronous=asbool(settings.get("workspace.search.synchronous", False)),
+        startup_check=settings.get("workspace.search.startup_check", "recent"))
     config.add_subscriber(on_application_created, ApplicationCreated)

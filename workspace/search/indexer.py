@@ -2,9 +2,17 @@
 
 One `Indexer` per process. In the background mode a daemon thread wakes when a local
 transaction that queued tasks commits (and polls every half second for tasks queued by
-other processes); in the synchronous mode (tests) the committing thread drains the queue
-itself. Either way the writer lock on the index directory makes sure only one process
-writes, and queue entries are deleted only after the Whoosh commit that applied them.
+other processes and machines); in the synchronous mode (tests) the committing thread
+drains the queue itself. Either way the writer lock on the index directory makes sure
+only one process writes to this machine's index, and its position in the queue (see
+queue.py) moves only after the Whoosh commit that applied the tasks.
+
+At start-up an index that opens is caught up by re-applying what it applied in the last
+RETAIN_SECONDS (its last Whoosh commits may be lost) and then everything queued since:
+the cost follows the recent changes, not the size of the site. Walking the whole database
+to compare it with the index (minutes and a gigabyte at 870,000 people) is what
+`workspace check` does, and what start-up does with `workspace.search.startup_check =
+full`. An index that does not open is rebuilt.
 """
 import logging
 import threading
@@ -16,21 +24,26 @@ from whoosh.query import Prefix
 from ZODB.POSException import ConflictError
 
 from ..content.site import appmaker
-from ..database import open_root
-from .queue import mark_done, pending, prune, state_of
+from ..database import open_root, run_in_transaction
+from .queue import (GRACE_SECONDS, cover_snapshot, key_at, mark_done, pending, prune,
+                    rewind, state_of)
 from .records import describe, find_by_path, index_fields, walk
 
 log = logging.getLogger(__name__)
 
 BATCH = 500
 POLL_SECONDS = 0.5
+PRUNE_SECONDS = 10  # between deletions of tasks every machine has applied
 
 
 class Indexer:
-    def __init__(self, db, store, synchronous=False):
+    def __init__(self, db, store, synchronous=False, startup_check="recent"):
         self.db = db
         self.store = store
+        self.machine = store.machine
         self.synchronous = synchronous
+        self.startup_check = startup_check
+        self._pruned = 0.0
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._lock = threading.RLock()  # one drain at a time in this process
@@ -82,9 +95,15 @@ class Indexer:
             log.exception("search index start-up failed; retrying while serving")
         if rebuilt:
             self.ready.set()
-        else:  # the queue is drained meanwhile: new saves stay findable at once
+        elif self.startup_check == "full":  # the queue is drained meanwhile
             threading.Thread(target=self._reconcile_then_ready, name="search-reconcile",
                              daemon=True).start()
+        else:
+            try:
+                self.rewind()
+            except Exception:
+                log.exception("search index catch-up failed; the queue is applied as usual")
+            self.ready.set()
         while not self._stop.is_set():
             self._wake.wait(POLL_SECONDS)
             self._wake.clear()
@@ -113,9 +132,22 @@ class Indexer:
 
     # the work ----------------------------------------------------------------------
     def prepare(self):
-        """Make sure an index is in use and agrees with the database (start-up)."""
+        """Make sure an index is in use and caught up with the database (start-up)."""
         if not self.open_or_rebuild():
-            self.reconcile()
+            if self.startup_check == "full":
+                self.reconcile()
+            else:
+                self.rewind()
+                self.drain()
+
+    def rewind(self):
+        """Have this machine apply again what it applied lately (see queue.rewind)."""
+        def work(root):
+            return rewind(state_of(root), self.machine)
+        again = run_in_transaction(self.db, work)
+        if again:
+            log.info("search index: %d recent tasks applied again at start-up", again)
+        return again
 
     def open_or_rebuild(self):
         """Make sure an index can be opened; returns True when it had to be built.
@@ -178,7 +210,7 @@ class Indexer:
 
     def _drain_batch(self, ix):
         with open_root(self.db) as (root, tm):
-            tasks = pending(root, BATCH)
+            tasks = pending(root, BATCH, self.machine)
             if not tasks:
                 return 0
             writer = ix.writer()
@@ -188,16 +220,29 @@ class Indexer:
                 writer.cancel()
                 raise
             writer.commit()
-            state = state_of(root)
-            mark_done(state, [key for key, _ in tasks])
-            prune(state)
+            mark_done(state_of(root), self.machine, [key for key, _ in tasks])
             try:
                 tm.commit()
             except ConflictError:
                 # The tasks are applied but not marked: the next round applies them
                 # again (harmless: tasks read the database as it is) and marks them.
                 log.info("marking index tasks as applied conflicted; retrying")
-            return len(tasks)
+        self.prune_now_and_then()
+        return len(tasks)
+
+    def prune_now_and_then(self):
+        """Delete the tasks every machine has applied, every PRUNE_SECONDS, in a
+        transaction of its own (machines pruning at once conflict: one simply waits
+        for its next turn)."""
+        if time.monotonic() - self._pruned < PRUNE_SECONDS and not self.synchronous:
+            return
+        self._pruned = time.monotonic()
+        with open_root(self.db) as (root, tm):
+            if prune(state_of(root)):
+                try:
+                    tm.commit()
+                except ConflictError:
+                    log.info("pruning the index queue conflicted; pruned later")
 
     def wait_until_indexed(self, timeout=10.0):
         """Drain now (or wait for whoever holds the lock) until the queue is empty."""
@@ -211,7 +256,7 @@ class Indexer:
 
     def queue_length(self):
         with open_root(self.db) as (root, _):
-            return len(pending(root))
+            return len(pending(root, machine=self.machine))
 
 
 def covered(path, trees):
@@ -333,8 +378,12 @@ def rebuild(db, store, progress=None):
     """Index the whole database into a new generation and put it in use; returns the
     number of entries. The caller holds the writer lock."""
     name, ix = store.new_generation()
+    moment = time.time()
     with open_root(db) as (root, _):
         site = appmaker(root) if "workspace" in root else None
+        state = state_of(root, create=False)
+        covered = list(state.tasks.keys(min=key_at(moment - GRACE_SECONDS))) \
+            if state is not None else []
         count = 0
         writer = ix.writer(limitmb=256)
         try:
@@ -350,5 +399,11 @@ def rebuild(db, store, progress=None):
             raise
         writer.commit()
     store.publish(name)
+    # The new index holds every task the snapshot held: this machine's position says so
+    # (not from a read-only connection, `workspace reindex` beside a running site: the
+    # site then applies those tasks once more, which changes nothing).
+    if not db.storage.isReadOnly():
+        run_in_transaction(db, lambda root: cover_snapshot(state_of(root), store.machine,
+                                                           moment, covered))
     return count
 

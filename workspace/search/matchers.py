@@ -78,6 +78,15 @@ class Preloaded(Matcher):
             else [0.0] * (len(self._ids) - self._i)
         return zip(self._ids[self._i:], scores)
 
+    def where(self, admits):
+        """The rest of this list restricted to the numbers `admits(docnum)` accepts."""
+        ids, scores = [], []
+        for docnum, score in self.items():
+            if admits(docnum):
+                ids.append(docnum)
+                scores.append(score)
+        return Preloaded(ids, scores) if ids else NullMatcher()
+
     def only(self, admitted):
         """The rest of this list restricted to the numbers in `admitted` (sorted)."""
         ids, scores, at, end = [], [], 0, len(admitted)

@@ -23,6 +23,7 @@ from whoosh import index
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
+from .queue import machine_id
 from .schema import layout, make_schema
 
 CURRENT = "CURRENT"
@@ -32,8 +33,12 @@ WANTED = "writer.wanted"
 
 
 class IndexStore:
-    def __init__(self, directory):
+    """One machine's index folder; `machine` is the id of its position in the queue
+    (queue.machine_id: this host and folder unless the setting names it)."""
+
+    def __init__(self, directory, machine=None):
         self.directory = os.path.abspath(directory)
+        self.machine = machine_id(self.directory, machine)
         os.makedirs(self.directory, exist_ok=True)
         self._local = threading.local()
 
