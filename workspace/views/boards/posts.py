@@ -15,7 +15,8 @@ from ...content.events import ObjectModified, notify
 from ...content.group import Group
 from ...content.ids import MAX_LEN, unique_id
 from ...content.notifications import announce_post, inbox_of
-from ..schemas import new_id_validator, strict, text
+from ..schemas import strict, text
+from ..widgets import id_node
 
 PAGE = 50  # topics or replies per page
 MAX_LIMIT = 200
@@ -43,26 +44,25 @@ def title_node():
 
 
 def new_schema(with_id):
-    """A strict mapping that starts with the optional `id` of something new."""
+    """A strict mapping; `with_id`: ending with the optional `id` of something new."""
     schema = colander.SchemaNode(strict())
     if with_id:
-        schema.add(text("id", MAX_LEN, missing=None, title="Id (optional)",
-                        validator=new_id_validator))
+        schema.add(id_node())
     return schema
 
 
 def board_schema(with_id=True):
     schema = new_schema(with_id)
-    schema.add(title_node())
-    schema.add(text("description", 5000, missing="", title="Description",
-                    widget=deform.widget.TextAreaWidget(rows=3)))
+    schema.insert(0, title_node())
+    schema.insert(1, text("description", 5000, missing="", title="Description",
+                          widget=deform.widget.TextAreaWidget(rows=3)))
     return schema
 
 
 def topic_schema(with_id=True):
     schema = new_schema(with_id)
-    schema.add(title_node())
-    schema.add(body_node())
+    schema.insert(0, title_node())
+    schema.insert(1, body_node())
     return schema
 
 

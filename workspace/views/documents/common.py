@@ -14,7 +14,8 @@ from ...content.document import Document, File, UnknownVersion
 from ...content.ids import MAX_LEN, unique_id
 from ..api import api_error, is_api
 from ..base import upload_node
-from ..schemas import new_id_validator, strict, text
+from ..schemas import strict, text
+from ..widgets import id_node
 
 MAX_BODY = 2_000_000
 # Revisions are keyed by 32-bit integers: a larger number is a bad request, not a crash.
@@ -60,11 +61,10 @@ def title_node(missing=colander.required):
 
 def new_document_schema():
     schema = colander.SchemaNode(strict())
-    schema.add(text("id", MAX_LEN, missing=None, title="Id (optional)",
-                    validator=new_id_validator))
     schema.add(title_node())
     schema.add(body_node(missing=""))
     schema.add(comment_node())
+    schema.add(id_node())
     return schema
 
 

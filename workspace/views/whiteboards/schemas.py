@@ -6,16 +6,16 @@ import colander
 from ...content.ids import MAX_LEN
 from ...content.whiteboard import MAX_TITLE
 from ..schemas import new_id_validator, strict, text
+from ..widgets import id_node
 
 
 def whiteboard_schema(with_id=True):
     """A new board (`id` optional) or a renamed one (title only)."""
     schema = colander.SchemaNode(strict())
-    if with_id:
-        schema.add(text("id", MAX_LEN, missing=colander.drop, validator=new_id_validator,
-                        title="Id (optional)"))
     schema.add(colander.SchemaNode(colander.String(), name="title",
                                    validator=colander.Length(min=1, max=MAX_TITLE)))
+    if with_id:
+        schema.add(id_node(missing=colander.drop))
     return schema
 
 
