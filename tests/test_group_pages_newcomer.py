@@ -18,18 +18,25 @@ def grace(cast, site):
     return {"grace": api_client(site.app, site.token_for("grace"))}
 
 
+@pytest.fixture
+def graces_posts(cast, grace):
+    """Grace's document `plan` and topic `talk/hello`."""
+    api = grace["grace"]
+    api.post_json(f"/api{G}/documents", {"id": "plan", "title": "Plan", "body": "Text"})
+    cast.api["manager"].post_json(f"/api{G}/boards", {"id": "talk", "title": "Talk"})
+    api.post_json(f"/api{G}/boards/talk/topics", {"id": "hello", "title": "Hello",
+                                                  "body": "Hi"})
+    return api
+
+
 def current_tab(page):
     nav = re.search(r'<nav class="group-tabs" aria-label="Group">(.*?)</nav>', page.text, re.S)
     assert nav, "no group tabs"
     return re.findall(r'aria-current="page">([^<]+)<', nav.group(1))
 
 
-def test_every_page_of_a_group_shows_its_tabs(cast, grace):
-    api = grace["grace"]
-    api.post_json(f"/api{G}/documents", {"id": "plan", "title": "Plan", "body": "Text"})
-    cast.api["manager"].post_json(f"/api{G}/boards", {"id": "talk", "title": "Talk"})
-    api.post_json(f"/api{G}/boards/talk/topics", {"id": "hello", "title": "Hello",
-                                                  "body": "Hi"})
+def test_every_page_of_a_group_shows_its_tabs(cast, graces_posts):
+    api = graces_posts
     event = api.post_json(f"/api{G}/calendar", {
         "title": "Call", "start": "2026-12-08T10:00:00", "end": "2026-12-08T11:00:00",
         "timezone": "UTC"}).json["id"]
@@ -44,12 +51,7 @@ def test_every_page_of_a_group_shows_its_tabs(cast, grace):
     assert "group-tabs" not in browser.get("/notifications").text
 
 
-def test_people_appear_by_name(cast, grace):
-    api = grace["grace"]
-    api.post_json(f"/api{G}/documents", {"id": "plan", "title": "Plan", "body": "Text"})
-    cast.api["manager"].post_json(f"/api{G}/boards", {"id": "talk", "title": "Talk"})
-    api.post_json(f"/api{G}/boards/talk/topics", {"id": "hello", "title": "Hello",
-                                                  "body": "Hi"})
+def test_people_appear_by_name(cast, graces_posts):
     browser = cast.html("member")
     for path in (f"{G}/documents/", f"{G}/documents/plan/", f"{G}/documents/plan/@@history",
                  f"{G}/boards/talk/", f"{G}/boards/talk/hello/", f"{G}/"):
