@@ -70,6 +70,7 @@ def main(global_config, **settings):
         config.include(".search")
         config.include(".mail")
         config.include(".mail")
+        config.include(".mail")
 
         config.set_security_policy(SecurityPolicy())
         config.set_default_permission("view")

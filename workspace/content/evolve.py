@@ -10,6 +10,7 @@ from .group import add_join_requests, index_groups
 from .mail import add_mail_folders
 from .mail import add_mail_folders
 from .mail import add_mail_folders
+from .mail import add_mail_folders
 from .notifications import add_notifications_folder
 from .people import index_people
 from .referrals import add_roster
@@ -48,6 +49,7 @@ STEPS = [
     add_mail_folders,  # 9: every group has its (disabled) mailgroup at /groups/<g>/mail
     add_mail_folders,  # 9: every group has its (disabled) mailgroup at /groups/<g>/mail
     add_roster,  # 13: /experts, /referrals and profile lists of codes (issue 14)
+    add_mail_folders,  # 9: every group has its (disabled) mailgroup at /groups/<g>/mail
 ]
 
 

@@ -25,6 +25,7 @@ RESERVED = frozenset({
     "unsubscribe", "held", "invitations", "mail", "password-reset", "subscription",
     "unsubscribe", "held", "invitations", "mail", "password-reset", "subscription",
     "unsubscribe", "held", "invitations", "mail", "password-reset", "subscription",
+    "unsubscribe", "held", "invitations", "mail", "password-reset", "subscription",
     "unsubscribe", "excalidraw", "history", "import", "join", "join-requests", "lock",
     "login", "logout", "me", "members", "moderate", "new", "new-topic", "open", "ops",
     "pin", "presence", "preview", "purge", "read", "replies", "restore", "revert",

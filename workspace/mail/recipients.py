@@ -22,16 +22,20 @@ def may_read(profile, obj, permission="view"):
 
 def post_readers(group, post, state):
     """The profiles who get `post` by mail one by one: every role holder of the group
-    who may read it, whose delivery is `each` and not stopped, but its author."""
+    whose delivery is `each` and not stopped, but its author. Every role may read the
+    group's content (content/acl.py), so holding a role is the permission here; the
+    sender asks the full ACL again for each copy before it goes."""
     people = group.__parent__.__parent__["people"]
     mail = group["mail"]
-    for login in group.roles.keys():
-        if login == post.author or mail.delivery_of(login) != "each":
+    if is_trashed(post):
+        return
+    for login, role in group.roles.items():
+        if login == post.author or mail.delivery_of(login) != "each" or not role:
             continue
         if state.delivery_disabled(login):
             continue
         profile = people.get(login)
-        if profile is not None and profile.email and may_read(profile, post):
+        if profile is not None and profile.active and profile.email:
             yield profile
 
 
