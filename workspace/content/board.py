@@ -32,6 +32,8 @@ CODE_RE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
 
 
 TOPICS, REPLIES = "topics", "replies"  # path segments, never ids of topics
+SUMMARY = "summary"  # a consultation's Discussion Summary: .../topics/{t}/summary
+KINDS = ("discussion", "consultation")
 
 
 def reply_id(seq):
@@ -54,6 +56,27 @@ def plain_text(body):
 
 class Boards(Folder):
     """A group's discussion boards."""
+
+
+DEFAULT_BOARD = "discussion"
+
+
+def add_default_board(boards, creator=None):
+    """The board a group starts with, so that its members can start a discussion at once
+    without waiting for a manager to make one (managers rename or remove it like any)."""
+    if DEFAULT_BOARD not in boards:
+        boards.add(DEFAULT_BOARD, Board(
+            "General discussion", "Questions, ideas and news for everyone in the group.",
+            creator))
+
+
+def add_default_boards(site):
+    """Evolve step: groups made before new groups got a board, and still without any,
+    get the default one."""
+    for group in site["groups"].values():
+        boards = group.get("boards")
+        if boards is not None and not len(boards):
+            add_default_board(boards)
 
 
 class Listing:
@@ -207,7 +230,10 @@ class Topic(Folder, Post):
         self._start(body, author)
         self._title = title
         self.uid = secrets.token_hex(8)  # stable key for people's read marks
-        self.locked = False
+        self._locked = False
+        self.topic_kind = "discussion"  # or "consultation" (content/summary.py makes those)
+        self.reply_by = None  # a consultation's last day for replies (an aware datetime)
+        self.summary = None  # a consultation's Discussion Summary
         self.pinned = False
         self.last_seq = 0  # number of the latest reply ever posted
         self.last_activity = self.created
@@ -216,7 +242,24 @@ class Topic(Folder, Post):
     def __getitem__(self, name):
         if name == REPLIES:
             return ReplyList(self, REPLIES)
+        if name == SUMMARY and self.summary is not None:
+            return self.summary
         return super().__getitem__(name)
+
+    def get(self, name, default=None):
+        if name == SUMMARY and self.summary is not None:
+            return self.summary
+        return super().get(name, default)
+
+    @property
+    def locked(self):
+        """Replies stop: a moderator locked it, or closed the consultation, or its
+        reply-by time has passed."""
+        return self._locked or (self.reply_by is not None and now_utc() > self.reply_by)
+
+    @locked.setter
+    def locked(self, value):
+        self._locked = bool(value)
 
     @property
     def title(self):
@@ -324,3 +367,23 @@ def start_topic(board, topic_id, title, body, author):
     if topic_id == TOPICS:
         raise IdTaken(topic_id)
     return board.add(topic_id, Topic(title, body, author))
+
+
+def add_topic_kinds(site):
+    """Evolve step: topics made before consultations existed are discussions, without a
+    reply-by time or a summary; their lock moves to `_locked` (`locked` is computed)."""
+    def topics(group):
+        for item in group["trash"].values():
+            yield from ([item] if isinstance(item, Topic) else
+                        item.values() if isinstance(item, Board) else [])
+        for board in group["boards"].values():
+            yield from board.values()
+
+    for group in site["groups"].values():
+        for topic in topics(group):
+            topic._p_activate()
+            state = topic.__dict__
+            if "topic_kind" not in state:
+                topic._locked = bool(state.pop("locked", False))
+                topic.topic_kind, topic.reply_by, topic.summary = "discussion", None, None
+                topic._p_changed = True

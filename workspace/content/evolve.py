@@ -5,11 +5,9 @@ A new site starts at the latest generation, since its objects are born current.
 """
 
 from .audit import shard_audit_log
+from .board import add_topic_kinds
 from .document import compact_revisions
 from .group import add_join_requests, index_groups
-from .mail import add_mail_folders
-from .mail import add_mail_folders
-from .mail import add_mail_folders
 from .mail import add_mail_folders
 from .notifications import add_notifications_folder
 from .people import index_people
@@ -46,10 +44,8 @@ STEPS = [
     index_names,  # 8: name indexes of people and groups, for paged lists (issue 17)
     add_mail_folders,  # 9: every group has its (disabled) mailgroup at /groups/<g>/mail
     add_vocabularies,  # 10: /vocabulary/themes, the themes admins keep (issue 13)
-    add_mail_folders,  # 9: every group has its (disabled) mailgroup at /groups/<g>/mail
-    add_mail_folders,  # 9: every group has its (disabled) mailgroup at /groups/<g>/mail
-    add_roster,  # 13: /experts, /referrals and profile lists of codes (issue 14)
-    add_mail_folders,  # 9: every group has its (disabled) mailgroup at /groups/<g>/mail
+    add_topic_kinds,  # 11: topics have a kind, a reply-by time and a summary (issue 13)
+    add_roster,  # 12: /experts, /referrals and profile lists of codes (issue 14)
 ]
 
 

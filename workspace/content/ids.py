@@ -22,17 +22,17 @@ class IdTaken(KeyError):
 RESERVED = frozenset({
     "account", "add", "api", "audit", "calendar-feed", "calendar.ics", "delete", "diff",
     "download", "edit", "held", "invitations", "mail", "password-reset", "subscription",
-    "unsubscribe", "held", "invitations", "mail", "password-reset", "subscription",
-    "unsubscribe", "held", "invitations", "mail", "password-reset", "subscription",
-    "unsubscribe", "held", "invitations", "mail", "password-reset", "subscription",
-    "unsubscribe", "held", "invitations", "mail", "password-reset", "subscription",
     "unsubscribe", "excalidraw", "history", "import", "join", "join-requests", "lock",
     "login", "logout", "me", "members", "moderate", "new", "new-topic", "open", "ops",
     "pin", "presence", "preview", "purge", "read", "replies", "restore", "revert",
     "search", "static", "svg", "tokens", "topics", "unlock", "unpin", "upload", "users",
     "versions",
     # the expert roster and referrals (issue 14)
-    "answers", "ask", "overview", "reminders"})
+    "answers", "ask", "overview", "reminders",
+    # consultations, the collection, the library, joining (issue 13)
+    "applications", "citation", "close", "collection", "consultation", "consultations",
+    "library", "new-consultation", "new-resource", "oai", "publish", "reopen", "summary",
+    "vocabulary"})
 
 
 def is_slug(value):

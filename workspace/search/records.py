@@ -11,6 +11,7 @@ import hashlib
 from pyramid.authorization import ACLHelper
 from pyramid.traversal import find_interface, resource_path
 
+from ..content.board import Topic
 from ..content.folder import Folder
 from ..content.group import Group
 from ..content.people import Profile
@@ -58,6 +59,8 @@ def walk(obj):
             yield node
         if isinstance(node, Folder):
             stack.extend(node.values())
+        if isinstance(node, Topic) and node.summary is not None:
+            stack.append(node.summary)  # a consultation's summary: not one of its replies
 
 
 def profile_text(value):
@@ -95,6 +98,8 @@ def describe(obj):
     elif callable(getattr(obj, "search_data", None)):
         data, owner, permission = obj.search_data(), find_interface(obj, Group), "view"
     else:
+        return None
+    if data is None:  # not searchable in its present state (an unpublished summary)
         return None
     group = owner.__name__ if owner is not None else ""
     record = {"path": resource_path(obj), "type": str(data.get("type") or "item"),

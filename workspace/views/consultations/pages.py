@@ -1,0 +1,126 @@
+"""The consultations' pages: asking a consultation (`@@new-consultation` on a board),
+closing and reopening it, the Discussion Summary's page (readable by anyone once it is on
+the public web), its edit form and the publish buttons.
+"""
+import json
+
+from pyramid.csrf import get_csrf_token
+from pyramid.httpexceptions import HTTPFound
+from pyramid.location import lineage
+from pyramid.view import view_config
+
+from ...content.board import Board, Topic
+from ...content.document import EditConflict
+from ...content.group import Group
+from ...content.summary import (NotAConsultation, Summary, UnknownCitation,
+                                close_consultation, publish_summary, reopen_consultation,
+                                save_summary, state_of)
+from ..base import AddForm, BaseView, EditForm, FieldError
+from .common import consultation_schema, create_consultation, summary_html, summary_schema
+
+TEMPLATES = "workspace:views/templates/"
+FORM = TEMPLATES + "form.pt"
+STATES = {"open": "Open for replies", "closed": "Closed: replies have stopped",
+          "summarised": "Summarised"}
+
+
+def crumbs(request, item):
+    """(url, label) from the group down to `item`'s container, for those who may read
+    the group (a public reader sees none)."""
+    above = []
+    for place in lineage(item.__parent__):
+        above.append((request.resource_url(place),
+                      getattr(place, "title", None) or place.__name__.capitalize()))
+        if isinstance(place, Group):
+            break
+    group = place if isinstance(place, Group) else None
+    if group is None or not request.has_permission("view", group):
+        return []
+    return above[::-1]
+
+
+def schema_org(request, summary):
+    """schema.org JSON-LD of a published summary (a Report by the community)."""
+    if not summary.published:
+        return None
+    data = {"@context": "https://schema.org", "@type": "Report", "name": summary.title,
+            "url": request.resource_url(summary), "inLanguage": "en",
+            "dateModified": summary.modified.isoformat(),
+            "datePublished": summary.published_at.isoformat()
+            if summary.published_at else None}
+    return json.dumps(data).replace("</", "<\\/")
+
+
+@view_config(context=Board, name="new-consultation", renderer=FORM, permission="edit")
+class NewConsultationForm(AddForm):
+    title = "Ask a consultation"
+    created = "Consultation opened."
+
+    def schema(self):
+        return consultation_schema()
+
+    def create(self, appstruct):
+        return create_consultation(self.context, appstruct, self.request.user.login)
+
+
+@view_config(context=Topic, name="close", request_method="POST", permission="moderate")
+@view_config(context=Topic, name="reopen", request_method="POST", permission="moderate")
+def close_or_reopen(context, request):
+    how = close_consultation if request.view_name == "close" else reopen_consultation
+    try:
+        how(context, request.user.login)
+        request.session.flash("Consultation closed." if how is close_consultation
+                              else "Consultation reopened.")
+    except NotAConsultation:
+        request.session.flash("This topic is not a consultation.")
+    return HTTPFound(request.resource_url(context))
+
+
+@view_config(context=Summary, renderer=TEMPLATES + "summary.pt", permission="view")
+class SummaryPage(BaseView):
+    def __call__(self):
+        summary, request = self.context, self.request
+        topic = summary.topic
+        return {"title": summary.title, "view": self, "summary": summary,
+                "crumbs": crumbs(request, topic), "state_label": STATES[state_of(topic)],
+                "html": summary_html(request, summary), "can_edit": self.can("moderate"),
+                "new_since": summary.new_since(), "stale": summary.stale(),
+                "csrf": get_csrf_token(request), "jsonld": schema_org(request, summary),
+                "topic_url": request.resource_url(topic)
+                if self.can("view", topic) else None}
+
+
+@view_config(context=Summary, name="publish", request_method="POST", permission="moderate")
+def publish(context, request):
+    choice = request.POST.get("publish")
+    publish_summary(context, request.user.login, choice in ("group", "public"),
+                    choice == "public")
+    request.session.flash({"group": "Published to the group.",
+                           "public": "Published to the public web."}.get(choice,
+                                                                          "Unpublished."))
+    return HTTPFound(request.resource_url(context))
+
+
+@view_config(context=Summary, name="edit", renderer=FORM, permission="moderate")
+class EditSummaryForm(EditForm):
+    title = "Edit the Discussion Summary"
+    saved = "Summary saved."
+
+    def schema(self):
+        schema = summary_schema(api=False)
+        schema["body"].description = ("Cite a reply as [[reply:000001]] (the number after "
+                                      "#r in its link).")
+        return schema
+
+    def appstruct(self):
+        return {"body": self.context.body, "base_version": self.context.version}
+
+    def update(self, appstruct):
+        try:
+            save_summary(self.context, appstruct["body"], self.request.user.login,
+                         appstruct["base_version"], appstruct["comment"])
+        except UnknownCitation as exc:
+            raise FieldError("body", str(exc))
+        except EditConflict:
+            raise FieldError("body", "Others changed the same lines since you opened it; "
+                                     "nothing was saved. Copy your text, reload, and merge.")
