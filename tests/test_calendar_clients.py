@@ -27,6 +27,15 @@ JS = HERE / "js"
 LOW, HIGH = datetime(2026, 1, 1, tzinfo=UTC), datetime(2057, 1, 1, tzinfo=UTC)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def ical_js_installed():
+    """ical.js from tests/js/package-lock.json (.ci/run installs it; a first local run
+    here does too)."""
+    if not (JS / "node_modules" / "ical.js").is_dir():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=JS,
+                       check=True, timeout=300)
+
+
 @pytest.fixture
 def group():
     groups = Group("Groups")

@@ -135,13 +135,8 @@ def runs(changes):
              else None, members) for keys, members in out]
 
 
-def offset_text(offset):
-    minutes = int(offset.total_seconds() // 60)
-    sign = "-" if minutes < 0 else "+"
-    return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
-
-
-def observance(is_dst, start, offset_from, offset_to, name, recur=None, rdates=()):
+def observance(is_dst, start, offset_from, offset_to, name, recur=None):
+    """One STANDARD or DAYLIGHT component: from when, which offsets, by which rule."""
     component = icalendar.TimezoneDaylight() if is_dst else icalendar.TimezoneStandard()
     component.add("dtstart", start)
     component.add("tzoffsetfrom", offset_from)
