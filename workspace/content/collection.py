@@ -1,0 +1,216 @@
+"""The Collection: a group's curated Resources (`/groups/<g>/collection/<id>`), each a
+typed knowledge record, versioned like a document (DESIGN.md, "The Collection").
+
+A Resource is a `Document` whose revisions also carry the record's fields (type,
+countries, levels, themes, languages, year, authors, publisher, url, licence, review_by,
+superseded_by): every edit is a revision with history and diff, and two people editing
+at once merge three-way, field by field for the record and line by line for the text;
+changes that overlap are refused with `EditConflict` and nothing is saved.
+
+The library reads many records per page, so a Resource keeps a copy of its current
+fields and the words of its text (`facets`, `words`) beside the revisions: a library page
+reads one small object per record and never the text's chunks.
+"""
+from datetime import date
+import re
+
+from pyramid.authorization import Allow, Everyone
+
+from .board import plain_text
+from .document import (Document, EditConflict, Revision, build_pages, merge_texts,
+                       normalise_text, now, split_chunks)
+from .events import Audited, ObjectModified, notify
+from .folder import Folder
+from .roster import COUNTRIES, LANGUAGES
+from .trash import is_trashed
+
+TYPES = ("good-practice", "publication", "research", "tool", "guide", "special-report",
+         "country-report-card", "case-study", "discussion-summary", "link")
+LEVELS = ("early-childhood", "primary", "secondary", "tvet", "tertiary",
+          "teacher-education", "adult", "non-formal")
+LIST_FIELDS = ("countries", "levels", "themes", "languages", "authors")
+FIELDS = ("type", "abstract", "countries", "levels", "themes", "languages", "year",
+          "authors", "publisher", "url", "licence", "review_by", "superseded_by")
+EMPTY = {"type": "publication", "abstract": "", "countries": (), "levels": (),
+         "themes": (), "languages": (), "year": None, "authors": (), "publisher": "",
+         "url": "", "licence": "", "review_by": None, "superseded_by": ""}
+MAX_WORD_TEXT = 20_000  # characters of the text whose words the library matches
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def words_of(*texts):
+    return frozenset(w.casefold() for text in texts for w in _WORD.findall(text or ""))
+
+
+def clean_fields(fields, themes=None):
+    """`fields` completed from EMPTY, lists as sorted tuples, codes checked: a ValueError
+    names the first field that is not valid (`themes`: the ids the vocabulary has)."""
+    out = dict(EMPTY)
+    for key, value in fields.items():
+        if key not in FIELDS:
+            raise ValueError(f"{key}: not a field of a resource")
+        out[key] = value
+    for key in LIST_FIELDS:
+        values = [v for v in (out[key] or ()) if v]
+        out[key] = tuple(values if key == "authors" else sorted(set(values)))
+    checks = (("type", lambda v: v in TYPES), ("levels", lambda v: v in LEVELS),
+              ("countries", lambda v: v in COUNTRIES),
+              ("languages", lambda v: v in LANGUAGES),
+              ("themes", lambda v: themes is None or v in themes))
+    for key, ok in checks:
+        values = out[key] if isinstance(out[key], tuple) else (out[key],)
+        bad = [v for v in values if not ok(v)]
+        if bad:
+            raise ValueError(f"{key}: unknown {', '.join(map(str, bad))}")
+    if out["review_by"] is not None and not isinstance(out["review_by"], date):
+        raise ValueError("review_by: not a date")
+    return out
+
+
+class ResourceRevision(Revision):
+    """A revision of a Resource: a document revision plus the record's fields."""
+
+    def __init__(self, version, title, pages, author, comment="", merged=False,
+                 fields=None):
+        super().__init__(version, title, pages, author, comment, merged)
+        self.fields = dict(fields or EMPTY)
+
+    def __getstate__(self):
+        return super().__getstate__() + (self.fields,)
+
+    def __setstate__(self, state):
+        super().__setstate__(state[:-1])
+        self.fields = state[-1]
+
+
+class Resource(Document):
+    """A typed knowledge record of a group's collection, versioned."""
+
+    kind = "resource"
+
+    def __init__(self, title, body, fields, author, comment=""):
+        super(Document, self).__init__()
+        self.public = False  # on the public web: anonymous readers and harvesters
+        self.public_since = None
+        self._append(title, normalise_text(body), author, comment or "Created",
+                     fields=fields)
+
+    @property
+    def fields(self):
+        return self.current().fields
+
+    def _append(self, title, body, author, comment, merged=False, reuse=(), fields=None):
+        previous = self.current().pages if len(self.revisions) else ()
+        fields = dict(fields if fields is not None else self.current().fields)
+        pages = build_pages(split_chunks(body), tuple(reuse) + previous)
+        version = (self.version + 1) if len(self.revisions) else 1
+        revision = ResourceRevision(version, title, pages, author, comment, merged, fields)
+        self.revisions[version] = revision
+        self.note_current(revision)
+        return revision
+
+    def note_current(self, revision):
+        """Keep the library's copy of the current fields and words."""
+        self.facets = dict(revision.fields)
+        self.words = words_of(revision.title, revision.fields["abstract"],
+                              " ".join(revision.fields["authors"]),
+                              revision.fields["publisher"], revision.body[:MAX_WORD_TEXT])
+        self.changed = revision.date
+
+    def update(self, title, body, fields, author, base_version, comment=""):
+        """Save a new version based on `base_version` (see `Document.save`): text merged
+        three-way by line, fields by field; overlaps raise `EditConflict`. Returns
+        (revision, merged); a save that changes nothing adds no version."""
+        body = normalise_text(body)
+        current = self.current()
+        merged = False
+        if int(base_version) != current.version:
+            base = self.revision(base_version)
+            new_body, clean = merge_texts(base.body, body, current.body)
+            new_fields, fields_clean = merge_fields(base.fields, fields, current.fields)
+            title, title_clean = merge_value(base.title, title, current.title)
+            if not (clean and fields_clean and title_clean):
+                raise EditConflict(current, title, body, new_body)
+            body, fields, merged = new_body, new_fields, True
+        if body == current.body and title == current.title and fields == current.fields:
+            return current, False
+        revision = self._append(title, body, author, comment, merged, fields=fields)
+        notify(ObjectModified(self))
+        return revision, merged
+
+    def revert(self, version, author, comment=""):
+        old = self.revision(version)
+        revision = self._append(old.title, old.body, author,
+                                comment or f"Reverted to version {old.version}",
+                                reuse=old.pages, fields=old.fields)
+        notify(ObjectModified(self))
+        return revision
+
+    @property
+    def __acl__(self):
+        """On the public web `Everyone` may view it, and nothing else (the group's ACL
+        below denies the rest to anyone without a role)."""
+        return [(Allow, Everyone, "view")] if self.public and not is_trashed(self) else []
+
+    def due_for_review(self, today):
+        review_by = self.facets["review_by"]
+        return review_by is not None and review_by <= today
+
+    def search_data(self):
+        current = self.current()
+        fields = current.fields
+        text = "\n".join([fields["abstract"], " ".join(fields["authors"]),
+                          fields["publisher"], plain_text(current.body)])
+        return {"type": "resource", "title": current.title, "text": text,
+                "author": current.author, "modified": current.date}
+
+
+def merge_value(base, mine, theirs):
+    """(value, clean) of one field changed on two sides."""
+    if mine == theirs or mine == base:
+        return theirs, True
+    if theirs == base:
+        return mine, True
+    return mine, False
+
+
+def merge_fields(base, mine, theirs):
+    out, clean = {}, True
+    for key in FIELDS:
+        out[key], ok = merge_value(base.get(key), mine.get(key), theirs.get(key))
+        clean = clean and ok
+    return out, clean
+
+
+class Collection(Folder):
+    """A group's Resources."""
+
+    def resources(self):
+        return [item for item in self.values() if isinstance(item, Resource)]
+
+
+# Audited events ----------------------------------------------------------------------------
+
+class ResourcePublished(Audited):
+    """details: "published to the public web" or "taken off the public web"."""
+    action = "resource_published"
+
+
+def add_resource(collection, resource_id, resource):
+    return collection.add(resource_id, resource)
+
+
+def publish_resource(resource, actor, public):
+    """Put the resource on the public web (`public`) or take it off; audited."""
+    resource.public = bool(public)
+    resource.public_since = now() if public else None
+    notify(ObjectModified(resource))
+    notify(ResourcePublished(actor, resource, "published to the public web" if public
+                             else "taken off the public web"))
+
+
+def add_collections(site):
+    """Evolve step: groups made before the Collection existed get an empty one."""
+    for group in site["groups"].values():
+        if "collection" not in group:
+            group.add("collection", Collection(), send_events=False)
