@@ -71,6 +71,7 @@ def main(global_config, **settings):
         config.include(".mail")
         config.include(".mail")
         config.include(".mail")
+        config.include(".mail")
 
         config.set_security_policy(SecurityPolicy())
         config.set_default_permission("view")

@@ -9,6 +9,7 @@ from .board import add_topic_kinds
 from .document import compact_revisions
 from .group import add_join_requests, index_groups
 from .mail import add_mail_folders
+from .mail import add_mail_folders
 from .notifications import add_notifications_folder
 from .people import index_people
 from .referrals import add_roster
@@ -46,6 +47,7 @@ STEPS = [
     add_vocabularies,  # 10: /vocabulary/themes, the themes admins keep (issue 13)
     add_topic_kinds,  # 11: topics have a kind, a reply-by time and a summary (issue 13)
     add_roster,  # 12: /experts, /referrals and profile lists of codes (issue 14)
+    add_mail_folders,  # 9: every group has its (disabled) mailgroup at /groups/<g>/mail
 ]
 
 

@@ -24,6 +24,7 @@ from .mail import GroupMail
 from .mail import GroupMail
 from .mail import GroupMail
 from .mail import GroupMail
+from .mail import GroupMail
 from .names import NameIndex, query_words, select, select_matches
 from .people import now_utc
 from .trash import Trash

@@ -24,11 +24,19 @@ from .events import notify
 from .events import notify
 from .events import notify
 from .events import notify
+from .events import notify
 from .board import Reply, Topic, mentioned_logins
 from .folder import Folder
 from .group import JoinDeclined, JoinRequested, RoleChanged
 
 KEEP = 500  # notifications kept per person; the oldest go first
+
+
+class Notified:
+    """`inbox`'s person got notification `entry` (mail follows it: workspace/mail)."""
+
+    def __init__(self, inbox, entry):
+        self.inbox, self.entry = inbox, entry
 
 
 class Notified:

@@ -11,19 +11,18 @@ is published as the person. Nothing a member sent is dropped without a trace.
 """
 from email import policy
 from email.parser import BytesParser
-from email.utils import getaddresses, parseaddr
+from email.utils import parseaddr
 import hashlib
+import io
 import logging
 import os
 import re
 
 from flufl.bounce import all_failures
 from pyramid.threadlocal import manager as threadlocal_manager
-from pyramid.traversal import find_interface
 
 from ..content.board import Board, MAX_BODY, MAX_TITLE, start_topic
 from ..content.document import File, TooLarge
-from ..content.group import Group
 from ..content.ids import unique_id
 from ..content.mail import HeldMessage, hold_message
 from ..content.notifications import announce_post
@@ -331,7 +330,6 @@ def store_attachments(group, settings, attachments, author):
     links = []
     limit = settings.max_bytes
     for filename, content_type, data in attachments[:settings.max_attachments]:
-        import io
         try:
             item = File(filename, io.BytesIO(data), filename, content_type, author,
                         "Attached to a mail", limit=limit)
@@ -342,11 +340,3 @@ def store_attachments(group, settings, attachments, author):
                      f"documents/{item.__name__}/)")
     return ["Attachments:"] + links if links else []
 
-
-def recipients_of(message):
-    return [a.lower() for _, a in getaddresses(message.get_all("To", []) +
-                                               message.get_all("Cc", []))]
-
-
-def group_of(obj):
-    return find_interface(obj, Group)

@@ -4,12 +4,16 @@ import sys
 
 from ..mail import disable_mail_threads
 from ..mail import disable_mail_threads
+from ..mail import disable_mail_threads
 from ..search import disable_background_indexer
+from . import mailin
 from . import mailin
 from . import mailin
 from . import accounts, archive, backup, demo, imports, index
 
 COMMAND_MODULES = (accounts, demo, index, backup, archive, imports)
+
+COMMAND_MODULES += (mailin,)
 
 COMMAND_MODULES += (mailin,)
 
@@ -25,6 +29,7 @@ def main(argv=None):
         module.register(commands)
     args = parser.parse_args(argv)
     disable_background_indexer()  # commands queue index tasks; the site applies them
+    disable_mail_threads()  # and mail jobs: the site sends them
     disable_mail_threads()  # and mail jobs: the site sends them
     disable_mail_threads()  # and mail jobs: the site sends them
     return args.run(args) or 0
