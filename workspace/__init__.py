@@ -69,9 +69,6 @@ def main(global_config, **settings):
         config.include("pyramid_chameleon")
         config.include(".search")
         config.include(".mail")
-        config.include(".mail")
-        config.include(".mail")
-        config.include(".mail")
 
         config.set_security_policy(SecurityPolicy())
         config.set_default_permission("view")

@@ -9,7 +9,6 @@ from .board import add_topic_kinds
 from .document import compact_revisions
 from .group import add_join_requests, index_groups
 from .mail import add_mail_folders
-from .mail import add_mail_folders
 from .notifications import add_notifications_folder
 from .people import index_people
 from .referrals import add_roster

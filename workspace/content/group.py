@@ -20,11 +20,6 @@ from .events import Audited, ObjectModified, notify
 from .folder import Folder
 from .ids import unique_id
 from .mail import GroupMail
-from .mail import GroupMail
-from .mail import GroupMail
-from .mail import GroupMail
-from .mail import GroupMail
-from .mail import GroupMail
 from .names import NameIndex, query_words, select, select_matches
 from .people import now_utc
 from .trash import Trash

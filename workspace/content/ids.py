@@ -22,7 +22,6 @@ class IdTaken(KeyError):
 RESERVED = frozenset({
     "account", "add", "api", "audit", "calendar-feed", "calendar.ics", "delete", "diff",
     "download", "edit", "held", "invitations", "mail", "password-reset", "subscription",
-    "unsubscribe", "held", "invitations", "mail", "password-reset", "subscription",
     "unsubscribe", "excalidraw", "history", "import", "join", "join-requests", "lock",
     "login", "logout", "me", "members", "moderate", "new", "new-topic", "open", "ops",
     "pin", "presence", "preview", "purge", "read", "replies", "restore", "revert",

@@ -20,51 +20,11 @@ from pyramid.traversal import find_interface, find_root, resource_path_tuple
 
 from .acl import user_principal
 from .events import notify
-from .events import notify
-from .events import notify
-from .events import notify
-from .events import notify
-from .events import notify
 from .board import Reply, Topic, mentioned_logins
 from .folder import Folder
 from .group import JoinDeclined, JoinRequested, RoleChanged
 
 KEEP = 500  # notifications kept per person; the oldest go first
-
-
-class Notified:
-    """`inbox`'s person got notification `entry` (mail follows it: workspace/mail)."""
-
-    def __init__(self, inbox, entry):
-        self.inbox, self.entry = inbox, entry
-
-
-class Notified:
-    """`inbox`'s person got notification `entry` (mail follows it: workspace/mail)."""
-
-    def __init__(self, inbox, entry):
-        self.inbox, self.entry = inbox, entry
-
-
-class Notified:
-    """`inbox`'s person got notification `entry` (mail follows it: workspace/mail)."""
-
-    def __init__(self, inbox, entry):
-        self.inbox, self.entry = inbox, entry
-
-
-class Notified:
-    """`inbox`'s person got notification `entry` (mail follows it: workspace/mail)."""
-
-    def __init__(self, inbox, entry):
-        self.inbox, self.entry = inbox, entry
-
-
-class Notified:
-    """`inbox`'s person got notification `entry` (mail follows it: workspace/mail)."""
-
-    def __init__(self, inbox, entry):
-        self.inbox, self.entry = inbox, entry
 
 
 class Notified:

@@ -15,10 +15,6 @@ COMMAND_MODULES = (accounts, demo, index, backup, archive, imports)
 
 COMMAND_MODULES += (mailin,)
 
-COMMAND_MODULES += (mailin,)
-
-COMMAND_MODULES += (mailin,)
-
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="workspace", description=__doc__)
@@ -29,8 +25,6 @@ def main(argv=None):
         module.register(commands)
     args = parser.parse_args(argv)
     disable_background_indexer()  # commands queue index tasks; the site applies them
-    disable_mail_threads()  # and mail jobs: the site sends them
-    disable_mail_threads()  # and mail jobs: the site sends them
     disable_mail_threads()  # and mail jobs: the site sends them
     return args.run(args) or 0
 
