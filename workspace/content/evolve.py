@@ -46,7 +46,6 @@ STEPS = [
     add_vocabularies,  # 10: /vocabulary/themes, the themes admins keep (issue 13)
     add_topic_kinds,  # 11: topics have a kind, a reply-by time and a summary (issue 13)
     add_roster,  # 12: /experts, /referrals and profile lists of codes (issue 14)
-    add_mail_folders,  # 9: every group has its (disabled) mailgroup at /groups/<g>/mail
 ]
 
 
