@@ -48,6 +48,27 @@ def site_themes(site):
     return Vocabulary(DEFAULT_THEMES)
 
 
+class Names:
+    """The site's codes as names, for pages: themes by label, countries and languages."""
+
+    def __init__(self, site):
+        self.themes = site_themes(site)
+
+    def theme(self, code):
+        return self.themes.label(code)
+
+    country, language = staticmethod(country_name), staticmethod(language_name)
+
+    def themes_of(self, codes):
+        return ", ".join(self.theme(c) for c in codes) or "—"
+
+    def countries_of(self, codes):
+        return ", ".join(country_name(c) for c in codes) or "—"
+
+    def languages_of(self, codes):
+        return ", ".join(language_name(c) for c in codes) or "—"
+
+
 def now_utc():
     return datetime.now(timezone.utc)
 

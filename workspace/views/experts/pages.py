@@ -5,35 +5,13 @@ from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
 from ...content.people import Profile
-from ...content.roster import (COUNTRIES, LANGUAGES, Roster, country_name, language_name,
-                               set_expert, site_themes)
+from ...content.roster import COUNTRIES, LANGUAGES, Names, Roster, set_expert
 from ..base import BaseView, EditForm
 from ..paging import Pager
 from .api import expert_schema
 from .common import roster_page, roster_pager
 
 TEMPLATES = "workspace:views/templates/"
-
-
-class Names:
-    """Codes as names, for the templates."""
-
-    def __init__(self, site):
-        self.themes = site_themes(site)
-
-    def theme(self, code):
-        return self.themes.label(code)
-
-    country, language = staticmethod(country_name), staticmethod(language_name)
-
-    def themes_of(self, codes):
-        return ", ".join(self.theme(c) for c in codes) or "—"
-
-    def countries_of(self, codes):
-        return ", ".join(country_name(c) for c in codes) or "—"
-
-    def languages_of(self, codes):
-        return ", ".join(language_name(c) for c in codes) or "—"
 
 
 @view_config(context=Roster, renderer=TEMPLATES + "experts.pt", permission="view")
