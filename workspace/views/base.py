@@ -19,6 +19,7 @@ from ..content.group import Group
 from ..content.ids import IdTaken
 from ..content.trash import is_trashed
 from .api import api_error, invalid_fields, is_api
+from .widgets import FORM_RENDERER
 
 UTC = zoneinfo.ZoneInfo("UTC")
 
@@ -151,7 +152,7 @@ class FormView(BaseView):
             widget=deform.widget.HiddenWidget(),
             default=get_csrf_token(self.request)))
         return deform.Form(schema.bind(request=self.request), buttons=self.buttons,
-                           formid="form")
+                           formid="form", renderer=FORM_RENDERER)
 
     def page(self, form_html, **extra):
         return dict(title=self.title, form=form_html, view=self, **extra)
