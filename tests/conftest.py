@@ -92,8 +92,10 @@ def live_server(request, app):
     server = create_server(app, host="127.0.0.1", port=0, threads=6)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    if "chromium" in request.fixturenames:
-        for context in request.getfixturevalue("chromium").contexts:
-            context.close()
-    stop_server(server, thread)
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+        if "chromium" in request.fixturenames:
+            for context in request.getfixturevalue("chromium").contexts:
+                context.close()
+    finally:
+        stop_server(server, thread)
