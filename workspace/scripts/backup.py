@@ -11,6 +11,11 @@ checks the rest.
 Restore runs while the site is stopped (it needs the FileStorage lock); it keeps the data
 it replaces beside it (`*.before-restore-<time>`), so a restore can be undone by hand.
 
+On RelStorage (PostgreSQL: several machines) backup works the same way, from the
+database server, into the same FileStorage folder; restore copies it into a new, empty
+database (`createdb`, then point the ini at it: the old one stays as it was) and puts
+the index in this machine's folder; the other machines rebuild theirs when they start.
+
 DIR holds: manifest.json, Data.fs, blobs/, index/<generation>/.
 """
 from datetime import datetime, timezone
@@ -23,7 +28,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from ZODB.FileStorage import FileStorage
 from ZODB.POSException import StorageError
-from ZODB.utils import tid_repr
+from ZODB.utils import tid_repr, z64
+from zodburi import resolve_uri
 
 from ..search.store import CURRENT
 from .index import index_store, open_database, site_settings
@@ -41,6 +47,12 @@ def file_storage_paths(ini):
     return uri.path, (blob_dirs[0] if blob_dirs else None)
 
 
+def backup_storage(folder, **options):
+    """The FileStorage (with its blobs) of a backup folder."""
+    return FileStorage(os.path.join(folder, "Data.fs"),
+                       blob_dir=os.path.join(folder, "blobs"), **options)
+
+
 def backup(args):
     target = os.path.abspath(args.directory)
     if os.path.exists(target) and os.listdir(target):
@@ -56,8 +68,7 @@ def backup(args):
             if generation:
                 shutil.copytree(os.path.join(store.directory, generation),
                                 os.path.join(target, "index", generation))
-        destination = FileStorage(os.path.join(target, "Data.fs"), create=True,
-                                  blob_dir=os.path.join(target, "blobs"))
+        destination = backup_storage(target, create=True)
         try:
             destination.copyTransactionsFrom(storage)
         finally:
@@ -83,6 +94,8 @@ def restore(args):
             manifest = json.load(f)
     except (OSError, ValueError):
         sys.exit(f"{source} is not a workspace backup (no readable {MANIFEST}).")
+    if urlsplit(site_settings(args.config)["zodbconn.uri"]).scheme != "file":
+        return restore_into_database(args.config, source, manifest)
     data_fs, blob_dir = file_storage_paths(args.config)
     if os.path.exists(data_fs):
         try:  # taking the lock proves the site is not running
@@ -100,7 +113,36 @@ def restore(args):
     if blob_dir:
         set_aside(blob_dir, stamp)
         shutil.copytree(os.path.join(source, "blobs"), blob_dir)
-    store = index_store(args.config)
+    restore_index(args.config, source, manifest, stamp)
+    print(f"Restored the backup of {manifest['created']} "
+          f"(last transaction {manifest['last_transaction']}); the replaced data is kept "
+          f"beside it as *.before-restore-{stamp}.")
+
+
+def restore_into_database(ini, source, manifest):
+    """Copy the backup into the (new, empty) database the ini names, e.g. RelStorage."""
+    factory, _ = resolve_uri(site_settings(ini)["zodbconn.uri"])
+    storage = factory()
+    try:
+        if storage.lastTransaction() != z64:
+            sys.exit("The database is not empty: create a new one (createdb), point the "
+                     "ini at it and restore into that; the old database stays as it is.")
+        backup = backup_storage(source, read_only=True)
+        try:
+            storage.copyTransactionsFrom(backup)
+        finally:
+            backup.close()
+    finally:
+        storage.close()
+    restore_index(ini, source, manifest, time.strftime("%Y%m%d-%H%M%S"))
+    print(f"Restored the backup of {manifest['created']} (last transaction "
+          f"{manifest['last_transaction']}) into the database of {ini}.")
+
+
+def restore_index(ini, source, manifest, stamp):
+    """Put the backup's index generation in use in this machine's index folder (none in
+    the backup: the site builds one when it starts)."""
+    store = index_store(ini)
     generation = manifest.get("index_generation")
     with store.writer_lock():
         if generation and os.path.isdir(os.path.join(source, "index", generation)):
@@ -112,9 +154,6 @@ def restore(args):
             current = os.path.join(store.directory, CURRENT)
             if os.path.exists(current):
                 os.remove(current)
-    print(f"Restored the backup of {manifest['created']} "
-          f"(last transaction {manifest['last_transaction']}); the replaced data is kept "
-          f"beside it as *.before-restore-{stamp}.")
 
 
 def register(commands):

@@ -121,6 +121,30 @@ def check(args):
     return 0
 
 
+def index_machines(args):
+    """List every machine's position in the search queue; `--forget NAME` drops one
+    that will not index again (it would hold the queue back)."""
+    import datetime
+    from ..search.queue import forget_machine, machines, state_of
+    with open_database(args.config, read_only=not args.forget) as db:
+        with open_root(db) as (root, tm):
+            state = state_of(root, create=False)
+            if state is None:
+                print("No search queue yet.")
+                return 0
+            if args.forget:
+                if not forget_machine(state, args.forget):
+                    sys.exit(f"No machine {args.forget} in the search queue.")
+                tm.commit()
+                print(f"Forgot {args.forget}.")
+                return 0
+            for name, settled, after, seen in machines(state):
+                when = datetime.datetime.fromtimestamp(seen, datetime.timezone.utc)
+                print(f"{name}: settled up to {settled[:20] or 'the start'}, {after} "
+                      f"applied after it, last seen {when:%Y-%m-%d %H:%M:%S} UTC")
+    return 0
+
+
 def register(commands):
     cmd = commands.add_parser("reindex", help="rebuild the search index from the database "
                               "(works while the site is serving)")
@@ -128,3 +152,7 @@ def register(commands):
     cmd.set_defaults(run=reindex)
     commands.add_parser("check", help="compare database and search index; exit 1 and "
                         "list the differences").set_defaults(run=check)
+    cmd = commands.add_parser("index-machines", help="list each machine's position in the "
+                              "search queue, or --forget one taken out of service")
+    cmd.add_argument("--forget", metavar="NAME")
+    cmd.set_defaults(run=index_machines)
