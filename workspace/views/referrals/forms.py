@@ -52,7 +52,9 @@ class AskForm(AddForm):
                             ("languages", LANGUAGES)):
             schema[name].widget = deform.widget.SelectWidget(values=choices(known),
                                                              multiple=True, size=6)
-        schema["needed_by"].widget = deform.widget.DateInputWidget()
+        schema["needed_by"].widget = deform.widget.TextInputWidget(
+            attributes={"placeholder": "YYYY-MM-DD", "inputmode": "numeric"})
+        schema["needed_by"].description = "The day you need the answer by (YYYY-MM-DD)."
         return schema
 
     def create(self, appstruct):
