@@ -3,11 +3,7 @@ import argparse
 import sys
 
 from ..mail import disable_mail_threads
-from ..mail import disable_mail_threads
-from ..mail import disable_mail_threads
 from ..search import disable_background_indexer
-from . import mailin
-from . import mailin
 from . import mailin
 from . import accounts, archive, backup, demo, imports, index
 
