@@ -14,6 +14,7 @@ reads one small object per record and never the text's chunks.
 from datetime import date
 import re
 
+from BTrees.OOBTree import OOTreeSet
 from pyramid.authorization import Allow, Everyone
 
 from .board import plain_text
@@ -183,7 +184,13 @@ def merge_fields(base, mine, theirs):
 
 
 class Collection(Folder):
-    """A group's Resources."""
+    """A group's Resources, and where its published Discussion Summaries are (paths
+    "board/topic" under the group's boards), so the library finds them without reading
+    every board."""
+
+    def __init__(self):
+        super().__init__()
+        self.summaries = OOTreeSet()
 
     def resources(self):
         return [item for item in self.values() if isinstance(item, Resource)]
@@ -204,6 +211,8 @@ def publish_resource(resource, actor, public):
     """Put the resource on the public web (`public`) or take it off; audited."""
     resource.public = bool(public)
     resource.public_since = now() if public else None
+    from .library import note_public_change  # the library reads this module
+    note_public_change(resource)
     notify(ObjectModified(resource))
     notify(ResourcePublished(actor, resource, "published to the public web" if public
                              else "taken off the public web"))

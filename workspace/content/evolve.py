@@ -6,6 +6,8 @@ A new site starts at the latest generation, since its objects are born current.
 
 from .audit import shard_audit_log
 from .board import add_topic_kinds
+from .collection import add_collections
+from .library import add_library
 from .document import compact_revisions
 from .group import add_join_requests, index_groups
 from .mail import add_mail_folders
@@ -46,6 +48,8 @@ STEPS = [
     add_vocabularies,  # 10: /vocabulary/themes, the themes admins keep (issue 13)
     add_topic_kinds,  # 11: topics have a kind, a reply-by time and a summary (issue 13)
     add_roster,  # 12: /experts, /referrals and profile lists of codes (issue 14)
+    add_collections,  # 13: every group has its collection of Resources (issue 13)
+    add_library,  # 14: /library, what is on the public web and its changes (issue 13)
 ]
 
 

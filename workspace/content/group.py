@@ -15,6 +15,7 @@ from pyramid.traversal import resource_path
 from .acl import group_acl
 from .board import Boards
 from .calendar import Calendar
+from .collection import Collection
 from .document import Documents
 from .events import Audited, ObjectModified, notify
 from .folder import Folder
@@ -30,7 +31,8 @@ VISIBILITIES = ("private", "listed", "open")
 
 # The folders every group has, in the order its tabs show them.
 TOOLS = (("documents", Documents), ("boards", Boards), ("whiteboards", Whiteboards),
-         ("calendar", Calendar), ("trash", Trash), ("mail", GroupMail))
+         ("calendar", Calendar), ("trash", Trash), ("mail", GroupMail),
+         ("collection", Collection))
 
 
 PUBLIC_SCAN = 20_000  # public groups read one by one for a name search below this many

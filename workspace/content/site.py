@@ -10,6 +10,7 @@ from .notifications import Notifications
 from .people import People
 from .referrals import Referrals
 from .roster import Roster
+from .library import Library
 from .vocabulary import make_vocabularies
 
 APP_KEY = "workspace"
@@ -27,6 +28,7 @@ class Site(Folder):
         self.add("groups", Groups(), send_events=False)
         self.add("notifications", Notifications(), send_events=False)
         self.add("vocabulary", make_vocabularies(), send_events=False)
+        self.add("library", Library(), send_events=False)
         self.add("experts", Roster(), send_events=False)
         self.add("referrals", Referrals(), send_events=False)
         self.audit = AuditLog()

@@ -282,7 +282,24 @@ def publish_summary(summary, actor, published=True, public=False):
     summary.public = bool(published and public)
     if published:
         summary.published_at, summary.published_version = now_utc(), summary.version
+    note_in_library(summary)
     notify(ObjectModified(summary))
     details = ("published to the public web" if summary.public else
                "published" if summary.published else "unpublished")
     notify(SummaryPublished(actor, summary, details))
+
+
+def note_in_library(summary):
+    """The group's collection lists its published summaries; the site's library those on
+    the public web."""
+    from .library import note_public_change  # the library reads this module
+    topic = summary.topic
+    group = find_interface(topic, Group)
+    collection = group.get("collection") if group is not None else None
+    key = f"{topic.__parent__.__name__}/{topic.__name__}"
+    if collection is not None:
+        if summary.published:
+            collection.summaries.add(key)
+        elif key in collection.summaries:
+            collection.summaries.remove(key)
+    note_public_change(summary)

@@ -6,44 +6,23 @@ to be named in summaries (`PUT /api/people/{login}/citation`).
 A summary's citations must be replies of its topic: anything else is a 400 that saves
 nothing. Writes need `moderate` (the group's managers), which the trash's ACL refuses.
 """
-from pyramid.httpexceptions import HTTPConflict
-
 from ...content.board import Board, Topic
-from ...content.diff import revision_diff
-from ...content.document import EditConflict, UnknownVersion
+from ...content.document import EditConflict
 from ...content.people import Profile
 from ...content.summary import (NotAConsultation, Summary, UnknownCitation,
                                 close_consultation, publish_summary, reopen_consultation,
                                 revert_summary, save_summary, set_cited_by_name)
-from ..api import api_error, error_body, iso, read_json
-from ..base import BaseView, api_defaults, api_view, read_params
+from ..api import api_error, iso, read_json
+from ..base import BaseView, api_defaults, api_view
+from ..versioned import (conflict_error, diff_answer, history_answer, revert_schema,
+                         revision_or_404)
 from .common import (citation_schema, consultation_json, consultation_schema,
-                     create_consultation, publish_schema, reopen_schema, revert_schema,
-                     summary_json, summary_schema, versions_params)
+                     create_consultation, publish_schema, reopen_schema, summary_json,
+                     summary_schema)
 
 
 def citation_error(exc):
     return api_error(400, "bad_citation", str(exc), {"body": str(exc)})
-
-
-def conflict_error(conflict):
-    """409 with the current text and the refused one, kept for the facilitator."""
-    exc = HTTPConflict()
-    exc.content_type = "application/json"
-    current = conflict.current
-    body = error_body(409, "conflict", "Others changed the same lines since your version; "
-                                       "nothing was saved. Reconcile and save again.")
-    body.update({"current_version": current.version, "current_body": current.body,
-                 "your_body": conflict.body, "marked": conflict.marked})
-    exc.json_body = body
-    return exc
-
-
-def revision_or_404(summary, version):
-    try:
-        return summary.revision(version)
-    except UnknownVersion:
-        raise api_error(404, message="There is no such version.")
 
 
 @api_defaults(context=Board)
@@ -104,10 +83,7 @@ class SummaryAPI(BaseView):
 
     @api_view(name="history", request_method="GET", permission="view")
     def history(self):
-        params = read_params(self.request, versions_params())
-        return [{"version": r.version, "author": r.author, "date": iso(r.date),
-                 "comment": r.comment}
-                for r in self.context.history(params["limit"] or 100, params["before"])]
+        return history_answer(self.request, self.context)
 
     @api_view(name="versions", request_method="GET", permission="view")
     def version(self):
@@ -120,12 +96,7 @@ class SummaryAPI(BaseView):
 
     @api_view(name="diff", request_method="GET", permission="view")
     def diff(self):
-        summary = self.context
-        params = read_params(self.request, versions_params())
-        old = revision_or_404(summary, params["from"] or summary.version - 1 or 1)
-        new = revision_or_404(summary, params["to"] or summary.version)
-        return {"from": old.version, "to": new.version,
-                "diff": revision_diff("summary", old, new)}
+        return diff_answer(self.request, self.context, "summary")[2]
 
     @api_view(name="revert", request_method="POST", permission="moderate")
     def revert(self):

@@ -65,13 +65,6 @@ def summary_schema(api=True):
     return schema
 
 
-def revert_schema():
-    schema = colander.SchemaNode(strict())
-    schema.add(version_node("version"))
-    schema.add(text("comment", 500, missing=""))
-    return schema
-
-
 def publish_schema():
     schema = colander.SchemaNode(strict())
     schema.add(colander.SchemaNode(boolean(), name="public", missing=False))
@@ -82,13 +75,6 @@ def publish_schema():
 def citation_schema():
     schema = colander.SchemaNode(strict())
     schema.add(colander.SchemaNode(boolean(), name="named"))
-    return schema
-
-
-def versions_params():
-    schema = colander.SchemaNode(colander.Mapping())
-    for name in ("from", "to", "limit", "before"):
-        schema.add(version_node(name, missing=None))
     return schema
 
 

@@ -6,15 +6,14 @@ import json
 
 from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPFound
-from pyramid.location import lineage
 from pyramid.view import view_config
 
 from ...content.board import Board, Topic
 from ...content.document import EditConflict
-from ...content.group import Group
 from ...content.summary import (NotAConsultation, Summary, UnknownCitation,
                                 close_consultation, publish_summary, reopen_consultation,
                                 save_summary, state_of)
+from ..versioned import reader_crumbs
 from ..base import AddForm, BaseView, EditForm, FieldError
 from .common import consultation_schema, create_consultation, summary_html, summary_schema
 
@@ -22,21 +21,6 @@ TEMPLATES = "workspace:views/templates/"
 FORM = TEMPLATES + "form.pt"
 STATES = {"open": "Open for replies", "closed": "Closed: replies have stopped",
           "summarised": "Summarised"}
-
-
-def crumbs(request, item):
-    """(url, label) from the group down to `item`'s container, for those who may read
-    the group (a public reader sees none)."""
-    above = []
-    for place in lineage(item.__parent__):
-        above.append((request.resource_url(place),
-                      getattr(place, "title", None) or place.__name__.capitalize()))
-        if isinstance(place, Group):
-            break
-    group = place if isinstance(place, Group) else None
-    if group is None or not request.has_permission("view", group):
-        return []
-    return above[::-1]
 
 
 def schema_org(request, summary):
@@ -82,7 +66,7 @@ class SummaryPage(BaseView):
         summary, request = self.context, self.request
         topic = summary.topic
         return {"title": summary.title, "view": self, "summary": summary,
-                "crumbs": crumbs(request, topic), "state_label": STATES[state_of(topic)],
+                "crumbs": reader_crumbs(request, topic), "state_label": STATES[state_of(topic)],
                 "html": summary_html(request, summary), "can_edit": self.can("moderate"),
                 "new_since": summary.new_since(), "stale": summary.stale(),
                 "csrf": get_csrf_token(request), "jsonld": schema_org(request, summary),

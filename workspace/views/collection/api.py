@@ -1,0 +1,117 @@
+"""The Collection's JSON API (DESIGN.md, "The Collection"): list and create, read, save on
+a base version (merged, or 409 with both texts), history, versions, diff, revert, publish
+to the public web, and moving to the trash (the trash's ACL refuses writes there)."""
+import json
+
+import colander
+from pyramid.httpexceptions import HTTPNoContent
+
+from ...content.collection import Collection, Resource, publish_resource
+from ...content.document import EditConflict
+from ...content.trash import move_to_trash
+from ..api import api_error, iso, read_json
+from ..base import BaseView, api_defaults, api_view
+from ..paging import Pager
+from ..schemas import boolean, strict
+from ..versioned import (conflict_error, diff_answer, history_answer, revert_schema,
+                         revision_or_404)
+from .common import (checked_fields, create_resource, record_fields, resource_json,
+                     resource_schema)
+
+
+
+def given_keys(request):
+    """The keys of the JSON body (read_json has checked it already)."""
+    return set(json.loads(request.body.decode("utf-8")))
+
+
+def publish_schema():
+    schema = colander.SchemaNode(strict())
+    schema.add(colander.SchemaNode(boolean(), name="public"))
+    return schema
+
+
+@api_defaults(context=Collection)
+class CollectionAPI(BaseView):
+    @api_view(request_method="GET", permission="view")
+    def list(self):
+        pager = Pager(self.request)
+        items = sorted(self.context.resources(), key=lambda r: r.changed, reverse=True)
+        return pager.answer([resource_json(self.request, r, with_body=False)
+                             for r in items[pager.start:pager.stop]], len(items))
+
+    @api_view(request_method="POST", permission="edit")
+    def create(self):
+        data = read_json(self.request, resource_schema(new=True))
+        item = create_resource(self.request, self.context, data, given_keys(self.request))
+        self.request.response.status = 201
+        return {"id": item.__name__, "version": item.version}
+
+
+@api_defaults(context=Resource)
+class ResourceAPI(BaseView):
+    @api_view(request_method="GET", permission="view")
+    def get(self):
+        self.request.response.headers["ETag"] = f'"{self.context.version}"'
+        return resource_json(self.request, self.context)
+
+    @api_view(request_method="PUT", permission="edit")
+    def put(self):
+        item, request = self.context, self.request
+        data = read_json(request, resource_schema(new=False))
+        base = data["base_version"] or item.version
+        if base > item.version:
+            raise api_error(400, "invalid", "There is no such version.",
+                            {"base_version": "Unknown version"})
+        base_fields = item.revision(base).fields
+        fields = checked_fields(request.site,
+                                record_fields(data, given_keys(request), base_fields))
+        base_revision = item.revision(base)
+        title = data["title"] or base_revision.title
+        body = data["body"] if data["body"] is not None else base_revision.body
+        try:
+            revision, merged = item.update(title, body, fields, request.user.login, base,
+                                           data["comment"])
+        except EditConflict as conflict:
+            raise conflict_error(conflict)
+        return {"version": revision.version, "merged": merged}
+
+    @api_view(request_method="DELETE", permission="edit")
+    def delete(self):
+        move_to_trash(self.context, self.request.user.login)
+        return HTTPNoContent()
+
+    @api_view(name="history", request_method="GET", permission="view")
+    def history(self):
+        return history_answer(self.request, self.context)
+
+    @api_view(name="versions", request_method="GET", permission="view")
+    def version(self):
+        if len(self.request.subpath) != 1:
+            return self.history()
+        r = revision_or_404(self.context, self.request.subpath[0])
+        fields = {k: (list(v) if isinstance(v, tuple) else v) for k, v in r.fields.items()}
+        if fields.get("review_by"):
+            fields["review_by"] = fields["review_by"].isoformat()
+        return {"version": r.version, "title": r.title, "body": r.body, "fields": fields,
+                "author": r.author, "date": iso(r.date), "comment": r.comment}
+
+    @api_view(name="diff", request_method="GET", permission="view")
+    def diff(self):
+        old, new, answer = diff_answer(self.request, self.context, self.context.__name__)
+        answer["fields"] = sorted(k for k in new.fields if new.fields[k] != old.fields.get(k))
+        return answer
+
+    @api_view(name="revert", request_method="POST", permission="edit")
+    def revert(self):
+        data = read_json(self.request, revert_schema())
+        revision_or_404(self.context, data["version"])
+        revision = self.context.revert(data["version"], self.request.user.login,
+                                       data["comment"])
+        return {"version": revision.version}
+
+    @api_view(name="publish", request_method="POST", permission="moderate")
+    def publish(self):
+        data = read_json(self.request, publish_schema())
+        publish_resource(self.context, self.request.user.login, data["public"])
+        return {"id": self.context.__name__, "public": self.context.public}

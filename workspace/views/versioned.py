@@ -1,0 +1,85 @@
+"""What the JSON twins and pages of the community services' versioned records (Discussion
+Summaries, Resources) share: version parameters, finding a version, history and diff
+answers, the 409 of an overlapping save, and breadcrumbs that a public reader does not
+get (they may not know the group)."""
+import colander
+from pyramid.httpexceptions import HTTPConflict
+from pyramid.location import lineage
+
+from ..content.diff import revision_diff
+from ..content.document import UnknownVersion
+from ..content.group import Group
+from .api import api_error, error_body, iso
+from .base import read_params
+from .schemas import strict
+
+MAX_VERSION = 2 ** 31 - 1
+
+
+def version_node(name, missing=colander.required):
+    return colander.SchemaNode(colander.Integer(), name=name, missing=missing,
+                               validator=colander.Range(min=1, max=MAX_VERSION))
+
+
+def version_params():
+    """`?from=&to=&limit=&before=`: optional version numbers."""
+    schema = colander.SchemaNode(colander.Mapping())
+    for name in ("from", "to", "limit", "before"):
+        schema.add(version_node(name, missing=None))
+    return schema
+
+
+def revert_schema():
+    schema = colander.SchemaNode(strict())
+    schema.add(version_node("version"))
+    schema.add(colander.SchemaNode(colander.String(), name="comment", missing="",
+                                   validator=colander.Length(max=500)))
+    return schema
+
+
+def revision_or_404(item, version):
+    try:
+        return item.revision(version)
+    except UnknownVersion:
+        raise api_error(404, message="There is no such version.")
+
+
+def conflict_error(conflict):
+    """409 with the current version and text and the refused text, kept for the user."""
+    exc = HTTPConflict()
+    exc.content_type = "application/json"
+    body = error_body(409, "conflict", "Others changed the same lines since your version; "
+                                       "nothing was saved. Reconcile and save again.")
+    body.update({"current_version": conflict.current.version,
+                 "current_body": conflict.current.body, "your_body": conflict.body,
+                 "marked": conflict.marked})
+    exc.json_body = body
+    return exc
+
+
+def history_answer(request, item):
+    params = read_params(request, version_params())
+    return [{"version": r.version, "author": r.author, "date": iso(r.date),
+             "comment": r.comment}
+            for r in item.history(params["limit"] or 100, params["before"])]
+
+
+def diff_answer(request, item, name):
+    """`?from=&to=` (by default the last change) as a unified diff of the text."""
+    params = read_params(request, version_params())
+    old = revision_or_404(item, params["from"] or item.version - 1 or 1)
+    new = revision_or_404(item, params["to"] or item.version)
+    return old, new, {"from": old.version, "to": new.version,
+                      "diff": revision_diff(name, old, new)}
+
+
+def reader_crumbs(request, item):
+    """(url, label) from the group down to `item`'s container, for those who may read
+    the group (a public reader gets none)."""
+    above = []
+    for place in lineage(item.__parent__):
+        above.append((request.resource_url(place),
+                      getattr(place, "title", None) or place.__name__.capitalize()))
+        if isinstance(place, Group):
+            return above[::-1] if request.has_permission("view", place) else []
+    return []
