@@ -245,3 +245,38 @@ def test_lists_of_referrals_are_paged_and_admins_see_all(roster, clock):
     assert [r["id"] for r in page.json] == ids[::-1][:2] and page.headers["X-Total-Count"] == "3"
     assert len(roster.api["admin"].get("/api/referrals").json) == 4
     describe(roster, "member")
+
+
+def with_collection(site, gid="secret"):
+    from workspace.content.collection import Collection
+    with site.open() as root:
+        group = root["groups"][gid]
+        if "collection" not in group:
+            group.add("collection", Collection(), send_events=False)
+
+
+def test_with_both_consents_an_answered_referral_becomes_a_case_study(roster, clock, site):
+    from workspace.content.group import grant_role
+    rid = bring_to(roster, "answered")
+    with_collection(site)
+    # an admin without a role in the group may not add to its collection
+    roster.api["admin"].post_json(url(rid, "publish"), {"group": "secret"}, status=403)
+    with site.open() as root:
+        grant_role(root["groups"]["secret"], root["people"]["admin"], "member")
+    refused = roster.api["admin"].post_json(url(rid, "publish"), {"group": "secret"},
+                                            status=409).json
+    assert refused["error"] == "no_consent"
+    roster.api["member"].post(url(rid, "consent"))
+    roster.api["manager"].post(url(rid, "consent"))
+    roster.api["member"].post_json(url(rid, "publish"), {"group": "secret"}, status=403)
+    done = roster.api["admin"].post_json(url(rid, "publish"), {"group": "secret"}).json
+    path = done["resource"]
+    assert path.startswith("/groups/secret/collection/")
+    with site.open() as root:
+        resource = root["groups"]["secret"]["collection"][path.rsplit("/", 1)[1]]
+        assert resource.fields["type"] == "case-study"
+        assert resource.fields["authors"] == ("Manager",)
+        assert resource.fields["themes"] == ("leadership", "teacher-development")
+        assert "Pair them with mentors." in resource.body and QUESTION in resource.body
+        assert "Member" not in resource.body  # the requester is not named
+    roster.api["admin"].post_json(url(rid, "publish"), {"group": "secret"}, status=409)

@@ -24,10 +24,13 @@ from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 from persistent.list import PersistentList
 from pyramid.authorization import DENY_ALL, Allow, Authenticated
+from pyramid.traversal import resource_path
 
 from .acl import ADMIN, user_principal
 from .events import Audited, ObjectModified, notify
+from .collection import Resource, clean_fields
 from .folder import Folder
+from .ids import unique_id
 from .roster import LANGUAGES, Roster, codes_from_text, site_themes, themes_without_experts
 
 STATES = ("new", "referred", "answered", "closed", "no-expert", "cancelled")
@@ -382,6 +385,46 @@ def consented(referral):
     """Whether the requester and every expert who answered agreed to publish it."""
     needed = {referral.requester} | {p["author"] for p in referral.answers()}
     return bool(referral.answers()) and needed <= set(referral.consents)
+
+
+class ReferralPublished(Audited):
+    """An answered referral became a Resource (details: its path)."""
+    action = "referral_published"
+
+
+def publish_as_resource(referral, collection, actor, people):
+    """Make the answered referral a case study in `collection`, once the requester and
+    every expert who answered consented. The Resource holds the question and the posts in
+    order, the experts named as its authors; the requester is not named."""
+    _require(referral, ("answered", "closed"), "published")
+    if referral.resource_path is not None:
+        raise StateError("published", "This referral is a resource already.")
+    if not consented(referral):
+        raise StateError("no_consent", "The requester and every expert who answered "
+                                       "must agree first.")
+    experts = []
+    for post in referral.answers():
+        if post["author"] not in experts:
+            experts.append(post["author"])
+    name = {login: people[login].title if login in people else login for login in experts}
+    parts = [f"## The question\n\n{referral.question}"]
+    for post in referral.posts:
+        heading = (f"Answer by {name[post['author']]}" if post["kind"] == "answer"
+                   else "The requester asks back")
+        parts.append(f"## {heading}\n\n{post['body']}")
+    fields = clean_fields({"type": "case-study", "abstract": referral.question[:1000],
+                           "themes": referral.themes, "countries": referral.countries,
+                           "languages": referral.languages, "year": now_utc().year,
+                           "authors": [name[login] for login in experts]})
+    title = f"Case study: {referral.title}"
+    trash = collection.__parent__.get("trash") if collection.__parent__ is not None else None
+    resource_id = unique_id(collection, referral.title, *([trash] if trash is not None else []))
+    resource = collection.add(resource_id, Resource(title, "\n\n".join(parts), fields, actor,
+                                                    "From an expert referral"))
+    referral.resource_path = resource_path(resource)
+    _changed(referral)
+    notify(ReferralPublished(actor, referral, referral.resource_path))
+    return resource
 
 
 # Deadlines --------------------------------------------------------------------------------

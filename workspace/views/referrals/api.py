@@ -2,6 +2,7 @@
 candidates, inviting, responding, answering, asking back, closing, cancelling; the
 admins' overview and the deadline sweep. An action that does not fit the state is a 409
 (`wrong_state`, `expired`, `already_invited`...) and changes nothing."""
+from pyramid.traversal import resource_path
 from pyramid.view import view_config
 
 from ...content import referrals as rf
@@ -10,7 +11,7 @@ from ..api import api_error, read_json
 from ..base import BaseView, api_defaults
 from ..paging import Pager
 from .common import (ask_schema, close_schema, conflict, default_respond_by, invite_schema,
-                     post_schema, referral_json, respond_schema)
+                     post_schema, publish_schema, referral_json, respond_schema)
 from .mailing import mail_answer, mail_invitation, mail_question, mail_reminders
 
 
@@ -22,6 +23,17 @@ def visible_ids(request):
         return referrals.all_ids()
     return [rid for rid in referrals.ids_of(request.user.login)
             if request.has_permission("view", referrals[rid])]
+
+
+def publish_target(request, group_id):
+    """The collection of group `group_id` if the caller may add to it (else 400/403)."""
+    group = request.site["groups"].get(group_id)
+    collection = group.get("collection") if group is not None else None
+    if collection is None:
+        raise api_error(400, "invalid", "No such group.", {"group": "unknown"})
+    if not request.has_permission("edit", collection):
+        raise api_error(403, "forbidden", "You may not add to that group's collection.")
+    return collection
 
 
 @api_defaults(context=rf.Referrals)
@@ -136,6 +148,16 @@ class ReferralAPI(BaseView):
     def no_expert(self):
         self.act(rf.no_expert, self.roster, self.request.user.login)
         return self.answer()
+
+    @view_config(name="publish", request_method="POST", permission="admin")
+    def publish(self):
+        """Make it a case study in the collection of group `group` (an admin who may
+        add to that collection)."""
+        data = read_json(self.request, publish_schema())
+        collection = publish_target(self.request, data["group"])
+        resource = self.act(rf.publish_as_resource, collection, self.request.user.login,
+                            self.request.site["people"])
+        return dict(self.answer(), resource=resource_path(resource))
 
     @view_config(name="consent", request_method="POST", permission="view")
     def consent(self):

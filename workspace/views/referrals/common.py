@@ -79,6 +79,12 @@ def close_schema():
     return schema
 
 
+def publish_schema():
+    schema = colander.SchemaNode(strict())
+    schema.add(text("group", 64, title="Group", validator=slug_validator))
+    return schema
+
+
 def conflict(exc):
     """The API's answer to a StateError: 409, the reason, nothing changed."""
     return api_error(409, exc.code, exc.message)
@@ -115,5 +121,5 @@ def referral_json(referral, request):
             "invitations": invitations,
             "answers": [p for p in posts if p["kind"] == "answer"], "posts": posts,
             "outcome": referral.outcome, "outcome_note": referral.outcome_note,
-            "consents": list(referral.consents)}
+            "consents": list(referral.consents), "resource": referral.resource_path}
 

@@ -15,7 +15,7 @@ from ...content import referrals as rf
 from ...content.roster import COUNTRIES, LANGUAGES, site_themes
 from ..base import AddForm, BaseView, FieldError
 from .common import (ask_schema, close_schema, default_respond_by, invite_schema,
-                     post_schema, respond_schema)
+                     post_schema, publish_schema, respond_schema)
 from .mailing import (mail_answer, mail_invitation, mail_question, mail_reminders,
                       read_respond_token)
 
@@ -157,6 +157,19 @@ class ReferralActions(BaseView):
         return self.run(None, lambda data: self.act(
             rf.no_expert, self.roster, self.request.user.login,
             done="Marked as having no expert.")[1])
+
+    @view_config(name="publish", permission="admin")
+    def publish(self):
+        def handle(data):
+            group = self.request.site["groups"].get(data["group"])
+            collection = group.get("collection") if group is not None else None
+            if collection is None or not self.request.has_permission("edit", collection):
+                return refused(self.request, 403, "You may not add to that group's "
+                                                  "collection.")
+            return self.act(rf.publish_as_resource, collection, self.request.user.login,
+                            self.request.site["people"],
+                            done="It is a case study in the collection now.")[1]
+        return self.run(publish_schema(), handle)
 
     @view_config(name="consent", permission="view")
     def consent(self):
