@@ -69,3 +69,12 @@ def test_the_month_calendar_breaks_no_words(chromium, live_server, content, widt
     page.get_by_role("link", name="Mentor meeting").first.wait_for()
     assert page.locator("table.month").evaluate(BROKEN_WORDS) == []
     assert serious_accessibility_violations(page) == []
+
+
+def test_the_header_is_short_on_a_phone(chromium, live_server, content):
+    page = chromium.new_context(viewport=PHONE).new_page()
+    page_login(page, live_server, "manager")
+    page.goto(f"{live_server}{G}/documents/")
+    header = page.locator("header.site-header").bounding_box()
+    assert header["height"] <= 100  # it took 250 px
+    assert page.get_by_role("search", name="Site").is_visible()

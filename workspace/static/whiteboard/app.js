@@ -257,6 +257,8 @@ function onPointerMove(event) {
     for (const e of action.start) update(e.id, { x: round(e.x + dx), y: round(e.y + dy) });
   } else if (action.kind === "resize") {
     resizeTo(action, p);
+  } else if (action.kind === "place") {
+    action.to = p; // a sticky note takes the size it is dragged to
   } else if (action.kind === "create") {
     const e = action.element;
     const dx = round(p.x - action.from.x);
@@ -310,7 +312,7 @@ function onPointerUp(event) {
     return;
   }
   if (action.kind === "place") {
-    placeNote(action.type, action.at);
+    placeNote(action.type, action.at, action.to);
   } else if (action.kind === "create") {
     const e = action.element;
     const b = bounds(e);
@@ -332,11 +334,18 @@ function onPointerUp(event) {
 
 // -- the text editor ---------------------------------------------------------------------
 
-function placeNote(type, p) {
+const MIN_DRAGGED_NOTE = 40; // a smaller drag is a click: the note gets its usual size
+
+function placeNote(type, p, to = null) {
   const element = newElement(type, p.x, p.y);
   if (type === "sticky") {
-    Object.assign(element, { x: round(p.x - 90), y: round(p.y - 70), width: 180, height: 140,
-                             backgroundColor: style.backgroundColor === "transparent"
+    const dragged = to && Math.abs(to.x - p.x) >= MIN_DRAGGED_NOTE
+      && Math.abs(to.y - p.y) >= MIN_DRAGGED_NOTE;
+    const box = dragged
+      ? { x: round(Math.min(p.x, to.x)), y: round(Math.min(p.y, to.y)),
+          width: round(Math.abs(to.x - p.x)), height: round(Math.abs(to.y - p.y)) }
+      : { x: round(p.x - 90), y: round(p.y - 70), width: 180, height: 140 };
+    Object.assign(element, { ...box, backgroundColor: style.backgroundColor === "transparent"
                                ? "#fff3a0" : style.backgroundColor, fontSize: 20, text: "" });
   } else {
     Object.assign(element, { fontSize: 24, text: "", backgroundColor: "transparent" });
@@ -427,7 +436,9 @@ const TOOL_KEYS = { v: "select", h: "hand", p: "freedraw", r: "rectangle", o: "e
 
 function setTool(name) {
   tool = name;
-  root.querySelectorAll("[data-tool]").forEach((b) => {
+  // buttons only: the canvas carries data-tool too (for its cursor), and aria-pressed is
+  // not allowed there (axe: aria-allowed-attr, critical)
+  root.querySelectorAll("button[data-tool]").forEach((b) => {
     b.setAttribute("aria-pressed", String(b.dataset.tool === name));
   });
   canvas.dataset.tool = name;
@@ -571,7 +582,9 @@ function wire() {
   }, { passive: false });
   window.addEventListener("keydown", onKeyDown);
   window.addEventListener("keyup", (event) => { if (event.key === " ") spaceDown = false; });
-  root.querySelectorAll("[data-tool]").forEach((b) => {
+  // buttons only: the canvas carries data-tool too (for its cursor), and aria-pressed is
+  // not allowed there (axe: aria-allowed-attr, critical)
+  root.querySelectorAll("button[data-tool]").forEach((b) => {
     b.addEventListener("click", () => setTool(b.dataset.tool));
   });
   const actions = {
