@@ -30,7 +30,8 @@ RESERVED = frozenset({
     # the expert roster and referrals (issue 14)
     "answers", "ask", "overview", "reminders",
     # consultations, the collection, the library, joining (issue 13)
-    "applications", "citation", "close", "collection", "consultation", "consultations",
+    "applications", "apply", "citation", "close", "collection", "consultation",
+    "consultations",
     "library", "new-consultation", "new-resource", "oai", "publish", "reopen", "summary",
     "vocabulary"})
 

@@ -10,6 +10,7 @@ from .notifications import Notifications
 from .people import People
 from .referrals import Referrals
 from .roster import Roster
+from .applications import Applications
 from .library import Library
 from .vocabulary import make_vocabularies
 
@@ -29,6 +30,7 @@ class Site(Folder):
         self.add("notifications", Notifications(), send_events=False)
         self.add("vocabulary", make_vocabularies(), send_events=False)
         self.add("library", Library(), send_events=False)
+        self.add("applications", Applications(), send_events=False)
         self.add("experts", Roster(), send_events=False)
         self.add("referrals", Referrals(), send_events=False)
         self.audit = AuditLog()
