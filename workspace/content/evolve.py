@@ -5,9 +5,8 @@ A new site starts at the latest generation, since its objects are born current.
 """
 
 from .audit import shard_audit_log
-from .board import add_topic_kinds
+from .board import add_default_boards, add_topic_kinds
 from .collection import add_collections
-from .applications import add_applications
 from .library import add_library
 from .document import compact_revisions
 from .group import add_join_requests, index_groups
@@ -51,7 +50,7 @@ STEPS = [
     add_roster,  # 12: /experts, /referrals and profile lists of codes (issue 14)
     add_collections,  # 13: every group has its collection of Resources (issue 13)
     add_library,  # 14: /library, what is on the public web and its changes (issue 13)
-    add_applications,  # 15: /applications, membership applications (issue 13)
+    add_default_boards,  # 15: every group has a discussion board to start with (issue 16)
 ]
 
 

@@ -13,7 +13,7 @@ from BTrees.OOBTree import OOBTree, OOTreeSet
 from pyramid.traversal import resource_path
 
 from .acl import group_acl
-from .board import Boards
+from .board import Boards, add_default_board
 from .calendar import Calendar
 from .collection import Collection
 from .document import Documents
@@ -214,8 +214,10 @@ def refuse_last_manager(group, profile, new_role, actor):
         raise LastManager(group)
 
 def add_group(groups, title, description="", visibility="private", gid=None, actor=None):
-    """Make a group under `gid` (or an id derived from `title`); `IdTaken` if it is taken."""
+    """Make a group under `gid` (or an id derived from `title`), with its first discussion
+    board; `IdTaken` if the id is taken."""
     group = groups.add(gid or unique_id(groups, title), Group(title, description, visibility))
+    add_default_board(group["boards"], actor)
     notify(GroupCreated(actor, group, visibility))
     return group
 
