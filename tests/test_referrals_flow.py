@@ -159,13 +159,15 @@ def test_deadlines_expire_invitations_and_remind_once_on_a_moving_clock(roster, 
     got = roster.api["admin"].get(url(rid)).json
     assert {i["login"]: i["state"] for i in got["invitations"]}["manager"] == "expired"
     assert [d["past"] for d in got["deadlines"]] == [True, True]
-    # past respond_by the expert is no longer a reader; the signed link says it expired
-    roster.api["manager"].post_json(url(rid, "respond"), {"accept": True}, status=404)
+    # past respond_by the invitation cannot be answered; the signed link says it expired
+    assert roster.api["manager"].post_json(url(rid, "respond"), {"accept": True},
+                                           status=409).json["error"] == "expired"
     link = signed_link(site, "manager", "accept")
     assert "This invitation is expired" in testapp.get(link).text
     testapp.post(link.split("?")[0], {"t": link.split("t=")[1]}, status=409)
     sweep = roster.api["admin"].post("/api/referrals/reminders").json
     assert sweep["due"] == [{"kind": "expired", "id": rid, "login": "manager"}]
+    roster.api["manager"].get(url(rid), status=404)  # recorded: no longer a reader
     assert roster.api["admin"].get("/api/people/manager/expert").json["load"] == 0
 
 

@@ -139,3 +139,18 @@ def test_an_expert_who_declines_loses_access_and_search_with_it(roster, clock):
                                                            "reason": "not-my-area"})
     roster.api["observer"].get(url(rid), status=404)
     assert roster.api["observer"].get("/api/search", params={"q": "zanzibarian"}).json["total"] == 0
+
+
+def test_an_expired_invitation_ends_access_and_search_together(roster, clock):
+    rid = bring_to(roster, "new")
+    roster.api["admin"].post_json(url(rid, "invite"), {"login": "observer"})
+    search = {"q": "zanzibarian"}
+    assert roster.api["observer"].get("/api/search", params=search).json["total"] == 1
+    clock.advance(days=4)
+    # past respond_by and before the sweep, page and search still agree
+    roster.api["observer"].get(url(rid))
+    assert roster.api["observer"].get("/api/search", params=search).json["total"] == 1
+    roster.api["admin"].post("/api/referrals/reminders")
+    found = roster.api["observer"].get("/api/search", params=search).json
+    assert found["total"] == 0 and found["results"] == []
+    roster.api["observer"].get(url(rid), status=404)

@@ -173,10 +173,12 @@ class Referral(Persistent):
         return end_of_day(self.needed_by)
 
     def readers(self):
-        """The experts who may read it: invited (not yet past respond_by) or accepted."""
-        now = now_utc()
+        """The experts who may read it: invited or accepted. An invitation past
+        respond_by can no longer be answered at once, but its expert reads on until the
+        deadline sweep records it as expired (and reindexes the referral): the ACL and
+        the search index agree at every moment, so not even a count shows more."""
         return [login for login, inv in self.invitations.items()
-                if inv.state_at(now) in ("invited", "accepted")]
+                if inv.state in ("invited", "accepted")]
 
     def accepted(self):
         return [login for login, inv in self.invitations.items() if inv.state == "accepted"]
