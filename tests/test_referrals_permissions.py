@@ -154,3 +154,46 @@ def test_an_expired_invitation_ends_access_and_search_together(roster, clock):
     found = roster.api["observer"].get("/api/search", params=search).json
     assert found["total"] == 0 and found["results"] == []
     roster.api["observer"].get(url(rid), status=404)
+
+
+HTML_ACTIONS = {"invite": "invite", "decide": "respond", "answer": "answers",
+                "ask-back": "questions", "close": "close", "cancel": "cancel",
+                "no-expert": "no-expert"}
+
+
+def form_of(body):
+    if not body:
+        return {}
+    return {k: ("true" if v is True else v) for k, v in body.items()}
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("name", sorted(HTML_ACTIONS))
+def test_every_html_button_in_every_state_for_everyone(roster, clock, state, name):
+    action = HTML_ACTIONS[name]
+    rid = bring_to(roster, state)
+    before = roster.api["admin"].get(url(rid)).json
+    succeeded = False
+    for who in WHOS:
+        status = expected(who, state, action)
+        if status == 200 and succeeded:
+            continue
+        browser = roster.html(who)
+        fields = dict(form_of(ACTIONS[action][2]), csrf_token=getattr(browser, "csrf", ""))
+        html_status = {401: 302, 200: 302}.get(status, status)
+        answer = browser.post(f"/referrals/{rid}/@@{name}", fields, status=html_status)
+        if status == 401:
+            assert "/login" in answer.location
+        elif status == 200:
+            assert answer.location.endswith(f"/referrals/{rid}/")
+            succeeded = True
+        if not succeeded:
+            assert roster.api["admin"].get(url(rid)).json == before, who
+
+
+@pytest.mark.parametrize("path", ["/referrals/", "/referrals/@@ask", "/experts/",
+                                  "/people/manager/@@expertise"])
+@pytest.mark.parametrize("who", WHOS)
+def test_every_member_reaches_the_referral_pages_anonymous_logs_in_first(roster, path, who):
+    status = 302 if who == "anonymous" else 200
+    roster.html(who).get(path, status=status)
