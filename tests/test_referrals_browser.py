@@ -3,10 +3,12 @@ their reasons and invites the best, the expert accepts and answers, the member c
 with an outcome; the roster, the referral pages and the overview have no serious or
 critical accessibility violation."""
 from datetime import date, timedelta
+import re
 
 import pytest
 
 from conftest import page_login, serious_accessibility_violations
+from referral_helpers import notices
 from workspace.content.roster import set_expert
 
 pytestmark = pytest.mark.browser
@@ -54,6 +56,14 @@ def test_a_referral_from_question_to_outcome_in_the_browser(chromium, live_serve
     rohan.get_by_role("button", name="Invite Sara Expert").click()
     assert rohan.get_by_text("sara is invited.").is_visible()
     assert rohan.get_by_text("sara responds by").is_visible()
+
+    links = [re.search(r"Decline: (\S+)", text) for to, subject, text in notices(site)
+             if to == "sara@example.org"]
+    decline = [found.group(1) for found in links if found][-1]
+    mail_reader = chromium.new_context().new_page()  # the link works without logging in
+    mail_reader.goto(live_server + decline[decline.index("/referrals/"):])
+    assert mail_reader.get_by_text("Why do you decline?").is_visible()
+    assert serious_accessibility_violations(mail_reader) == []
 
     sara = chromium.new_context().new_page()
     page_login(sara, live_server, "sara")
