@@ -95,6 +95,10 @@ def test_a_decline_has_a_reason_and_frees_the_next_candidate(roster, clock):
     assert [c["login"] for c in roster.api["admin"].get(url(rid, "candidates")).json] == \
         ["observer"]
     roster.api["manager"].get(url(rid), status=404)  # declined: no longer a reader
+    assert got["needs_expert"] is True
+    page = roster.html("admin").get(f"/referrals/{rid}/")
+    assert "the invitations were declined or not answered in time" in page.text
+    assert "needs an expert" in roster.html("admin").get("/referrals/").text
     assert "reason" not in roster.api["member"].get(url(rid)).json["invitations"][0]
     overview = roster.api["admin"].get("/api/referrals/overview").json
     assert overview["declines"]["conflict-of-interest"] == 1

@@ -180,6 +180,13 @@ class Referral(Persistent):
         return [login for login, inv in self.invitations.items()
                 if inv.state in ("invited", "accepted")]
 
+    def needs_expert(self):
+        """Open, and no expert invited or accepted now (none yet, or every invitation
+        declined or past respond_by): the admins' next move is to invite someone."""
+        now = now_utc()
+        return self.state in ("new", "referred") and not any(
+            inv.state_at(now) in ("invited", "accepted") for inv in self.invitations.values())
+
     def accepted(self):
         return [login for login, inv in self.invitations.items() if inv.state == "accepted"]
 

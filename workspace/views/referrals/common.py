@@ -121,5 +121,6 @@ def referral_json(referral, request):
             "invitations": invitations,
             "answers": [p for p in posts if p["kind"] == "answer"], "posts": posts,
             "outcome": referral.outcome, "outcome_note": referral.outcome_note,
-            "consents": list(referral.consents), "resource": referral.resource_path}
+            "consents": list(referral.consents), "resource": referral.resource_path,
+            "needs_expert": referral.needs_expert()}
 
