@@ -24,7 +24,7 @@ from whoosh.util.times import datetime_to_long
 
 from . import speedups
 from .caches import SegmentCache
-from .matchers import Preloaded, remembered
+from .matchers import Preloaded, groups_in, remembered
 from .records import as_aware_utc, as_naive_utc, find_by_path
 from .schema import make_schema, text_analyzer
 from .scopes import scopes_for, within
@@ -404,15 +404,26 @@ def cannot_match(searcher, query):
     with a word found nowhere, e.g. a question's "what did ... say", still walked them all
     before the relaxed query ran). False whenever unsure."""
     if isinstance(query, Term):
-        return searcher.doc_frequency(query.fieldname, query.text) == 0
+        return absent(searcher, query.fieldname, query.text, getattr(query, "scope", None))
     if isinstance(query, Phrase):
-        return any(searcher.doc_frequency(query.fieldname, word) == 0
+        return any(absent(searcher, query.fieldname, word, getattr(query, "scope", None))
                    for word in query.words)
     if isinstance(query, And):  # PreloadedAnd too
         return any(cannot_match(searcher, sub) for sub in query.subqueries)
     if isinstance(query, Or):  # PreloadedUnion too
         return all(cannot_match(searcher, sub) for sub in query.subqueries)
     return False
+
+
+def absent(searcher, fieldname, word, scope=None):
+    """True when no segment holds `word`; segments without entries of `scope`'s group
+    are not even asked (see matchers.groups_in)."""
+    for reader, _ in searcher.reader().leaf_readers():
+        if scope and not scope.startswith("~") and scope not in groups_in(reader):
+            continue
+        if reader.doc_frequency(fieldname, word):
+            return False
+    return True
 
 
 # exact totals and facet counts ---------------------------------------------------

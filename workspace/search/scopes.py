@@ -128,16 +128,15 @@ def in_scope(leaf, scope):
     """One title/text leaf in one scope; kinds the parser does not make match nothing."""
     prefix = scope + SEP
     kind = type(leaf)
+    scoped = copy.copy(leaf)
+    scoped.scope = scope  # a segment without entries in this scope skips it (matchers.py)
     if kind in (Term, Prefix, Wildcard):
-        scoped = copy.copy(leaf)
         scoped.text = prefix + leaf.text
         return scoped
     if kind is Phrase:
-        scoped = copy.copy(leaf)
         scoped.words = [prefix + word for word in leaf.words]
         return scoped
     if kind is TermRange:
-        scoped = copy.copy(leaf)
         scoped.start = prefix + (leaf.start or "")
         if leaf.end is None:  # up to the end of the scope
             scoped.end, scoped.endexcl = scope + chr(ord(SEP) + 1), True

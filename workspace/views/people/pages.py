@@ -5,6 +5,8 @@ from ...content.people import People, Profile
 from ..base import BaseView
 from ..paging import Pager
 
+PROFILE_GROUPS = 50
+
 
 def listed_people(request, pager, everyone=None):
     """One page of the directory (`?page=&limit=&q=`): everyone active, by login, or
@@ -28,12 +30,17 @@ class PeoplePage(BaseView):
 @view_config(context=Profile, renderer="workspace:views/templates/profile.pt",
              permission="view")
 class ProfilePage(BaseView):
-    """A profile, with the groups it shares that the viewer may see the members of."""
+    """A profile, with the first PROFILE_GROUPS groups it shares that the viewer may see
+    the members of (a supervisor is in 400: the page shows what it names)."""
 
     def __call__(self):
         profile, groups = self.context, self.request.site["groups"]
-        shared = [groups[gid] for gid in sorted(profile.groups)
-                  if gid in groups and self.can("see_members", groups[gid])]
+        shared = []
+        for gid in sorted(profile.groups):
+            if gid in groups and self.can("see_members", groups[gid]):
+                shared.append(groups[gid])
+                if len(shared) == PROFILE_GROUPS:
+                    break
         return {"title": profile.title, "profile": profile, "groups": shared,
                 "can_edit": self.can("edit_profile"), "is_admin": self.can("admin"),
                 "is_self": self.request.user.login == profile.login}
