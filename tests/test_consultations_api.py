@@ -199,3 +199,27 @@ def test_publishing_is_audited(cast, consultation):
     entries = cast.api["admin"].get("/api/audit").json["entries"]
     (entry,) = [e for e in entries if e["action"] == "summary_published"]
     assert entry["detail"] == "published to the public web"
+
+
+def test_design_s_topic_post_with_kind_consultation_opens_one(cast, consultation):
+    when = "2030-01-31T17:00:00+00:00"
+    cast.api["member"].post_json(f"{BOARD}/topics", {
+        "id": "design", "title": "Asked the DESIGN way", "body": "Ask.",
+        "kind": "consultation", "reply_by": when}, status=201)
+    info = cast.api["member"].get(f"{BOARD}/topics/design/consultation").json
+    assert (info["kind"], info["state"], info["reply_by"]) == ("consultation", "open", when)
+    cast.api["manager"].get(f"{BOARD}/topics/design/summary", status=200)
+    cast.api["member"].post_json(f"{BOARD}/topics", {"title": "T", "body": "b",
+                                                     "kind": "poll"}, status=400)
+    plain = cast.api["member"].post_json(f"{BOARD}/topics", {"title": "Plain", "body": "b"})
+    assert cast.api["member"].get(f"{BOARD}/topics/{plain.json['id']}/consultation").json[
+        "kind"] == "discussion"
+
+
+def test_the_topic_page_shows_the_consultation_and_its_published_summary(cast,
+                                                                         consultation):
+    page = "/groups/secret/boards/general/reading"
+    assert "A consultation" in cast.html("member").get(page).text
+    assert "Discussion Summary</a>" not in cast.html("member").get(page).text
+    cast.api["manager"].post_json(f"{SUMMARY}/publish", {})
+    assert "Discussion Summary</a>" in cast.html("member").get(page).text

@@ -10,11 +10,12 @@ import deform
 from pyramid.location import lineage
 from pyramid.traversal import find_interface
 
-from ...content.board import MAX_BODY, MAX_TITLE, Board, Topic, start_topic
+from ...content.board import KINDS, MAX_BODY, MAX_TITLE, Board, Topic, start_topic
 from ...content.events import ObjectModified, notify
 from ...content.group import Group
 from ...content.ids import MAX_LEN, unique_id
 from ...content.notifications import announce_post, inbox_of
+from ...content.summary import start_consultation
 from ..schemas import strict, text
 from ..widgets import id_node
 
@@ -63,6 +64,11 @@ def topic_schema(with_id=True):
     schema = new_schema(with_id)
     schema.insert(0, title_node())
     schema.insert(1, body_node())
+    if with_id:  # a new topic may be a consultation (DESIGN.md; content/summary.py)
+        schema.add(text("kind", 20, missing="discussion", validator=colander.OneOf(KINDS),
+                        widget=deform.widget.HiddenWidget()))
+        schema.add(colander.SchemaNode(colander.DateTime(), name="reply_by", missing=None,
+                                       widget=deform.widget.HiddenWidget()))
     return schema
 
 
@@ -150,7 +156,11 @@ def create_board(boards, data, login):
 def create_topic(board, data, login):
     """A new topic from `data`, its mentions notified; `IdTaken` if the id is taken."""
     topic_id = data.get("id") or unique_id(board, data["title"])
-    topic = start_topic(board, topic_id, data["title"], data["body"], login)
+    if data.get("kind") == "consultation":
+        topic = start_consultation(board, topic_id, data["title"], data["body"], login,
+                                   data.get("reply_by"))
+    else:
+        topic = start_topic(board, topic_id, data["title"], data["body"], login)
     announce_post(find_interface(board, Group), topic, login)
     return topic
 
