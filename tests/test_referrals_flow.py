@@ -286,3 +286,19 @@ def test_with_both_consents_an_answered_referral_becomes_a_case_study(roster, cl
         assert "Pair them with mentors." in resource.body and QUESTION in resource.body
         assert "Member" not in resource.body  # the requester is not named
     roster.api["admin"].post_json(url(rid, "publish"), {"group": "secret"}, status=409)
+
+
+def test_the_scheduled_sweep_mails_each_reminder_once(roster, clock, site, app):
+    from workspace.views.referrals.schedule import run_sweep
+    from datetime import timedelta
+    from workspace.content.referrals import now_utc
+    rid = ask(roster, days=1)
+    soon = (now_utc() + timedelta(hours=12)).isoformat()
+    roster.api["admin"].post_json(url(rid, "invite"), {"login": "manager", "respond_by": soon})
+    assert run_sweep(app.registry) == (1, 1)  # respond_by is within a day already
+    assert any(n[0] == "manager@example.org" and "Please respond" in n[1]
+               for n in notices(site))
+    assert run_sweep(app.registry) == (0, 0)
+    clock.advance(days=2)
+    assert run_sweep(app.registry) == (1, 0)  # expired: for the admins, not mailed
+    assert roster.api["admin"].get(url(rid)).json["needs_expert"] is True
