@@ -47,7 +47,7 @@ def test_member_creates_recurring_event_and_sees_it_in_month_view(chromium, live
     assert "Every week" in page.content()
     assert serious_accessibility_violations(page) == []
 
-    page.get_by_role("link", name="Calendar", exact=True).click()
+    page.get_by_role("navigation", name="Group").get_by_role("link", name="Calendar").click()
     page.get_by_role("link", name="Agenda").click()
     assert page.get_by_role("link", name="Induction clinic").count() >= 1
     assert serious_accessibility_violations(page) == []

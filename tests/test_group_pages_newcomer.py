@@ -44,7 +44,7 @@ def test_every_page_of_a_group_shows_its_tabs(cast, graces_posts):
     for path, tab in ((f"{G}/", "Secret"), (f"{G}/documents/", "Documents"),
                       (f"{G}/documents/plan/", "Documents"),
                       (f"{G}/documents/plan/@@history", "Documents"),
-                      (f"{G}/boards/talk/hello/", "Discussions"),
+                      (f"{G}/boards/talk/hello/", "Boards"),
                       (f"{G}/calendar/{event}/", "Calendar"),
                       (f"{G}/whiteboards/", "Whiteboards"), (f"{G}/trash/", "Trash")):
         assert current_tab(browser.get(path)) == [tab], path

@@ -19,9 +19,6 @@ from ..content.group import TOOLS, Group
 from ..content.text import render_markdown
 from .base import time_formatter, viewer_tz
 
-LABELS = {"boards": "Discussions"}
-
-
 class Names:
     """The names of the people a page mentions, by login, looked up as asked."""
 
@@ -51,7 +48,7 @@ def group_tabs(request):
     for name, _ in TOOLS:
         tool = group.get(name)
         if tool is not None and request.has_permission("view", tool):
-            tabs.append((LABELS.get(name, name.capitalize()), request.resource_url(tool),
+            tabs.append((name.capitalize(), request.resource_url(tool),
                          tool in here))
     return tabs
 

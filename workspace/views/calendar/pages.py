@@ -99,6 +99,7 @@ class CalendarPages(BaseView):
     def item(self, occurrence, day):
         """One line of a day: time (or 'All day' / 'continues'), title, link."""
         start, end, tz = occurrence.start, occurrence.end, self.tz
+        minutes = None  # (from, to) minutes of `day` it covers, for the week's time grid
         if occurrence.event.all_day:
             label = "All day"
         else:
@@ -109,10 +110,15 @@ class CalendarPages(BaseView):
                     label += "–" + local_end.strftime("%H:%M")
             else:
                 label = "continues"
+            begin = (local_start.hour * 60 + local_start.minute
+                     if local_start.date() == day else 0)
+            finish = (local_end.hour * 60 + local_end.minute
+                      if local_end.date() == day else 24 * 60)
+            minutes = (begin, max(finish, begin + 15))
         query = {"rid": rid_text(occurrence.rid)} if occurrence.rid is not None else None
         return {"time": label, "title": occurrence.title, "location": occurrence.location,
                 "url": self.request.resource_url(occurrence.event, query=query),
-                "changed": occurrence.changed}
+                "changed": occurrence.changed, "minutes": minutes}
 
     def link(self, mode, day):
         return self.request.resource_url(self.context,
