@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import copy_ini
+from helpers import copy_ini
 
 WORKSPACE = os.path.join(os.path.dirname(sys.executable), "workspace")
 

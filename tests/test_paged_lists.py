@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import api_client, browser_login
+from helpers import api_client, browser_login
 from workspace.content.group import Group, Groups, grant_role
 from workspace.content.names import COUNT_CAP, NameIndex, name_words
 from workspace.content.people import People, Profile

@@ -19,7 +19,7 @@ import urllib.request
 
 import pytest
 
-from conftest import HERE, PASSWORD
+from helpers import HERE, PASSWORD
 
 BIN = os.path.dirname(sys.executable)
 INI = """[app:main]

@@ -22,7 +22,7 @@ def test_principals_are_computed_once_for_a_request_that_checks_many_groups(
     site.add_user("sam")
     for n in range(30):
         site.add_group(f"g{n}", "listed" if n % 2 else "private", {"sam": "member"})
-    from conftest import browser_login
+    from helpers import browser_login
     browser = browser_login(app, "sam")
     calls = []
     original = security.principals_for

@@ -87,18 +87,6 @@ class Preloaded(Matcher):
                 scores.append(score)
         return Preloaded(ids, scores) if ids else NullMatcher()
 
-    def only(self, admitted):
-        """The rest of this list restricted to the numbers in `admitted` (sorted)."""
-        ids, scores, at, end = [], [], 0, len(admitted)
-        for docnum, score in self.items():
-            at = bisect_left(admitted, docnum, at)
-            if at == end:
-                break
-            if admitted[at] == docnum:
-                ids.append(docnum)
-                scores.append(score)
-        return Preloaded(ids, scores) if ids else NullMatcher()
-
 
 def preload(sources, counted=False):
     """One Preloaded matcher of the (docnum, score) pairs of all `sources`, summed;
