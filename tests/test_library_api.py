@@ -113,3 +113,18 @@ def test_leak_probe_unpublished_summary_words_stay_out(cast, library):
 def test_taking_a_record_off_the_public_web_takes_effect_at_once(cast, library):
     cast.api["manager"].post_json(f"{OPEN}/public-report/publish", {"public": False})
     assert cast.api["anonymous"].get(LIBRARY).json["total"] == 0
+
+
+def test_a_public_record_moved_to_the_trash_leaves_the_public_library(cast, library):
+    cast.api["manager"].delete(f"{OPEN}/public-report", status=204)
+    assert cast.api["anonymous"].get(LIBRARY).json["total"] == 0
+    trash = cast.api["manager"].get("/api/groups/commons/trash").json
+    (entry,) = [e for e in trash if e["id"] == "public-report"]
+    cast.api["manager"].post(f"/api/groups/commons/trash/{entry['id']}/restore")
+    assert titles(cast.api["anonymous"].get(LIBRARY).json) == ["Public report card"]
+
+
+def test_editing_a_public_record_updates_the_public_library(cast, library):
+    cast.api["manager"].put_json(f"{OPEN}/public-report", {"title": "Renamed card",
+                                                          "base_version": 1})
+    assert titles(cast.api["anonymous"].get(LIBRARY).json) == ["Renamed card"]

@@ -100,6 +100,10 @@ class Resource(Document):
     def fields(self):
         return self.current().fields
 
+    @property
+    def title(self):
+        return self.list_title
+
     def _append(self, title, body, author, comment, merged=False, reuse=(), fields=None):
         previous = self.current().pages if len(self.revisions) else ()
         fields = dict(fields if fields is not None else self.current().fields)
@@ -113,10 +117,14 @@ class Resource(Document):
     def note_current(self, revision):
         """Keep the library's copy of the current fields and words."""
         self.facets = dict(revision.fields)
+        self.list_title = revision.title
         self.words = words_of(revision.title, revision.fields["abstract"],
                               " ".join(revision.fields["authors"]),
                               revision.fields["publisher"], revision.body[:MAX_WORD_TEXT])
         self.changed = revision.date
+        if self.public and self.__parent__ is not None:
+            from .library import note_public_change  # the library reads this module
+            note_public_change(self)
 
     def update(self, title, body, fields, author, base_version, comment=""):
         """Save a new version based on `base_version` (see `Document.save`): text merged

@@ -19,7 +19,7 @@ from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from pyramid.authorization import Allow, Everyone
-from pyramid.traversal import find_interface, find_resource, resource_path
+from pyramid.traversal import find_interface, resource_path
 
 from .acl import ADMIN
 from .collection import Resource, words_of
@@ -44,6 +44,7 @@ class Library(Persistent):
     def __init__(self):
         self.public = OOBTree()  # path -> datestamp of its last change
         self.changes = OOBTree()  # (datestamp, path) -> True (public) / False (deleted)
+        self.records = OOBTree()  # path -> what the public library lists (see `record`)
         self.count = Length()
 
     def note(self, item):
@@ -59,10 +60,50 @@ class Library(Persistent):
                 self.count.change(1)
             self.public[path] = stamp
             self.changes[(stamp, path)] = True
+            self.records[path] = record(item)
         elif old is not None:
             del self.public[path]
+            self.records.pop(path, None)
             self.count.change(-1)
             self.changes[(stamp, path)] = False  # harvesters learn it is gone
+
+
+    def forget(self, path):
+        """Everything at or under `path` left the public web (moved to the trash)."""
+        stamp = datetime.now(timezone.utc).isoformat(timespec="microseconds")
+        gone = [p for p in self.public.keys(min=path, max=path + "/\uffff")
+                if p == path or p.startswith(path + "/")]
+        for p in gone:
+            self.changes.pop((self.public.pop(p), p), None)
+            self.records.pop(p, None)
+            self.count.change(-1)
+            self.changes[(stamp, p)] = False
+
+
+def public_under(item):
+    """The Resources and summaries at or under `item` (a resource, a topic, a board)."""
+    from .board import Board, Topic
+    if isinstance(item, (Resource, Summary)):
+        return [item]
+    if isinstance(item, Topic):
+        return [item.summary] if item.summary is not None else []
+    if isinstance(item, Board):
+        return [t.summary for t in item.values() if getattr(t, "summary", None)]
+    return []
+
+
+def record(item):
+    """What the public library lists of `item`, so that an anonymous page reads one
+    tree, not every public record's group: (kind, title, facets, words, changed, group
+    id)."""
+    entry = Entry(item, find_interface(item, _group_class()))
+    return (entry.kind, entry.title, entry.facets, entry.words, entry.changed,
+            entry.group.__name__ if entry.group is not None else None)
+
+
+def _group_class():
+    from .group import Group  # group.py imports the collection, which imports this
+    return Group
 
 
 def is_public(item):
@@ -83,12 +124,16 @@ def note_public_change(item):
 # Entries: what the library shows of a record ------------------------------------------------
 
 class Entry:
-    """One record as the library lists it: its facets, words and when it changed."""
+    """One record as the library lists it: its facets, words and when it changed, the id
+    of its group (`group_id`) and whether it is on the public web."""
 
-    __slots__ = ("item", "kind", "title", "facets", "words", "changed", "group")
+    __slots__ = ("item", "kind", "title", "facets", "words", "changed", "group",
+                 "group_id", "_path", "public")
 
     def __init__(self, item, group):
-        self.item, self.group = item, group
+        self.item, self.group, self._path = item, group, None
+        self.group_id = group.__name__ if group is not None else None
+        self.public = bool(getattr(item, "public", False))
         if isinstance(item, Resource):
             self.kind, self.title = "resource", item.title
             self.facets, self.words, self.changed = item.facets, item.words, item.changed
@@ -99,6 +144,21 @@ class Entry:
             self.facets = {"type": "discussion-summary", "countries": (), "levels": (),
                            "themes": (), "languages": (), "year": self.changed.year}
             self.words = summary_words(item)
+
+    @property
+    def path(self):
+        if self._path is None:
+            self._path = resource_path(self.item)
+        return self._path
+
+    @classmethod
+    def listed(cls, path, stored):
+        """An entry of the public library from its stored record (no object read)."""
+        entry = cls.__new__(cls)
+        (entry.kind, entry.title, entry.facets, entry.words, entry.changed,
+         entry.group_id) = stored
+        entry.item, entry.group, entry._path, entry.public = None, None, path, True
+        return entry
 
 
 def summary_words(summary):
@@ -134,18 +194,11 @@ def find_summary(group, path):
     return summary if isinstance(summary, Summary) else None
 
 
-def public_entries(site):
-    """Every record on the public web (an anonymous reader's whole library)."""
-    from .group import Group
-    out = []
-    for path in site["library"].public.keys():
-        try:
-            item = find_resource(site, path)
-        except KeyError:
-            continue
-        if is_public(item):
-            out.append(Entry(item, find_interface(item, Group)))
-    return out
+def public_entries(site, skip_groups=()):
+    """Every record on the public web (an anonymous reader's whole library), from the
+    library's own records; those of `skip_groups` (ids) left out."""
+    return [Entry.listed(path, stored) for path, stored in site["library"].records.items()
+            if stored[5] not in skip_groups]
 
 
 # Queries --------------------------------------------------------------------------------------

@@ -162,7 +162,10 @@ def save_summary(summary, body, author, base_version, comment=""):
     """Save a new version of the summary (see `Document.save`): citations checked first,
     then merged three-way or refused with `EditConflict` like any document."""
     check_citations(summary.topic, body)
-    return summary.save(None, normalise_text(body), author, base_version, comment)
+    saved = summary.save(None, normalise_text(body), author, base_version, comment)
+    if summary.public:
+        note_in_library(summary)  # the public library lists its words and title
+    return saved
 
 
 def revert_summary(summary, version, author, comment=""):

@@ -2,7 +2,6 @@
 library is made of, and the answer's shape with codes shown as names."""
 import colander
 
-from ...content.group import Group
 from ...content.library import (FACETS, SORTS, group_entries, public_entries,
                                  search_library, today)
 from ...content.roster import country_name, language_name
@@ -60,8 +59,7 @@ def reader_entries(request, due=False):
         seen.add(group.__name__)
         entries.extend(group_entries(group))
     if not due:
-        entries.extend(e for e in public_entries(request.site)
-                       if e.group is None or e.group.__name__ not in seen)
+        entries.extend(public_entries(request.site, seen))
     return entries
 
 
@@ -87,13 +85,13 @@ def facets_json(request, counts, params):
 
 
 def entry_json(request, entry):
-    item, facets = entry.item, entry.facets
-    return {"path": request.resource_path(item), "url": request.resource_url(item),
+    facets = entry.facets
+    return {"path": entry.path, "url": request.application_url + entry.path + "/",
             "kind": entry.kind, "type": facets["type"], "title": entry.title,
             "abstract": facets.get("abstract", ""), "year": facets.get("year"),
             "countries": list(facets["countries"]), "themes": list(facets["themes"]),
-            "group": entry.group.__name__ if isinstance(entry.group, Group) else None,
-            "changed": iso(entry.changed), "public": bool(getattr(item, "public", False))}
+            "group": entry.group_id, "changed": iso(entry.changed),
+            "public": entry.public}
 
 
 def library_answer(request, params, extra_filters=None):
