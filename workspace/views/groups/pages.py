@@ -12,6 +12,7 @@ from ...security import request_principals
 from ..base import BaseView
 from ..paging import Pager
 
+GROUP_PAGE_MEMBERS = 50  # named on a group's page; the members page and API page them all
 ACTIVITY_SECONDS = 1.0  # as fresh as the search index itself
 ACTIVITY_GROUPS = 10_000  # groups whose activity is kept at once
 _activity_lock = threading.Lock()  # a TTLCache is not safe for several threads
@@ -53,10 +54,14 @@ class GroupPage(BaseView):
     def __call__(self):
         group, login = self.context, self.request.user.login
         readable = self.can("view")
+        members = list(group.roles.items()[:GROUP_PAGE_MEMBERS]) \
+            if self.can("see_members") else None
         return {"title": group.title, "group": group, "readable": readable,
                 "recent": self.recent_activity() if readable else [],
                 "tools": [name for name, _ in TOOLS] if readable else [],
-                "members": sorted(group.roles.items()) if self.can("see_members") else None,
+                "members": members,
+                "members_total": (len(group.roles) if len(members) == GROUP_PAGE_MEMBERS
+                                  else len(members)) if members is not None else 0,
                 "can_manage": self.can("manage_group"),
                 "can_join": self.can("join") and group.role_of(login) is None,
                 "pending": login in group.join_requests,
