@@ -198,7 +198,7 @@ def test_upload_new_version_and_download_any(cast):
     assert latest.body == b"v2 text"
     first = cast.api["observer"].get(f"{BASE}/{fid}/download?version=1")
     assert first.body == b"v1 text"
-    assert first.headers["Content-Disposition"] == f'attachment; filename="{fid}-v1.txt"'
+    assert first.headers["Content-Disposition"] == 'attachment; filename="notes.txt"'
     assert first.headers["X-Content-Type-Options"] == "nosniff"
     meta = cast.api["observer"].get(f"{BASE}/{fid}").json
     assert meta["version"] == 2 and meta["size"] == 7 and meta["filename"] == "notes.txt"
@@ -231,11 +231,15 @@ def test_html_and_svg_uploads_are_never_served_inline(cast, filename, data):
     assert response.body == data
 
 
-def test_server_chooses_the_download_name(cast):
+def test_server_cleans_the_download_name(cast):
+    """The uploader's name is kept (issue 16), without its path; what could break the
+    header is replaced in the plain name, and the exact name travels as RFC 5987 UTF-8."""
     fid = cast.api["member"].post(
-        BASE, upload_files=[("file", "../../etc/Évil name;.PDF", b"%PDF")]).json["id"]
+        BASE, upload_files=[("file", '../../etc/Évil "name";.PDF', b"%PDF")]).json["id"]
     response = cast.api["member"].get(f"{BASE}/{fid}/download")
-    assert response.headers["Content-Disposition"] == f'attachment; filename="{fid}-v1.pdf"'
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="Evil _name_.PDF"; '
+        "filename*=UTF-8''%C3%89vil%20%22name%22%3B.PDF")
     assert response.headers["Content-Type"] == "application/pdf"
 
 

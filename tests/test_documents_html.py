@@ -173,7 +173,7 @@ def test_upload_through_the_form_and_new_version_on_the_file_page(cast):
     assert "Version 2 uploaded." in page.text
     download = browser.get(f"{BASE}/budget/download?version=1")
     assert download.body == b"year,amount\n2027,10\n"
-    assert download.headers["Content-Disposition"] == 'attachment; filename="budget-v1.csv"'
+    assert download.headers["Content-Disposition"] == 'attachment; filename="budget.csv"'
     history = browser.get(f"{BASE}/budget/history")
     assert "revised" in history.text and "Download version 1" in history.text
 

@@ -1,13 +1,19 @@
 """Downloading any version of a file, in HTML and in the API (`.../@@download?version=`).
 
 Uploads are whatever people send, so a download must never become a page of this site:
-it is always an attachment, under a name the server chooses, with a type a browser may be
-told only when it is known to be harmless, and a sandbox policy.
+it is always an attachment, with a type a browser may be told only when it is known to be
+harmless, and a sandbox policy. It keeps the name its uploader gave it (a file called
+`observation-rubric-v2.pdf` downloads under that name), cleaned of paths, quotes and
+control characters, with an ASCII fallback for old clients (RFC 6266 / RFC 5987).
 """
+import re
+from urllib.parse import quote
+
+from anyascii import anyascii
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from ...content.document import File, extension_of
+from ...content.document import File, clean_filename, extension_of
 from ..base import api_view, read_params
 from .common import query_schema, revision_or_404
 
@@ -29,19 +35,40 @@ SAFE_TYPES = {"application/pdf", "application/zip", "application/msword",
 @view_config(context=File, name="download", permission="view")
 def download(context, request):
     """The bytes of a version (`?version=`, the current one by default), always as an
-    attachment named "<id>-v<version>.<extension>"."""
+    attachment, under the name that version was uploaded with."""
     version = read_params(request, query_schema("version"))["version"]
     revision = revision_or_404(request, context, version or context.version)
     content_type = revision.content_type if revision.content_type in SAFE_TYPES \
         else "application/octet-stream"
-    ext = extension_of(revision.filename)
-    name = f"{context.__name__}-v{revision.version}" + (f".{ext}" if ext else "")
     response = Response(content_type=content_type, app_iter=FileIterOf(revision.open()),
                         content_length=revision.size)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Content-Disposition"] = disposition(download_name(context, revision))
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+NOT_PLAIN = re.compile(r'[^A-Za-z0-9 ._()+,=@-]+')
+
+
+def download_name(item, revision):
+    """The name `revision` was uploaded with (no path, no control characters), or
+    "<id>-v<version>.<extension>" when it came without one."""
+    name = clean_filename(revision.filename) if revision.filename else ""
+    if name and name != "upload":
+        return name
+    ext = extension_of(revision.filename or "")
+    return f"{item.__name__}-v{revision.version}" + (f".{ext}" if ext else "")
+
+
+def disposition(name):
+    """`attachment` with `name` for every client: a plain ASCII `filename` (quotes,
+    semicolons and the like replaced) and the exact name as UTF-8 in `filename*`."""
+    plain = NOT_PLAIN.sub("_", anyascii(name)).strip(" .") or "download"
+    header = f'attachment; filename="{plain}"'
+    if plain != name:
+        header += "; filename*=UTF-8''" + quote(name, safe="")
+    return header
 
 
 class FileIterOf:
