@@ -23,6 +23,7 @@ run: install
 	  echo "" && echo "  First admin created. Log in as: admin / $$pw" && \
 	  echo "  (shown once; it is stored only as an argon2 hash)" && echo ""; \
 	fi
+	@echo "Serving http://127.0.0.1:6543 (this stays in the foreground; Ctrl+C stops it)."
 	$(BIN)/pserve $(INI)
 
 # worksteal: a worker that runs out of tests takes queued ones from the other, so a few
