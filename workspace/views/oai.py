@@ -6,7 +6,8 @@ Verbs: Identify, ListMetadataFormats, ListSets (no sets), ListIdentifiers, ListR
 protocol's own errors (badVerb, badArgument, cannotDisseminateFormat, idDoesNotExist,
 noRecordsMatch, badResumptionToken, noSetHierarchy). Harvesters are anonymous: the view
 needs no permission, and it only ever reads the library's list of public records
-(content/library.py), each checked to be public still, so nothing else can be reached.
+(content/library.py: what is public now, kept with each change), so nothing else can be
+reached.
 """
 import base64
 from datetime import datetime, timezone
@@ -16,11 +17,8 @@ from xml.etree import ElementTree as ET
 
 from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
-from pyramid.traversal import find_resource
 from pyramid.view import view_config
 
-from ..content.citation import record_of
-from ..content.library import is_public
 from ..content.roster import country_name
 from ..content.site import Site
 from ..content.vocabulary import themes_of
@@ -106,6 +104,7 @@ class Harvest:
         self.site = request.site
         self.library = self.site["library"]
         self.host = request.host.split(":")[0]
+        self.themes = themes_of(self.site)
 
     # identifiers -----------------------------------------------------------------------
     def identifier(self, path):
@@ -117,12 +116,10 @@ class Harvest:
             raise OAIError("idDoesNotExist", "No such record.")
         return identifier[len(prefix):]
 
-    def item_at(self, path):
-        try:
-            item = find_resource(self.site, path)
-        except (KeyError, ValueError):
-            return None
-        return item if is_public(item) else None
+    def listed(self, path):
+        """The library's record of a public item at `path` (kind, title, facets, words,
+        changed, group id), or None: harvesting reads these, never the items."""
+        return self.library.records.get(path)
 
     # the answer ----------------------------------------------------------------------
     def answer(self):
@@ -212,7 +209,7 @@ class Harvest:
     # listing -------------------------------------------------------------------------
     def public_stamp(self, path):
         stamp = self.library.public.get(path)
-        return stamp if stamp is not None and self.item_at(path) is not None else None
+        return stamp if stamp is not None and self.listed(path) is not None else None
 
     def listing(self, root, params, verb, records):
         if "resumptionToken" in params:
@@ -246,21 +243,20 @@ class Harvest:
             sub(out, OAI, "resumptionToken", token)
 
     def record(self, parent, stamp, path, public, records):
-        item = self.item_at(path) if public else None
+        listed = self.listed(path) if public else None
         target = sub(parent, OAI, "record") if records else parent
-        header = sub(target, OAI, "header", **({} if item is not None else
+        header = sub(target, OAI, "header", **({} if listed is not None else
                                                {"status": "deleted"}))
         sub(header, OAI, "identifier", self.identifier(path))
         sub(header, OAI, "datestamp", oai_date(stamp))
-        if records and item is not None:
-            self.dublin_core(sub(target, OAI, "metadata"), item)
+        if records and listed is not None:
+            self.dublin_core(sub(target, OAI, "metadata"), path, listed[1], listed[2])
 
-    def dublin_core(self, parent, item):
+    def dublin_core(self, parent, path, title, fields):
         dc = sub(parent, OAI_DC, "dc")
         dc.set(q(XSI, "schemaLocation"),
                f"{OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd")
-        title, fields = record_of(item)
-        themes = themes_of(self.site)
+        themes = self.themes
         sub(dc, DC, "title", title)
         for author in fields.get("authors") or ():
             sub(dc, DC, "creator", author)
@@ -273,7 +269,7 @@ class Harvest:
         if fields.get("year"):
             sub(dc, DC, "date", fields["year"])
         sub(dc, DC, "type", fields["type"])
-        sub(dc, DC, "identifier", self.request.resource_url(item))
+        sub(dc, DC, "identifier", self.request.application_url + path + "/")
         if fields.get("url"):
             sub(dc, DC, "identifier", fields["url"])
         for code in fields.get("languages") or ():
