@@ -21,6 +21,7 @@ MAX_CHARS = 2_000_000  # text beyond this is not indexed: a bound on one entry's
 MAX_UNPACKED = 16 * 1024 * 1024  # the XML a DOCX or ODT may unpack to (a 2,000-page
 # report has about 10 MB of it; a zip bomb has hundreds)
 EXTRACT_SECONDS = 20
+START_SECONDS = 120
 WORKER_MEMORY = 1024 * 1024 * 1024  # address space of the extraction worker
 
 PDF = "application/pdf"
@@ -146,6 +147,7 @@ def extract_text(blob, filename, content_type):
 def _serve(connection, memory):
     """The worker's loop: run each (function, args) it is sent, send back the outcome."""
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    connection.send("ready")
     while True:
         try:
             function, args = connection.recv()
@@ -174,6 +176,11 @@ class Worker:
                                        daemon=True, name="workspace-extract")
         self.process.start()
         child.close()
+        # Starting a worker imports the extractors (seconds on a busy machine): that is
+        # not the file's time, so the call's limit starts once the worker is ready.
+        if not self.connection.poll(START_SECONDS) or self.connection.recv() != "ready":
+            self.stop()
+            raise Unreadable("the extraction worker did not start")
 
     def stop(self):
         if self.process is not None:
