@@ -1,6 +1,8 @@
 """What the consultation pages, forms and API share: the schemas of what a request may
 send, the summary's JSON shape, where a cited reply is, and the changes themselves, so
 that HTML and JSON ask, summarise and publish in exactly one way."""
+from datetime import datetime, time, timezone
+
 import colander
 import deform
 from pyramid.traversal import find_interface
@@ -27,13 +29,24 @@ def moment_node(name, title):
                                widget=deform.widget.DateTimeInputWidget())
 
 
-def consultation_schema():
-    """A new consultation: the question, what it asks, until when replies come, an id."""
+def day_node(name, title):
+    """A day (the form's one labelled date input); replies stop at its end, UTC."""
+    return colander.SchemaNode(colander.Date(), name=name, title=title, missing=None,
+                               widget=deform.widget.DateInputWidget())
+
+
+def end_of_day(day):
+    return datetime.combine(day, time(23, 59, 59), timezone.utc) if day else None
+
+
+def consultation_schema(form=False):
+    """A new consultation: the question, what it asks, until when replies come (a time
+    in the API, a day in the form), an id."""
     schema = colander.SchemaNode(strict())
     schema.add(text("title", MAX_TITLE, title="Question", validator=not_blank))
     schema.add(text("body", MAX_BODY, title="What you ask, and why", validator=not_blank,
                     widget=deform.widget.TextAreaWidget(rows=8)))
-    schema.add(moment_node("reply_by", "Replies by (optional)"))
+    schema.add((day_node if form else moment_node)("reply_by", "Replies by (optional)"))
     schema.add(text("id", MAX_LEN, missing=None, title="Address (optional)",
                     validator=new_id_validator))
     return schema

@@ -15,7 +15,8 @@ from ...content.summary import (NotAConsultation, Summary, UnknownCitation,
                                 save_summary, state_of)
 from ..versioned import reader_crumbs
 from ..base import AddForm, BaseView, EditForm, FieldError
-from .common import consultation_schema, create_consultation, summary_html, summary_schema
+from .common import (consultation_schema, create_consultation, end_of_day, summary_html,
+                     summary_schema)
 
 TEMPLATES = "workspace:views/templates/"
 FORM = TEMPLATES + "form.pt"
@@ -41,10 +42,11 @@ class NewConsultationForm(AddForm):
     created = "Consultation opened."
 
     def schema(self):
-        return consultation_schema()
+        return consultation_schema(form=True)
 
     def create(self, appstruct):
-        return create_consultation(self.context, appstruct, self.request.user.login)
+        data = dict(appstruct, reply_by=end_of_day(appstruct["reply_by"]))
+        return create_consultation(self.context, data, self.request.user.login)
 
 
 @view_config(context=Topic, name="close", request_method="POST", permission="moderate")
