@@ -30,7 +30,7 @@ RESERVED = frozenset({
     # the expert roster and referrals (issue 14)
     "answers", "ask", "overview", "reminders",
     # consultations, the collection, the library, joining (issue 13)
-    "applications", "apply", "citation", "close", "collection", "consultation",
+    "applications", "apply", "citation", "close", "collection", "consultation", "dashboard",
     "consultations",
     "library", "new-consultation", "new-resource", "oai", "publish", "reopen", "summary",
     "vocabulary"})
