@@ -46,3 +46,20 @@ def test_a_vocabulary_knows_its_labels_without_a_web():
     assert vocabulary.unknown(["b", "c"]) == ["c"]
     with pytest.raises(ValueError):
         check_terms([("a", "x")] * 2)
+
+
+@pytest.mark.parametrize("who,status", list(zip(WHOS, (302, 403, 403, 403, 403, 200))))
+def test_only_admins_open_the_themes_page(cast, who, status):
+    cast.html(who).get("/vocabulary/themes/@@edit", status=status)
+
+
+def test_admins_edit_the_themes_one_a_line(cast):
+    form = cast.html("admin").get("/vocabulary/themes/@@edit").forms["form"]
+    form["terms"] = "curriculum | Curriculum reform\nSchool meals\n"
+    assert form.submit("save").status_int == 302
+    assert cast.api["member"].get(THEMES).json == [
+        {"id": "curriculum", "label": "Curriculum reform"},
+        {"id": "school-meals", "label": "School meals"}]
+    form = cast.html("admin").get("/vocabulary/themes/@@edit").forms["form"]
+    form["terms"] = "Bad Id | x\n"
+    assert "not a valid id" in form.submit("save").text
