@@ -4,6 +4,7 @@ index on disk), the people every permission matrix needs, and the browser.
 The app itself is built once per test process (`helpers.Sites`); each test gets its own
 database and index under it. Helpers that are not fixtures live in helpers.py.
 """
+import tempfile
 import threading
 
 import pytest
@@ -15,6 +16,17 @@ from helpers import (
     CHROMIUM, CHROMIUM_ARGS, HERE, PASSWORD, ROLES_CAST, TEST_INI, Site, Sites, add_cast,
     api_client, browser_login, cast_of, close_databases, copy_ini, csrf_of, make_app,
     page_login, serious_accessibility_violations, settings_for, stop_server)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_temp_dir(tmp_path_factory):
+    """`tempfile`'s folder, for this test process alone (under pytest's own temp folder).
+    Whoosh's RamStorage writes through `<tempdir>/MAIN.tmp`, one folder for every process,
+    so two processes writing in-memory indexes at once deleted each other's files."""
+    tmp_path_factory.getbasetemp()  # pytest's folder stays where it is
+    before, tempfile.tempdir = tempfile.tempdir, str(tmp_path_factory.mktemp("tempfile"))
+    yield
+    tempfile.tempdir = before
 
 
 @pytest.fixture(scope="session")
