@@ -11,7 +11,7 @@ skipped; the good rows are imported. The exit status is 1 when rows were skipped
 Everything goes through the content functions a page or the API calls (`add_group`,
 `grant_role`, ...), so every account, group and role is audited as done by
 `command-line` and queued for the search index, which the site applies when it runs.
-Rows are committed in batches of BATCH, a batch that conflicts with the running site
+Rows are committed in batches of BATCH; a batch that conflicts with the running site
 (over ZEO or RelStorage) is simply run again. Imported people have no password: they
 choose one from an invitation (`--invite`, once the mail module offers invitations:
 see `invitation_hook`) or by resetting it.
@@ -34,7 +34,7 @@ from ..content.people import AccountCreated, Profile, change_profile
 from ..content.site import appmaker
 from .accounts import ACTOR
 
-BATCH = 1000  # rows per transaction
+BATCH = 5000  # rows per transaction (1,000: a third fewer rows per second of CPU)
 ATTEMPTS = 5  # a batch that conflicts with the running site is run again this often
 GROUP_COLUMNS = ("id", "title", "description", "visibility")
 PEOPLE_COLUMNS = ("login", "name", "email", "country", "organisation", "groups")
