@@ -23,6 +23,7 @@ from whoosh.query import And, NullQuery, Or, Phrase, Query, Term
 from whoosh.util.times import datetime_to_long
 
 from . import speedups
+from .helpful import nearest_word, plain_window
 from .caches import SegmentCache
 from .matchers import Preloaded, groups_in, remembered
 from .records import as_aware_utc, as_naive_utc, find_by_path
@@ -365,11 +366,37 @@ def search(store, site, user, principals, permits, q="", types=(), groups=(), au
             if loose != parsed:
                 parsed, relaxed = loose, True
                 found = run(searcher, loose, allowed, sort, page, limit)
+    suggestion = None
+    if found["total"] == 0 and parsed is not None and isinstance(allowed, Permitted):
+        suggestion = did_you_mean(searcher, q, allowed,
+                                  lambda text: run(searcher, parse(schema, text), allowed,
+                                                   "relevance", 1, 1)["hits"])
     marker = Marker(parsed)
     return {"total": found["total"], "page": page,
             "pages": max(1, -(-found["total"] // limit)), "relaxed": relaxed,
             "results": checked_hits(site, found["hits"], permits, marker),
-            "facets": found["facets"]}
+            "facets": found["facets"], "suggestion": suggestion}
+
+
+def did_you_mean(searcher, q, allowed, first_hits):
+    """`q` with each word the caller's entries lack replaced by the nearest one they hold,
+    spelt as in the best entry found with it (the index keeps stems); None if none is."""
+    reader, scopes = searcher.reader(), allowed.scopes()
+    changed = {}
+    for word in set(WORD_RE.findall(q)):
+        form = index_form(word)
+        near = nearest_word(reader, form, scopes) if form else None
+        if near:
+            changed[word] = near
+    if not changed:
+        return None
+    corrected = WORD_RE.sub(lambda m: changed.get(m.group(), m.group()), q)
+    for hit in first_hits(corrected):
+        seen = {index_form(w): w for w in WORD_RE.findall(
+            f"{hit.get('title') or ''} {hit.get('body') or ''}")}
+        corrected = WORD_RE.sub(lambda m: seen.get(changed[m.group()], changed[m.group()])
+                                if m.group() in changed else m.group(), q)
+    return corrected
 
 
 def run(searcher, parsed, allowed, sort, page, limit):
@@ -509,12 +536,17 @@ class Marker:
             return False
         return form in self.terms or bool(self.pattern and self.pattern.match(form))
 
-    def snippet(self, text):
-        """HTML: about SNIPPET_CHARS of `text` around the first match, matches in <mark>."""
+    def snippet(self, markdown):
+        """HTML: about SNIPPET_CHARS of what a reader sees of `markdown` (plain text, see
+        helpful.py) around the first match, matches in <mark>."""
+        first = next((m.start() for m in WORD_RE.finditer(markdown)
+                      if self.matches(m.group())), None)
+        text, cut_before, cut_after = plain_window(markdown, first or 0)
         first = next((m.start() for m in WORD_RE.finditer(text) if self.matches(m.group())),
                      None)
         if first is None:
-            return html.escape(text[:SNIPPET_CHARS]) + ("…" if len(text) > SNIPPET_CHARS else "")
+            return ("…" if cut_before else "") + html.escape(text[:SNIPPET_CHARS]) + (
+                "…" if cut_after or len(text) > SNIPPET_CHARS else "")
         start = max(0, first - 60)
         while start > 0 and not text[start - 1].isspace() and first - start < 80:
             start -= 1
@@ -526,8 +558,8 @@ class Marker:
                 out.append(f'<mark class="hit">{html.escape(m.group())}</mark>')
                 at = m.end()
         out.append(html.escape(window[at:]))
-        return (("…" if start else "") + "".join(out)
-                + ("…" if start + SNIPPET_CHARS < len(text) else ""))
+        return (("…" if start or cut_before else "") + "".join(out)
+                + ("…" if cut_after or start + SNIPPET_CHARS < len(text) else ""))
 
 
 def checked_hits(site, hits, permits, marker):

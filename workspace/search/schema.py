@@ -25,8 +25,15 @@ QUESTION_WORDS = frozenset(
     "then also into i me my he she his her him".split())
 
 
+# Letters and digits only: whoosh-reloaded's default pattern also takes "*" into words (for
+# wildcards, which the query parser handles before any tokenizing), and "_" is a word
+# character, so Markdown's **bold** and _italic_ words were indexed as "**bold**" and
+# "_italic_" and could not be found. Sites indexed before need `workspace reindex`.
+WORD_PATTERN = r"[^\W_]+(\.?[^\W_]+)*"
+
+
 def text_analyzer():
-    return (RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+    return (RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
             | StopFilter(stoplist=STOP_WORDS | QUESTION_WORDS) | StemFilter())
 
 
