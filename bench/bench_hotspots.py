@@ -74,12 +74,16 @@ def build_site(folder, clients):
     return tokens
 
 
-def start_server(folder, port):
+def start_server(folder, port, cache_objects=None):
+    """pserve on a copy of development.ini (with `cache_objects` per connection cache)."""
     ini = f"{folder}/development.ini"
     with open(os.path.join(HERE, "development.ini")) as f:
-        text = f.read()
+        text = f.read().replace("listen = 127.0.0.1:6543", f"listen = 127.0.0.1:{port}")
+    if cache_objects:
+        text = text.replace("connection_cache_size=50000",
+                            f"connection_cache_size={cache_objects}")
     with open(ini, "w") as f:
-        f.write(text.replace("listen = 127.0.0.1:6543", f"listen = 127.0.0.1:{port}"))
+        f.write(text)
     env = dict(os.environ, WORKSPACE_SESSION_SECRET="x" * 40)
     return subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "pserve"), ini],
                             env=env, cwd=folder, stdout=subprocess.DEVNULL,

@@ -2,6 +2,7 @@
 grows?
 
     .venv/bin/python bench/bench_memory.py [--minutes 30] [--clients 8] [--every 30]
+        [--cache-objects N]
 
 Serves its own site (as bench_hotspots.py builds it) with pserve, and has `--clients`
 clients read pages, search, save new documents and reply to topics for `--minutes`; every
@@ -51,11 +52,13 @@ def main():
     parser.add_argument("--minutes", type=float, default=30)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--every", type=float, default=30)
+    parser.add_argument("--cache-objects", type=int, help="objects per connection cache "
+                                                          "(development.ini: 50000)")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="memory-")
     tokens = build_site(folder, args.clients)
     port = free_port()
-    server = start_server(folder, port)
+    server = start_server(folder, port, args.cache_objects)
     counter, added, stop = itertools.count(1), [0], threading.Event()
 
     def work(token, seed):
