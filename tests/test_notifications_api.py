@@ -81,7 +81,8 @@ def test_header_shows_the_unread_count_and_the_page_lists_them(cast, topic):
     opened = page.click(href="/notifications/@@open")
     assert opened.location.endswith("/groups/secret/boards/general/plans/000001/")
     topic_page = opened.follow().follow()
-    assert "Hi @observer" in topic_page.text
+    assert 'Hi <a class="mention" href="http://localhost/people/observer">@observer</a>' in \
+        topic_page.text  # a mention links to the profile (issue 16)
     assert "badge count" not in browser.get("/").text
     cast.api["manager"].post_json(f"{TOPIC}/replies", {"body": "Again @observer"})
     browser.post("/notifications/read", {"csrf_token": browser.csrf})

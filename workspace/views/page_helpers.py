@@ -7,14 +7,19 @@
 - `local_time(moment)`: the one time format, in the viewer's zone, for templates whose
   view hands them no `view.when` (a moment, or its ISO 8601 text as stored entries keep it);
 - `markdown(text)`: Markdown a person wrote (a profile's bio), rendered and sanitised as
-  every post is.
+  every post is;
+- `linked_mentions(html)`: a post's sanitised HTML with each `@login` of a member of the
+  page's group made a link to their profile (not inside code or an existing link).
 """
+import re
+
 from datetime import datetime
 
 from pyramid.events import BeforeRender, subscriber
 from pyramid.location import lineage
 from pyramid.traversal import find_interface
 
+from ..content.board import MENTION_RE
 from ..content.group import TOOLS, Group
 from ..content.text import render_markdown
 from .base import time_formatter, viewer_tz
@@ -63,6 +68,39 @@ def local_time_of(request):
     return local_time
 
 
+TAG = re.compile(r"(<[^>]*>)")
+NO_LINKS_INSIDE = ("a", "code", "pre")
+
+
+def mention_linker(request):
+    """`linked_mentions` for this request's group (text of sanitised HTML holds no "<":
+    nh3 escapes it, so splitting at tags is exact)."""
+    group = find_interface(getattr(request, "context", None), Group)
+    people = request.site["people"]
+
+    def link(match):
+        login = match.group(1)
+        if group is None or group.role_of(login) is None:
+            return match.group(0)
+        return f'<a class="mention" href="{request.resource_url(people, login)}">@{login}</a>'
+
+    def linked_mentions(html):
+        out, inside = [], []
+        for part in TAG.split(html):
+            if part.startswith("<"):
+                name = part.strip("</>").split()[0].lower() if part.strip("</>") else ""
+                if name in NO_LINKS_INSIDE:
+                    if part.startswith("</"):
+                        inside = inside[:-1]
+                    elif not part.endswith("/>"):
+                        inside.append(name)
+                out.append(part)
+            else:
+                out.append(part if inside else MENTION_RE.sub(link, part))
+        return "".join(out)
+    return linked_mentions
+
+
 def on_request(request, name, make):
     """One helper object per request (a page renders several templates)."""
     found = request.__dict__.get(name)
@@ -82,3 +120,5 @@ def add_page_helpers(event):
     event.setdefault("local_time", on_request(request, "_ws_when",
                                               lambda: local_time_of(request)))
     event.setdefault("markdown", render_markdown)
+    event.setdefault("linked_mentions", on_request(request, "_ws_mentions",
+                                                   lambda: mention_linker(request)))

@@ -33,7 +33,7 @@ def not_blank(node, value):
 
 def body_node():
     node = text("body", MAX_BODY, title="Message", validator=not_blank,
-                widget=deform.widget.TextAreaWidget(rows=8))
+                widget=deform.widget.TextAreaWidget(rows=8, css_class="markdown-source"))
     node.missing_msg = "Write something here."
     return node
 
