@@ -173,6 +173,7 @@ def grant_schema():
     """The HTML form's: whom and which role."""
     schema = role_schema()
     schema.children[0].widget = deform.widget.SelectWidget(values=[(r, r) for r in ROLES])
+    schema.children[0].default = "member"  # the common case; a manager is a choice
     schema.insert(0, text("login", MAX_LEN, title="Login of the person",
                           validator=slug_validator))
     return schema
