@@ -78,3 +78,16 @@ def test_only_managers_close_a_consultation_by_form(cast, consultation, who, sta
 @pytest.mark.parametrize("who,status", list(zip(WHOS, (302, 404, 403, 200, 200, 404))))
 def test_the_new_consultation_form_matrix(cast, consultation, who, status):
     cast.html(who).get("/groups/secret/boards/general/@@new-consultation", status=status)
+
+
+def test_a_person_chooses_not_to_be_named_on_their_page(cast, consultation):
+    cast.api["manager"].put_json(f"{BOARDS}/general/topics/reading/summary",
+                                 {"body": "See [[reply:000001]]\n", "base_version": 1})
+    browser = cast.html("member")
+    form = browser.get("/people/member/@@citation").forms["form"]
+    assert form["named"].checked
+    form["named"] = False
+    assert form.submit("save").status_int == 302
+    page = cast.html("manager").get(SUMMARY_PAGE)
+    assert "a member from Kenya" in page.text and "Amara" not in page.text
+    cast.html("observer").get("/people/member/@@citation", status=403)

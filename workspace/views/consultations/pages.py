@@ -1,20 +1,25 @@
 """The consultations' pages: asking a consultation (`@@new-consultation` on a board),
 closing and reopening it, the Discussion Summary's page (readable by anyone once it is on
-the public web), its edit form and the publish buttons.
+the public web), its edit form and the publish buttons, and a person's choice to be
+named in summaries (`/people/<login>/@@citation`).
 """
 import json
 
+import colander
+import deform
 from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPFound
 from pyramid.view import view_config
 
 from ...content.board import Board, Topic
 from ...content.document import EditConflict
-from ...content.summary import (NotAConsultation, Summary, UnknownCitation,
+from ...content.people import Profile
+from ...content.summary import (NotAConsultation, Summary, UnknownCitation, cited_by_name,
                                 close_consultation, publish_summary, reopen_consultation,
-                                save_summary, state_of)
+                                save_summary, set_cited_by_name, state_of)
+from ..base import AddForm, BaseView, EditForm, FieldError, FormView
+from ..schemas import boolean
 from ..versioned import reader_crumbs
-from ..base import AddForm, BaseView, EditForm, FieldError
 from .common import (consultation_schema, create_consultation, end_of_day, summary_html,
                      summary_schema)
 
@@ -110,3 +115,29 @@ class EditSummaryForm(EditForm):
         except EditConflict:
             raise FieldError("body", "Others changed the same lines since you opened it; "
                                      "nothing was saved. Copy your text, reload, and merge.")
+
+
+@view_config(context=Profile, name="citation", renderer=FORM, permission="edit_profile")
+class CitationChoiceForm(FormView):
+    """A person's switch: summaries cite them by name and country, or only as "a member
+    from <country>"."""
+
+    title = "How Discussion Summaries cite you"
+    buttons = ("save",)
+
+    def schema(self):
+        schema = colander.SchemaNode(colander.Mapping())
+        schema.add(colander.SchemaNode(
+            boolean(), name="named", missing=False,
+            title="Name me (name and country) where a summary cites my replies; "
+                  "otherwise only \"a member from my country\"",
+            widget=deform.widget.CheckboxWidget()))
+        return schema
+
+    def appstruct(self):
+        return {"named": cited_by_name(self.context)}
+
+    def save_success(self, appstruct):
+        set_cited_by_name(self.context, appstruct["named"], self.request.user.login)
+        self.request.session.flash("Saved.")
+        return HTTPFound(self.request.resource_url(self.context))
