@@ -32,6 +32,7 @@ PAGES = {
     "event": f"{G}/calendar/mentor-circle/",
     "trash": f"{G}/trash/",
     "whiteboards": f"{G}/whiteboards/",
+    "whiteboard": f"{G}/whiteboards/theory-of-change/",
     "members": f"{G}/@@members",
     "notifications": "/notifications",
     "profile": "/people/rohan",
@@ -80,6 +81,8 @@ def pathways(site):
     a.post_json(f"/api{G}/calendar", {
         "title": "Ministry call", "start": "2026-12-08T09:00:00",
         "end": "2026-12-08T10:00:00", "timezone": "UTC"})
+    a.post_json(f"/api{G}/whiteboards", {"id": "theory-of-change",
+                                         "title": "Theory of change"})
     api_client(site.app, site.token_for("mele")).post_json(f"/api{G}/join", {
         "message": "I lead induction in Tonga."})
     return r
@@ -104,3 +107,24 @@ def test_every_changed_page_passes_axe_at_both_widths(chromium, live_server, sit
                                 full_page=width == "phone")
         page.context.close()
     assert problems == {}
+
+
+def test_the_conflict_view_passes_axe_at_both_widths(chromium, live_server, site, pathways):
+    """The clash-by-clash resolver, reached as people reach it: a save that clashes."""
+    folder = os.environ.get("SCREENSHOTS")
+    for width, viewport in WIDTHS.items():
+        page = chromium.new_context(viewport=viewport).new_page()
+        page_login(page, live_server, "rohan")
+        page.goto(f"{live_server}{DOC}/edit")
+        version = pathways.get(f"/api{DOC}").json["version"]
+        pathways.put_json(f"/api{DOC}", {"body": f"# Induction\n\nOne year of mentoring "
+                                                 f"({width}).\n", "base_version": version})
+        page.locator("textarea.markdown-source").fill(
+            "# Induction\n\nThree years of mentoring, as the ministry proposes.\n")
+        page.get_by_role("button", name="Save").click()
+        page.get_by_role("heading", name="Someone changed the same lines meanwhile").wait_for()
+        assert serious_accessibility_violations(page) == [], width
+        if folder:
+            page.screenshot(path=os.path.join(folder, f"document-conflict-{width}.png"),
+                            full_page=True)
+        page.context.close()
