@@ -4,6 +4,7 @@ index on disk), the people every permission matrix needs, and the browser.
 The app itself is built once per test process (`helpers.Sites`); each test gets its own
 database and index under it. Helpers that are not fixtures live in helpers.py.
 """
+import gc
 import tempfile
 import threading
 
@@ -16,6 +17,22 @@ from helpers import (
     CHROMIUM, CHROMIUM_ARGS, HERE, PASSWORD, ROLES_CAST, TEST_INI, Site, Sites, add_cast,
     api_client, browser_login, cast_of, close_databases, copy_ini, csrf_of, make_app,
     page_login, serious_accessibility_violations, settings_for, stop_server)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Write the report of a failure with the garbage collector off. pytest reads the
+    failing source with `ast.parse`; a collection in the middle of it can run finalizers
+    that let another thread compile (a server thread importing a module), and CPython 3.11
+    then fails with "SystemError: AST constructor recursion depth mismatch" (gh-106905),
+    which stops the whole test process and loses the results of the tests after it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return (yield)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @pytest.fixture(scope="session", autouse=True)
