@@ -11,7 +11,7 @@ from .library import add_library
 from .document import compact_revisions
 from .group import add_join_requests, index_groups
 from .mail import add_mail_folders
-from .notifications import add_notifications_folder
+from .notifications import add_notifications_folder, add_topic_watching
 from .people import index_people
 from .referrals import add_roster
 from .throttle import forget_stored_throttle
@@ -51,6 +51,7 @@ STEPS = [
     add_collections,  # 13: every group has its collection of Resources (issue 13)
     add_library,  # 14: /library, what is on the public web and its changes (issue 13)
     add_default_boards,  # 15: every group has a discussion board to start with (issue 16)
+    add_topic_watching,  # 16: who watches which topic (issue 16)
 ]
 
 

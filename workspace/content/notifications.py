@@ -12,7 +12,7 @@ import time
 
 from BTrees.Length import Length
 from BTrees.LOBTree import LOBTree
-from BTrees.OOBTree import OOBTree
+from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 from pyramid.authorization import DENY_ALL, Allow
 from pyramid.events import subscriber
@@ -35,7 +35,31 @@ class Notified:
 
 
 class Notifications(Folder):
-    """Everyone's inbox, by login (created on a person's first notification or read)."""
+    """Everyone's inbox, by login (created on a person's first notification or read), and
+    who watches which topic (`watching`: topic uid -> the logins watching it), written only
+    when someone starts or stops watching, so replies never write it."""
+
+    def __init__(self):
+        super().__init__()
+        self.watching = OOBTree()
+
+    def watchers(self, topic):
+        return self.watching.get(topic.uid, ())
+
+    def is_watching(self, topic, login):
+        return login in self.watchers(topic)
+
+    def watch(self, topic, login, on=True):
+        """Start (or, `on` false, stop) telling `login` of every reply to `topic`."""
+        logins = self.watching.get(topic.uid)
+        if on:
+            if logins is None:
+                logins = self.watching[topic.uid] = OOTreeSet()
+            logins.insert(login)
+        elif logins is not None and login in logins:
+            logins.remove(login)
+            if not logins:
+                del self.watching[topic.uid]
 
     def unread_for(self, login):
         """How many unread notifications `login` has (cheap: one BTree lookup, one Length)."""
@@ -145,7 +169,8 @@ def path_of(obj):
 
 def announce_post(group, post, actor, previous_body=None):
     """Notify who should hear of `post` (a Topic or Reply just written or edited by
-    `actor`): group members newly `@mentioned`, and the topic's author on a new reply.
+    `actor`): group members newly `@mentioned`, and the topic's author and those watching
+    the topic on a new reply.
     Writing a post counts as having read the topic up to it. Returns the logins notified."""
     site = find_root(group)
     topic = find_interface(post, Topic)
@@ -165,6 +190,12 @@ def announce_post(group, post, actor, previous_body=None):
         inbox_of(site, author, create=True).add(
             "reply", actor, group.__name__, path_of(post), topic.title)
         told.add(author)
+    if isinstance(post, Reply) and previous_body is None:
+        for login in site["notifications"].watchers(topic):
+            if login != actor and login not in told and group.role_of(login) is not None:
+                inbox_of(site, login, create=True).add(
+                    "watched", actor, group.__name__, path_of(post), topic.title)
+                told.add(login)
     return told
 
 
@@ -207,6 +238,14 @@ def forget_group_on_leaving(event):
         inbox = inbox_of(find_root(event.profile), event.profile.login)
         if inbox is not None:
             inbox.drop_group(event.group.__name__)
+
+
+def add_topic_watching(site):
+    """Evolve step: sites made before topics could be watched get the (empty) list."""
+    notifications = site["notifications"]
+    notifications._p_activate()  # a ghost's __dict__ is empty
+    if "watching" not in notifications.__dict__:
+        notifications.watching = OOBTree()
 
 
 def add_notifications_folder(site):

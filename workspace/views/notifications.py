@@ -19,7 +19,8 @@ from .schemas import strict
 PAGE = 50
 KINDS = {"mention": "mentioned you in", "reply": "replied to your topic",
          "join_request": "asks to join", "join_approved": "let you join",
-         "join_declined": "declined your request to join"}
+         "join_declined": "declined your request to join",
+         "watched": "replied in a topic you watch:"}
 
 
 def key_params(name):

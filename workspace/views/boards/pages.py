@@ -76,6 +76,8 @@ class TopicPage(FormView):
                               int(r.__name__) > seen and r.author != request.user.login)
                              for r in replies],
                     can_reply=may_reply(request, topic),
+                    watching=request.site["notifications"].is_watching(
+                        topic, request.user.login),
                     can_change=may_change(request, topic),
                     can_moderate=self.can("moderate"))
 
