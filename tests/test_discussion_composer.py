@@ -51,3 +51,14 @@ def test_the_topic_page_offers_the_composer_to_those_who_may_reply(cast, topic):
     assert 'class="editor composer"' in page.text and "static/boards/composer.js" in page.text
     assert "@@mentions" in page.text
     assert "composer.js" not in cast.html("observer").get(f"{TOPIC}/").text
+
+
+def test_a_new_topic_is_written_in_the_composer_too(cast, topic):
+    page = cast.html("member").get("/groups/secret/boards/talk/@@new-topic")
+    assert 'class="editor composer"' in page.text
+    assert 'data-mentions-url="http://localhost/api/groups/secret/boards/talk/topics/@@mentions"' \
+        in page.text
+    cast.api["member"].get("/api/groups/secret/boards/talk/topics/@@mentions?q=am",
+                           status=200)
+    assert 'class="editor composer"' not in cast.html("member").get(
+        "/groups/secret/documents/@@upload").text

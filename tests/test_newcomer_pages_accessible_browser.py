@@ -26,6 +26,7 @@ PAGES = {
     "document-editor": f"{DOC}/edit",
     "boards": f"{G}/boards/",
     "topic-composer": f"{G}/boards/discussion/mentoring/",
+    "new-topic-composer": f"{G}/boards/discussion/@@new-topic",
     "calendar-month": f"{G}/calendar/?view=month&date=2026-12-01",
     "calendar-week": f"{G}/calendar/?view=week&date=2026-12-07",
     "event-form-recurrence": f"{G}/calendar/@@add?date=2026-12-07",

@@ -53,6 +53,12 @@ class NewTopicForm(AddForm):
     def create(self, appstruct):
         return create_topic(self.context, appstruct, self.request.user.login)
 
+    def page(self, form_html, **extra):
+        """With the composer: the editor's toolbar, preview and draft, and @mentions."""
+        return super().page(form_html, composer={
+            "preview": self.api_url("topics", "@@preview"),
+            "mentions": self.api_url("topics", "@@mentions")}, **extra)
+
 
 class OwnPost:
     """For the forms that change a topic or reply: only who `may_change` it gets them."""
