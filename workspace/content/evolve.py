@@ -4,12 +4,13 @@ Add a step by appending a function to STEPS; `workspace` runs pending steps at s
 A new site starts at the latest generation, since its objects are born current.
 """
 
+from .applications import add_applications
 from .audit import shard_audit_log
 from .board import add_default_boards, add_topic_kinds
 from .collection import add_collections
-from .library import add_library
 from .document import compact_revisions
 from .group import add_join_requests, index_groups
+from .library import add_library
 from .mail import add_mail_folders
 from .notifications import add_notifications_folder, add_topic_watching
 from .people import index_people
@@ -52,6 +53,7 @@ STEPS = [
     add_library,  # 14: /library, what is on the public web and its changes (issue 13)
     add_default_boards,  # 15: every group has a discussion board to start with (issue 16)
     add_topic_watching,  # 16: who watches which topic (issue 16)
+    add_applications,  # 17: /applications, membership applications (issue 13)
 ]
 
 
