@@ -12,11 +12,8 @@ import pytest
 from waitress.server import create_server
 from webtest import TestApp
 
-# The names not used here are re-exported for test files that still import them from here.
-from helpers import (
-    CHROMIUM, CHROMIUM_ARGS, HERE, PASSWORD, ROLES_CAST, TEST_INI, Site, Sites, add_cast,
-    api_client, browser_login, cast_of, close_databases, copy_ini, csrf_of, make_app,
-    page_login, serious_accessibility_violations, settings_for, stop_server)
+from helpers import (CHROMIUM, CHROMIUM_ARGS, Site, Sites, add_cast, cast_of, close_databases,
+                     make_app, settings_for, stop_server)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -3,7 +3,7 @@ the fields that changed (it named e-mail and name when only the bio changed), an
 accounts `make run`'s demo makes each have an `account_created` entry."""
 import argparse
 
-from conftest import TEST_INI
+from helpers import TEST_INI
 from workspace.scripts import demo
 
 

@@ -2,7 +2,7 @@
 deleting to the trash, moderation, paging and unread marks, with a permission matrix."""
 import pytest
 
-from conftest import api_client
+from helpers import api_client
 from workspace.content.group import grant_role
 from workspace.content.trash import restore_from_trash
 

@@ -3,7 +3,7 @@ notification count in the header, follows it, replies; the pages have no serious
 accessibility violations."""
 import pytest
 
-from conftest import page_login, serious_accessibility_violations
+from helpers import page_login, serious_accessibility_violations
 from workspace.content.board import Board
 
 pytestmark = pytest.mark.browser

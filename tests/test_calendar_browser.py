@@ -2,7 +2,7 @@
 Monday of the month view; calendar pages have no serious accessibility violations."""
 import pytest
 
-from conftest import page_login, serious_accessibility_violations
+from helpers import page_login, serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
 

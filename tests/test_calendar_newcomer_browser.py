@@ -5,7 +5,7 @@ list), still a list on a phone."""
 import pytest
 from playwright.sync_api import expect
 
-from conftest import page_login, serious_accessibility_violations
+from helpers import page_login, serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
 

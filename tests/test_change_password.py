@@ -2,7 +2,7 @@
 allowed" and nothing else offered it): PUT /api/me/password {current, new} and a page
 reachable from one's profile. The current password is checked and throttled like a login;
 the new one ends the person's other sessions and tokens."""
-from conftest import PASSWORD, api_client, browser_login, csrf_of
+from helpers import PASSWORD, api_client, browser_login, csrf_of
 
 NEW = "a fresh kiwi orchard in May"
 

@@ -3,7 +3,7 @@ mention candidates and a preview for those who may post, and @mentions of member
 links to their profiles."""
 import pytest
 
-from conftest import api_client
+from helpers import api_client
 
 TOPIC = "/groups/secret/boards/talk/plans"
 API = "/api/groups/secret/boards/talk/topics/plans"

@@ -4,7 +4,7 @@ serious accessibility violations."""
 import pytest
 from playwright.sync_api import expect
 
-from conftest import page_login, serious_accessibility_violations
+from helpers import page_login, serious_accessibility_violations
 from test_discussion_composer import TOPIC, topic  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.browser

@@ -3,7 +3,7 @@ versions (issue 16, bug 1: the revert forms were nested in the compare form, so 
 "Revert" opened a diff and put the CSRF token in the address)."""
 import pytest
 
-from conftest import page_login, serious_accessibility_violations
+from helpers import page_login, serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
 

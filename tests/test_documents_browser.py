@@ -3,7 +3,7 @@ the other present; one saves, the other gets a conflict, resolves it and saves. 
 toolbar and live preview work, and the pages have no serious accessibility violations."""
 import pytest
 
-from conftest import page_login, serious_accessibility_violations
+from helpers import page_login, serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ resolved side by side with "Keep mine", "Keep theirs" and "Keep both".
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, page_login, serious_accessibility_violations
+from helpers import PASSWORD, page_login, serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
 

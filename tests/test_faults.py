@@ -8,7 +8,7 @@ import time
 import pytest
 from workspace import main
 
-from conftest import HERE, TEST_INI, Site, api_client, settings_for
+from helpers import HERE, TEST_INI, Site, api_client, settings_for
 
 RUNZEO = str(__import__("pathlib").Path(sys.executable).with_name("runzeo"))
 

@@ -3,7 +3,7 @@ drop, and `observation-rubric-v2.pdf` downloaded as `observation-rubric-pdf-v2.p
 import pytest
 from playwright.sync_api import expect
 
-from conftest import page_login, serious_accessibility_violations
+from helpers import page_login, serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,7 @@ permission matrix and the bad-input cases of DESIGN.md."""
 import pytest
 from webtest import TestApp
 
-from conftest import PASSWORD, api_client
+from helpers import PASSWORD, api_client
 
 WHOS = ("anonymous", "outsider", "observer", "member", "manager", "admin")
 

@@ -2,7 +2,7 @@
 sees the group, an outsider gets 404; pages have no serious accessibility violations."""
 import pytest
 
-from conftest import page_login, serious_accessibility_violations
+from helpers import page_login, serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ import sys
 import pytest
 from webtest import TestApp
 
-from conftest import HERE, copy_ini
+from helpers import HERE, copy_ini
 from workspace import main
 
 WORKSPACE = os.path.join(os.path.dirname(sys.executable), "workspace")

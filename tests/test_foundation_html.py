@@ -2,7 +2,7 @@
 import pytest
 from webtest import TestApp
 
-from conftest import PASSWORD, browser_login, csrf_of
+from helpers import PASSWORD, browser_login, csrf_of
 from workspace.content.people import token_digest
 
 WHOS = ("anonymous", "outsider", "observer", "member", "manager", "admin")

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import api_client
+from helpers import api_client
 
 G = "/groups/secret"
 

@@ -1,6 +1,6 @@
 """Join requests reach someone (issue 16, bug 4): the group's managers are notified and the
 group page shows them who asks; the person who asked hears the decision."""
-from conftest import csrf_of
+from helpers import csrf_of
 
 
 def listed_group(cast, site):

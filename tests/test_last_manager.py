@@ -1,7 +1,7 @@
 """A group's only manager cannot demote or remove themselves (issue 16, bug 3): the group
 would be left with nobody to manage it, and the page said both "grace is now observer."
 and "Not allowed"."""
-from conftest import csrf_of
+from helpers import csrf_of
 
 MEMBERS = "/groups/secret/@@members"
 

@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from conftest import page_login, serious_accessibility_violations
+from helpers import page_login, serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,7 @@ def pathways(site):
                                           "claire": "observer"},
                    title="Caribbean teacher pathways")
     rohan, amara = site.token_for("rohan"), site.token_for("amara")
-    from conftest import api_client
+    from helpers import api_client
     r, a = api_client(site.app, rohan), api_client(site.app, amara)
     r.put_json("/api/people/rohan", {"bio": "Teacher educator in **Georgetown**; I run "
                                             "the _induction_ pilot."})

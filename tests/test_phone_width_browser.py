@@ -3,7 +3,7 @@ month calendar does not break words (issue 16, bug 5: the documents list was 469
 a document's history 632 px, and the month grid showed "Ment/or" and "19:0/0")."""
 import pytest
 
-from conftest import page_login, serious_accessibility_violations
+from helpers import page_login, serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import page_login, serious_accessibility_violations
+from helpers import page_login, serious_accessibility_violations
 from referral_helpers import notices
 from workspace.content.roster import set_expert
 

@@ -3,7 +3,7 @@ result; an outsider finds nothing of the group; the search page has no serious
 accessibility violations."""
 import pytest
 
-from conftest import page_login, serious_accessibility_violations
+from helpers import page_login, serious_accessibility_violations
 from workspace.content.document import Document
 
 pytestmark = pytest.mark.browser

@@ -13,7 +13,7 @@ import transaction
 from whoosh import index as whoosh_index
 from webtest import TestApp
 
-from conftest import Site, copy_ini
+from helpers import Site, copy_ini
 from workspace import main
 from workspace.content.document import Document
 from workspace.search.queue import state_of

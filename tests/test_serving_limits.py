@@ -8,7 +8,7 @@ from plaster import get_settings
 import pytest
 from waitress.server import create_server
 
-from conftest import HERE
+from helpers import HERE
 
 SLOW_CLIENTS = 300
 

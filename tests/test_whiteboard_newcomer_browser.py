@@ -3,7 +3,7 @@ to (it ignored the drag), and the page stays free of serious accessibility viola
 drawing (axe once found aria-allowed-attr on the canvas)."""
 import pytest
 
-from conftest import serious_accessibility_violations
+from helpers import serious_accessibility_violations
 from test_whiteboards_browser import make_board, open_board, wait_until
 
 pytestmark = pytest.mark.browser

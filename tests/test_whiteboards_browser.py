@@ -1,7 +1,7 @@
 """The whiteboard page in Chromium: two people on one board see each other's changes live."""
 import time
 
-from conftest import page_login, serious_accessibility_violations
+from helpers import page_login, serious_accessibility_violations
 
 
 def make_board(site):
