@@ -252,3 +252,16 @@ def test_a_session_ends_a_day_after_its_login_however_active(app, site):
         for sid in list(sessions.keys()):
             sessions[sid] -= 24 * 3600 + 60  # logged in a day and a minute ago
     assert browser.get("/", status=302).location.startswith("http://localhost/login")
+
+
+def test_a_wrong_password_marks_the_password_field_and_keeps_the_login(app, site):
+    site.add_user("amara")
+    browser = TestApp(app)
+    form = browser.get("/login").forms["form"]
+    form["login"], form["password"] = "amara", "not the password"
+    page = form.submit("submit")
+    assert page.forms["form"]["login"].value == "amara"
+    assert page.forms["form"]["password"].value == ""
+    field = page.html.find("input", attrs={"name": "password"})
+    assert "is-invalid" in field["class"]
+    assert "Login or password is wrong" in page.html.find(id=f"error-{field['id']}").text

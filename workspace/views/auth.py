@@ -67,10 +67,12 @@ class LoginView(FormView):
                 self.request.response.status = 429
             message = TOO_MANY if reason == "throttled" else "Login or password is wrong."
             form = self.form(self.schema())
-            form.error = colander.Invalid(form.schema, message)
-            return self.page(form.render({"login": appstruct["login"],
-                                          "came_from": appstruct["came_from"]}),
-                             error=message)
+            error = colander.Invalid(form.schema, message)
+            error["password"] = message  # the field to type again is marked as wrong
+            form.widget.handle_error(form, error)
+            form.cstruct = form.schema.serialize({"login": appstruct["login"], "password": "",
+                                                  "came_from": appstruct["came_from"]})
+            return self.page(form.render(), error=message)
         remember(self.request, profile.login)
         return HTTPFound(safe_came_from(appstruct["came_from"]))
 
