@@ -265,3 +265,11 @@ def test_a_wrong_password_marks_the_password_field_and_keeps_the_login(app, site
     field = page.html.find("input", attrs={"name": "password"})
     assert "is-invalid" in field["class"]
     assert "Login or password is wrong" in page.html.find(id=f"error-{field['id']}").text
+
+
+def test_an_admins_home_offers_the_admin_actions(cast):
+    page = cast.html("admin").get("/")
+    assert "Site administration" in page.text and "Create a group" in page.text
+    assert "You are not in any group yet" not in page.text
+    member = cast.html("member").get("/")
+    assert "Site administration" not in member.text
