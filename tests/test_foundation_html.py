@@ -273,3 +273,16 @@ def test_an_admins_home_offers_the_admin_actions(cast):
     assert "You are not in any group yet" not in page.text
     member = cast.html("member").get("/")
     assert "Site administration" not in member.text
+
+
+def test_the_audit_log_filters_by_actor_action_and_object(cast):
+    cast.api["admin"].put_json("/api/groups/secret/members/outsider", {"role": "observer"})
+    cast.api["manager"].delete("/api/groups/secret/members/outsider", status=204)
+    admin = cast.api["admin"]
+    granted = admin.get("/api/audit", params={"action": "role_granted",
+                                              "object": "/groups/secret/members/out"}).json
+    assert [(e["actor"], e["action"]) for e in granted["entries"]] == [("admin", "role_granted")]
+    by_manager = admin.get("/api/audit", params={"actor": "manager"}).json["entries"]
+    assert by_manager and all(e["actor"] == "manager" for e in by_manager)
+    page = cast.html("admin").get("/@@audit", params={"action": "role_revoked"})
+    assert "role_revoked" in page.text and "role_granted" not in page.text.split("</form>")[1]

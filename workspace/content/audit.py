@@ -25,6 +25,9 @@ def _clean(value):
                    for c in text)
 
 
+SCAN_LIMIT = 20_000  # entries a filtered read of the log looks at, at most
+
+
 class AuditLog(Persistent):
     """Entries keyed by a time-ordered integer with random low digits, in a sharded tree,
     so that concurrent appends land in different keys and (mostly) different buckets."""
@@ -45,14 +48,23 @@ class AuditLog(Persistent):
             "detail": _clean(detail),
         }
 
-    def newest(self, limit=100, before=None):
-        """Entries newest first, at most `limit`, older than key `before` if given."""
+    def newest(self, limit=100, before=None, **filters):
+        """Entries newest first, at most `limit`, older than key `before` if given; with
+        `actor`, `action` or `object` filters, only entries whose field equals the value
+        (`object`: starts with it). A filtered read looks at SCAN_LIMIT entries at most,
+        so that a rare filter never walks a log of millions."""
         keys = self._entries.keys(max=before, excludemax=before is not None, reverse=True)
+        wanted = {name: value for name, value in filters.items() if value}
         out = []
-        for key in keys:
-            out.append(dict(self._entries[key], id=key))
-            if len(out) >= limit:
+        for scanned, key in enumerate(keys):
+            if wanted and scanned >= SCAN_LIMIT:
                 break
+            entry = self._entries[key]
+            if all(entry[name].startswith(value) if name == "object" else entry[name] == value
+                   for name, value in wanted.items()):
+                out.append(dict(entry, id=key))
+                if len(out) >= limit:
+                    break
         return out
 
     def __len__(self):

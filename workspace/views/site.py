@@ -46,6 +46,9 @@ def me(request):
                        for g in my_groups(request)]}
 
 
+AUDIT_FILTERS = ("actor", "action", "object")
+
+
 def audit_params():
     """`?before=` (an entry id: older entries only) and `?limit=` (1 to 500, 100)."""
     schema = colander.SchemaNode(colander.Mapping())
@@ -53,6 +56,9 @@ def audit_params():
                                    validator=colander.Range(0, LAST_KEY)))
     schema.add(colander.SchemaNode(colander.Int(), name="limit", missing=100,
                                    validator=colander.Range(1, 500)))
+    for name in AUDIT_FILTERS:  # exact actor or action, object path prefix
+        schema.add(colander.SchemaNode(colander.String(), name=name, missing="",
+                                       validator=colander.Length(max=500)))
     return schema
 
 
@@ -62,7 +68,9 @@ class AuditLogViews(BaseView):
 
     def entries(self):
         params = read_params(self.request, audit_params())
-        return params, self.request.site.audit.newest(params["limit"], params["before"])
+        filters = {name: params[name] for name in AUDIT_FILTERS}
+        return params, self.request.site.audit.newest(params["limit"], params["before"],
+                                                      **filters)
 
     @api_view()
     def json(self):
@@ -79,10 +87,12 @@ class AuditLogViews(BaseView):
     def older(self, params, entries):
         """The query of the next (older) page, or None when this is the last."""
         if len(entries) == params["limit"]:
-            return {"before": entries[-1]["id"], "limit": params["limit"]}
+            kept = {name: params[name] for name in AUDIT_FILTERS if params[name]}
+            return dict(kept, before=entries[-1]["id"], limit=params["limit"])
         return None
 
     @view_config(renderer="workspace:views/templates/audit.pt")
     def page(self):
         params, entries = self.entries()
-        return {"title": "Audit log", "entries": entries, "older": self.older(params, entries)}
+        return {"title": "Audit log", "entries": entries, "older": self.older(params, entries),
+                "filters": {name: params[name] for name in AUDIT_FILTERS}}
