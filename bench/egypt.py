@@ -19,7 +19,8 @@ and a board with a topic, so that group pages and searches have something to sho
 `workspace import-groups` and `workspace import-people` on them, printing their rate;
 `--via fast` builds the same site in-process without events (nothing is audited or
 queued for search), for quick rebuilds. Either way the search index is then built with
-`workspace reindex`, which is what a real site does after a bulk import.
+`workspace reindex`, which is what a real site does after a bulk import (`--no-search`:
+none, and search off; at 870,000 people the index build takes over an hour here).
 """
 import argparse
 import csv
@@ -54,10 +55,17 @@ def shape(people):
     return schools, max(1, -(-schools // SCHOOLS_PER_NETWORK))
 
 
-def make_ini(folder):
+def make_ini(folder, search=True):
+    """A copy of development.ini in `folder` (without search: no index folder)."""
     os.makedirs(folder, exist_ok=True)
     ini = os.path.join(folder, "development.ini")
     shutil.copy(os.path.join(HERE, "development.ini"), ini)
+    if not search:
+        with open(ini) as f:
+            text = f.read()
+        with open(ini, "w") as f:
+            f.write(text.replace("workspace.index_dir = %(here)s/var/index",
+                                 "workspace.index_dir ="))
     return ini
 
 
@@ -205,11 +213,13 @@ def main():
     parser.add_argument("directory")
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--via", choices=("import", "fast"), default="import")
+    parser.add_argument("--no-search", action="store_true",
+                        help="no search index (its build is what takes longest at 870k)")
     args = parser.parse_args()
     folder = os.path.abspath(args.directory)
     if os.path.exists(os.path.join(folder, "var")):
         sys.exit(f"{folder} already holds a site: choose a new folder.")
-    ini = make_ini(folder)
+    ini = make_ini(folder, search=not args.no_search)
     rng = random.Random(1)
     schools, networks = shape(args.people)
     groups_csv, people_csv = os.path.join(folder, "groups.csv"), os.path.join(folder, "people.csv")
@@ -227,8 +237,9 @@ def main():
     else:
         build_fast(ini, groups_csv, people_csv)
     add_content(ini, schools)
-    print(f"site built in {time.monotonic() - started:.0f} s; indexing:")
-    run(ini, "reindex", "--quiet")
+    print(f"site built in {time.monotonic() - started:.0f} s")
+    if not args.no_search:
+        run(ini, "reindex", "--quiet")
     print(f"ready: {ini}")
 
 
