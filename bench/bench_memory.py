@@ -26,11 +26,20 @@ WORDS = ("policy teacher school curriculum ministry learning assessment pathway 
 
 
 def resident_mb(pid):
+    """(resident, of it anonymous: the heap, file-backed: e.g. index files read in place)
+    in MiB."""
+    found = {}
     with open(f"/proc/{pid}/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+            name, _, value = line.partition(":")
+            if name in ("VmRSS", "RssAnon", "RssFile"):
+                found[name] = int(value.split()[0]) / 1024
+    return found.get("VmRSS", 0.0), found.get("RssAnon", 0.0), found.get("RssFile", 0.0)
+
+
+def row(minute, pid, added):
+    total, anonymous, files = resident_mb(pid)
+    return f"{minute:7.1f} {total:8.0f} {anonymous:9.0f} {files:9.0f} {added:12}"
 
 
 def mixed(client, rng, counter, added):
@@ -72,8 +81,9 @@ def main():
     try:
         wait_for(port)
         print(f"{args.clients} clients for {args.minutes:g} min; server pid {server.pid}")
-        print(f"{'minute':>7} {'RSS MiB':>8} {'items added':>12}")
-        print(f"{0:7.1f} {resident_mb(server.pid):8.0f} {0:12}")
+        print(f"{'minute':>7} {'RSS MiB':>8} {'anon MiB':>9} {'file MiB':>9} "
+              f"{'items added':>12}")
+        print(row(0, server.pid, 0))
         threads = [threading.Thread(target=work, args=(t, n), daemon=True)
                    for n, t in enumerate(tokens.values())]
         for thread in threads:
@@ -81,8 +91,7 @@ def main():
         started = time.monotonic()
         while time.monotonic() - started < args.minutes * 60:
             time.sleep(args.every)
-            print(f"{(time.monotonic() - started) / 60:7.1f} {resident_mb(server.pid):8.0f} "
-                  f"{added[0]:12}", flush=True)
+            print(row((time.monotonic() - started) / 60, server.pid, added[0]), flush=True)
         stop.set()
         for thread in threads:
             thread.join(timeout=30)
