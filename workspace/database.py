@@ -46,3 +46,14 @@ def run_in_transaction(db, work, attempts=5):
         return result
     finally:
         conn.close()
+
+
+def jar_of(obj):
+    """The ZODB connection `obj` (or, for a new one, its nearest stored ancestor) is in;
+    None outside a database. Work queued from content events rides on its transaction."""
+    while obj is not None:
+        jar = getattr(obj, "_p_jar", None)
+        if jar is not None:
+            return jar
+        obj = getattr(obj, "__parent__", None)
+    return None

@@ -17,6 +17,7 @@ from persistent import Persistent
 from persistent.mapping import PersistentMapping
 
 from ..content.shards import ShardedTree
+from ..database import jar_of
 
 STATE_KEY = "workspace.mail"
 SEEN_DAYS = 60  # how long a Message-ID is remembered (MTAs retry for days, not months)
@@ -129,16 +130,6 @@ def state_of(zodb_root, create=True):
     if state is None and create:
         state = zodb_root[STATE_KEY] = MailState()
     return state
-
-
-def jar_of(obj):
-    """The ZODB connection `obj` (or, when new, its nearest stored ancestor) is in."""
-    while obj is not None:
-        jar = getattr(obj, "_p_jar", None)
-        if jar is not None:
-            return jar
-        obj = getattr(obj, "__parent__", None)
-    return None
 
 
 def state_near(obj):

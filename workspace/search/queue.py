@@ -33,6 +33,7 @@ from pyramid.traversal import find_root, resource_path
 
 from ..content.shards import ShardedTree
 from ..content.site import Site
+from ..database import jar_of
 
 STATE_KEY = "workspace.search"
 GRACE_SECONDS = 120  # longer than any transaction that queues tasks lasts
@@ -117,16 +118,6 @@ def progress_of(state, machine):
     if progress is None:
         progress = state.machines[machine] = Progress()
     return progress
-
-
-def jar_of(obj):
-    """The ZODB connection an object (or, for a new one, its nearest stored ancestor) is in."""
-    while obj is not None:
-        jar = getattr(obj, "_p_jar", None)
-        if jar is not None:
-            return jar
-        obj = getattr(obj, "__parent__", None)
-    return None
 
 
 def enqueue(anchor, action, path):

@@ -44,6 +44,14 @@ def revision_or_404(item, version):
         raise api_error(404, message="There is no such version.")
 
 
+def known_base(item, base):
+    """`base`, the version a save starts from, if `item` has it; a 400 otherwise."""
+    if base > item.version:
+        raise api_error(400, "invalid", "There is no such version.",
+                        {"base_version": "Unknown version"})
+    return base
+
+
 def conflict_error(conflict):
     """409 with the current version and text and the refused text, kept for the user."""
     exc = HTTPConflict()

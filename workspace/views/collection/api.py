@@ -9,12 +9,12 @@ from pyramid.httpexceptions import HTTPNoContent
 from ...content.collection import Collection, Resource, publish_resource
 from ...content.document import EditConflict
 from ...content.trash import move_to_trash
-from ..api import api_error, iso, read_json
+from ..api import iso, read_json
 from ..base import BaseView, api_defaults, api_view
 from ..paging import Pager
 from ..schemas import boolean, strict
-from ..versioned import (conflict_error, diff_answer, history_answer, revert_schema,
-                         revision_or_404)
+from ..versioned import (conflict_error, diff_answer, history_answer, known_base,
+                         revert_schema, revision_or_404)
 from .common import (checked_fields, create_resource, record_fields, resource_json,
                      resource_schema)
 
@@ -59,10 +59,7 @@ class ResourceAPI(BaseView):
     def put(self):
         item, request = self.context, self.request
         data = read_json(request, resource_schema(new=False))
-        base = data["base_version"] or item.version
-        if base > item.version:
-            raise api_error(400, "invalid", "There is no such version.",
-                            {"base_version": "Unknown version"})
+        base = known_base(item, data["base_version"] or item.version)
         base_fields = item.revision(base).fields
         fields = checked_fields(request.site,
                                 record_fields(data, given_keys(request), base_fields))

@@ -14,8 +14,8 @@ from ...content.summary import (NotAConsultation, Summary, UnknownCitation,
                                 revert_summary, save_summary, set_cited_by_name)
 from ..api import api_error, iso, read_json
 from ..base import BaseView, api_defaults, api_view
-from ..versioned import (conflict_error, diff_answer, history_answer, revert_schema,
-                         revision_or_404)
+from ..versioned import (conflict_error, diff_answer, history_answer, known_base,
+                         revert_schema, revision_or_404)
 from .common import (citation_schema, consultation_json, consultation_schema,
                      create_consultation, publish_schema, reopen_schema, summary_json,
                      summary_schema)
@@ -68,10 +68,7 @@ class SummaryAPI(BaseView):
     @api_view(request_method="PUT", permission="moderate")
     def put(self):
         summary, data = self.context, read_json(self.request, summary_schema())
-        base = data["base_version"] or summary.version
-        if base > summary.version:
-            raise api_error(400, "invalid", "There is no such version.",
-                            {"base_version": "Unknown version"})
+        base = known_base(summary, data["base_version"] or summary.version)
         try:
             revision, merged = save_summary(summary, data["body"], self.request.user.login,
                                             base, data["comment"])

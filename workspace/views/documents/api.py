@@ -16,6 +16,7 @@ from ...content.text import render_markdown
 from ...content.trash import move_to_trash
 from ..api import api_error, error_body, iso, read_json
 from ..base import BaseView, api_defaults, api_view, read_params
+from ..versioned import known_base
 from .common import (create_document, create_file, editors_now, new_document_schema,
                      presence_schema, preview_schema, query_schema, revert_schema,
                      revision_or_404, save_schema, too_large_message, upload_limit)
@@ -176,11 +177,8 @@ class DocumentAPI(VersionedAPI):
     def put(self):
         request, doc = self.request, self.context
         data = read_json(request, save_schema())
-        base = base_version(request, data["base_version"],
-                            "Say which version this text is based on.")
-        if base > doc.version:
-            raise api_error(400, "invalid", "There is no such version.",
-                            {"base_version": "Unknown version"})
+        base = known_base(doc, base_version(request, data["base_version"],
+                                            "Say which version this text is based on."))
         try:
             revision, merged = doc.save(data["title"], data["body"], request.user.login,
                                         base, data["comment"])
