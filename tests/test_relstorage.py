@@ -43,7 +43,7 @@ def postgres_base():
     base = os.environ.get("WORKSPACE_TEST_POSTGRES")
     if not base:
         base = subprocess.run(["bash", os.path.join(HERE, ".ci", "postgres")], check=True,
-                              capture_output=True, text=True).stdout.strip()
+                              capture_output=True, text=True).stdout.strip().splitlines()[-1]
     return base.rstrip("/") + "/"
 
 
