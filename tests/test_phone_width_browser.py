@@ -78,3 +78,23 @@ def test_the_header_is_short_on_a_phone(chromium, live_server, content):
     header = page.locator("header.site-header").bounding_box()
     assert header["height"] <= 100  # it took 250 px
     assert page.get_by_role("search", name="Site").is_visible()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_service_is_one_tap_from_the_header(chromium, live_server, content, width):
+    """The library, the roster and referrals are in the main menu; on a phone the menu
+    scrolls sideways in its row instead of making the header taller."""
+    page = chromium.new_context(viewport={"width": width, "height": 844}).new_page()
+    page_login(page, live_server, "manager")
+    page.goto(f"{live_server}{G}/documents/")
+    menu = page.get_by_role("navigation", name="Main")
+    for name, path in [("Library", "/library/"), ("Experts", "/experts/"),
+                       ("Referrals", "/referrals/")]:
+        link = menu.get_by_role("link", name=name, exact=True)
+        assert link.get_attribute("href").endswith(path)
+        link.scroll_into_view_if_needed()
+        assert link.is_visible()
+    assert page.locator("header.site-header").bounding_box()["height"] <= 100
+    menu.get_by_role("link", name="Experts", exact=True).click()
+    page.wait_for_url(f"{live_server}/experts/")
+    assert page.get_by_role("heading", level=1).is_visible()
