@@ -143,9 +143,9 @@ def event_fields(data, event=None, default_tz="UTC"):
         if all_day and fields["end"] == start:  # a one-day event named by its only day
             fields["end"] = default_end(start, True)
     elif event is None or "start" in fields:
-        duration = event.duration if event and event.all_day == all_day else None
-        fields["end"] = start + duration if duration is not None else default_end(start,
-                                                                                   all_day)
+        # The exact length (RFC 5545), not the wall-clock one, across a clock change.
+        fields["end"] = event.end_of(start) if event and event.all_day == all_day else \
+            default_end(start, all_day)
     return fields
 
 
@@ -155,7 +155,7 @@ def occurrence_fields(event, data):
         if name in data:
             fields[name] = parse_moment(data[name], name, event.tz, event.all_day)
     if "start" in fields and "end" not in fields:
-        fields["end"] = fields["start"] + event.duration
+        fields["end"] = event.end_of(fields["start"])
     return fields
 
 

@@ -215,7 +215,7 @@ class ChangeOccurrenceForm(EditForm):
         fields = dict({"title": event.title, "location": event.location,
                        "description": event.description}, **event.overrides.get(rid, {}))
         start = fields.pop("start", rid)
-        end = fields.pop("end", start + event.duration)
+        end = fields.pop("end", event.end_of(start))
         if event.all_day:
             return dict(fields, start_date=start, end_date=end - timedelta(days=1))
         return dict(fields, start_date=start.date(), start_time=start.strftime("%H:%M"),

@@ -41,16 +41,23 @@ def day_asked(request, tz):
     return day if day is not None and first < day.year < last else today
 
 
+def on_clock(moment, tz):
+    """`moment` as the clocks of `tz` read it. Through UTC: a wall time the clocks skipped
+    (01:30 as London springs forward) reads as they read then (02:30), which astimezone
+    into the moment's own zone would leave as it is."""
+    return moment.astimezone(UTC).astimezone(tz)
+
+
 def local_day(moment, tz):
     """The viewer's calendar day of an occurrence start or end (dates are days already)."""
-    return moment.astimezone(tz).date() if isinstance(moment, datetime) else moment
+    return on_clock(moment, tz).date() if isinstance(moment, datetime) else moment
 
 
 def days_of(occurrence, tz):
     """The viewer's days an occurrence covers (an end at midnight belongs to the day before)."""
     first = local_day(occurrence.start, tz)
     if isinstance(occurrence.end, datetime):
-        end = occurrence.end.astimezone(tz)
+        end = on_clock(occurrence.end, tz)
         last = end.date() - timedelta(days=1) if end.time() == time() else end.date()
     else:
         last = occurrence.end - timedelta(days=1)
@@ -66,7 +73,7 @@ def format_span(start, end, all_day, tz):
         if last == start:
             return start.strftime("%A %-d %B %Y") + ", all day"
         return f"{start.strftime('%-d %B %Y')} to {last.strftime('%-d %B %Y')}, all day"
-    start, end = start.astimezone(tz), end.astimezone(tz)
+    start, end = on_clock(start, tz), on_clock(end, tz)
     text_start = start.strftime("%A %-d %B %Y, %H:%M")
     if end.date() == start.date():
         return f"{text_start}–{end.strftime('%H:%M')}"
@@ -103,7 +110,7 @@ class CalendarPages(BaseView):
         if occurrence.event.all_day:
             label = "All day"
         else:
-            local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+            local_start, local_end = on_clock(start, tz), on_clock(end, tz)
             if local_start.date() == day:
                 label = local_start.strftime("%H:%M")
                 if local_end.date() == day and local_end != local_start:
@@ -177,7 +184,7 @@ class CalendarPages(BaseView):
             event_tz_time = format_span(event.aware(event.start), event.aware(event.end),
                                         False, event.tz) + f" ({event.timezone})"
         exceptions = [{"rid": rid_text(rid), "what": what,
-                       "when": self.span(rid, rid + event.duration)}
+                       "when": self.span(rid, event.end_of(rid))}
                       for what, rids in (("cancelled", event.exdates),
                                          ("changed", event.overrides))
                       for rid in sorted(rids)]
