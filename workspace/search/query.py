@@ -3,7 +3,8 @@
 The permission filter is part of the Whoosh query itself, so totals, facet counts and
 snippets only ever come from entries the caller may see: group content of the groups the
 caller may read right now, and site-wide entries whose `allowed` principals the caller
-holds. Every hit on the page is then checked once more against the real security policy.
+holds; for an anonymous caller, only what the library lists as on the public web (the
+public scope, `PublicOnly`). Every hit on the page is then checked once more against the real security policy.
 """
 from array import array
 from bisect import bisect_left
@@ -28,7 +29,7 @@ from .caches import SegmentCache
 from .matchers import Preloaded, groups_in, remembered
 from .records import as_aware_utc, as_naive_utc, find_by_path
 from .schema import make_schema, text_analyzer
-from .scopes import scopes_for, within
+from .scopes import OPEN, scopes_for, within
 
 speedups.install()
 
@@ -287,6 +288,68 @@ def documents_by_group(reader):
     return _by_group.get(reader.segment().segment_id(), compute)
 
 
+class PublicOnly(Permitted):
+    """The public scope, an anonymous caller's filter: the entries whose paths the
+    library lists as on the public web (`paths`, read from the database on each
+    request, so taking an item off the public web counts from the next request), and
+    nothing else: no group's other content, no site-wide entry, whatever the query asks.
+    Their words are read in `word_scopes`, the scopes of their groups."""
+
+    def __init__(self, paths, word_scopes, start=None, end=None, types=(), authors=()):
+        super().__init__((), (), start, end, types, authors)
+        self.paths, self.word_scopes = frozenset(paths), tuple(word_scopes)
+
+    def _key(self):
+        return super()._key() + (self.paths, self.word_scopes)
+
+    def scopes(self):
+        return list(self.word_scopes)
+
+    def public_ids(self, reader):
+        """The sorted numbers of this segment's entries at the public paths (deleted ones
+        included: callers check), shared by every anonymous caller until one changes."""
+        def compute():
+            found = set()
+            for path in self.paths:
+                if ("path", path) in reader:
+                    found.update(reader.postings("path", path).all_ids())
+            return array("l", sorted(found))
+        return _by_public.get((reader.segment().segment_id(), self.paths), compute)
+
+    def segment_ids(self, reader):
+        admits = self.admission(reader)
+        return array("l", (n for n in self.public_ids(reader) if admits(n)))
+
+    def admission(self, reader):
+        ids = self.public_ids(reader)
+        deleted = reader.deleted_docs_set if reader.has_deletions() else ()
+        checks = self.column_checks(reader)
+
+        def admits(n):
+            return (contains(ids, n) and n not in deleted
+                    and all(check(n) for check in checks))
+        return admits
+
+
+_by_public = SegmentCache(200)  # (segment, the public paths): few sets are ever current
+
+
+def public_filter(site, groups=(), start=None, end=None, types=(), authors=()):
+    """The public scope (see PublicOnly) of `site` now, narrowed to `groups` if given."""
+    paths, word_scopes = [], set()
+    folder = site["groups"]
+    for path in site["library"].public.keys():
+        parts = path.strip("/").split("/")
+        gid = parts[1] if len(parts) > 2 and parts[0] == "groups" else None
+        if gid is None or gid not in folder or (any(groups) and gid not in groups):
+            continue  # only group content goes on the public web
+        paths.append(path)
+        word_scopes.add(OPEN if folder[gid].visibility == "open" else gid)
+    if not paths:
+        return NullQuery
+    return PublicOnly(paths, sorted(word_scopes), start, end, types, authors)
+
+
 def permission_filter(group_ids, principals, start=None, end=None, types=(), authors=(),
                       open_ids=()):
     """Matches group content of `group_ids` (`open_ids` among them are open groups) and
@@ -352,11 +415,15 @@ def search(store, site, user, principals, permits, q="", types=(), groups=(), au
     q = (q or "").strip()
     searcher = store.searcher()
     schema = QUERY_SCHEMA  # words are read as this code reads them, not as the index did
-    readable = readable_groups(site, user, permits)
-    if any(groups):  # some groups only: their scopes are all that is read, nothing site-wide
-        readable, principals = [gid for gid in readable if gid in groups], ()
-    open_ids = [gid for gid in readable if site["groups"][gid].visibility == "open"]
-    allowed = permission_filter(readable, principals, start, end, types, authors, open_ids)
+    if user is None:  # anonymous: the public web only (issue 13)
+        allowed = public_filter(site, groups, start, end, types, authors)
+    else:
+        readable = readable_groups(site, user, permits)
+        if any(groups):  # some groups only: their scopes are all that is read
+            readable, principals = [gid for gid in readable if gid in groups], ()
+        open_ids = [gid for gid in readable if site["groups"][gid].visibility == "open"]
+        allowed = permission_filter(readable, principals, start, end, types, authors,
+                                    open_ids)
     relaxed = False
     parsed = parse(schema, q) if q else None
     with remembered():
@@ -367,15 +434,21 @@ def search(store, site, user, principals, permits, q="", types=(), groups=(), au
                 parsed, relaxed = loose, True
                 found = run(searcher, loose, allowed, sort, page, limit)
     suggestion = None
-    if found["total"] == 0 and parsed is not None and isinstance(allowed, Permitted):
+    # Not for anonymous callers: a public item's scope holds its group's other words.
+    if (found["total"] == 0 and parsed is not None and isinstance(allowed, Permitted)
+            and not isinstance(allowed, PublicOnly)):
         suggestion = did_you_mean(searcher, q, allowed,
                                   lambda text: run(searcher, parse(schema, text), allowed,
                                                    "relevance", 1, 1)["hits"])
     marker = Marker(parsed)
+    results, facets = checked_hits(site, found["hits"], permits, marker), found["facets"]
+    if user is None:  # who wrote it and in which group are not for the public web
+        facets = dict(facets, author={}, group={})
+        for hit in results:
+            hit["author"] = hit["group"] = None
     return {"total": found["total"], "page": page,
             "pages": max(1, -(-found["total"] // limit)), "relaxed": relaxed,
-            "results": checked_hits(site, found["hits"], permits, marker),
-            "facets": found["facets"], "suggestion": suggestion}
+            "results": results, "facets": facets, "suggestion": suggestion}
 
 
 def did_you_mean(searcher, q, allowed, first_hits):

@@ -1,11 +1,12 @@
 """The search page (`/search`) and its JSON twin (`GET /api/search`)."""
 import colander
 from pyramid.httpexceptions import HTTPBadRequest
+from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import view_config, view_defaults
 
 from ..content.site import Site
 from ..search import QueryError, SearchUnavailable, parse_day, search_for
-from ..security import principals_for
+from ..security import request_principals
 from .api import api_error, iso
 from .base import BaseView, api_view, read_params
 
@@ -74,12 +75,15 @@ def query_of(params):
             "sort": params["sort"], "page": params["page"], "limit": params["limit"]}
 
 
-@view_defaults(context=Site, name="search", permission="view", request_method="GET")
+# Anyone may search: an anonymous caller's search reads the public web only (the public
+# scope of search/query.py), a member's what their groups and the site let them read.
+@view_defaults(context=Site, name="search", permission=NO_PERMISSION_REQUIRED,
+               request_method="GET")
 class SearchViews(BaseView):
     def run(self, query):
         """The search's answer; each hit also gets `url`, its HTML page."""
         found = search_for(self.request.registry, self.request.site, self.request.user,
-                           principals_for(self.request.user),
+                           request_principals(self.request),
                            lambda obj, permission: self.can(permission, obj), **query)
         for hit in found["results"]:
             hit["url"] = f"{self.request.application_url}{hit['path'].rstrip('/')}/"
