@@ -108,6 +108,9 @@ class Profile(Persistent):
     """
 
     __parent__ = None  # the People folder, once added
+    # Summaries name people unless they chose otherwise (a class default: profiles made
+    # before the choice existed read it, so no evolve step is needed).
+    anonymous_in_summaries = False
 
     def __init__(self, login, name, email, admin=False):
         self.login = login

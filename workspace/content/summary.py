@@ -60,12 +60,23 @@ class SummaryPublished(Audited):
     action = "summary_published"
 
 
+class SummaryAnnounced:
+    """A summary was published with a text the group has not been told of yet: for the
+    first time (`updated` False) or after new versions (`updated` True). Mail sends it
+    to the group under the question (workspace/mail/summaries.py)."""
+
+    def __init__(self, summary, actor, updated):
+        self.object, self.actor, self.updated = summary, actor, updated
+
+
 # The summary -------------------------------------------------------------------------------
 
 class Summary(Document):
     """A consultation's Discussion Summary: a versioned Markdown text with citations."""
 
     kind = "summary"
+    announced_version = None  # the version last announced to the group (a class
+    # default: summaries published before announcing existed read None, no evolve step)
 
     def __init__(self, author):
         super().__init__("Discussion Summary", "", author, "Started")
@@ -194,9 +205,9 @@ def cited_person(profile):
 
 
 def cited_by_name(profile):
-    """Whether `profile` lets summaries name them (their profile switch; people are named
-    unless they chose otherwise, and profiles keep the switch only once it was set)."""
-    return not getattr(profile, "anonymous_in_summaries", False)
+    """Whether `profile` lets summaries name them (people are named unless they chose
+    otherwise)."""
+    return not profile.anonymous_in_summaries
 
 
 class CitationChoiceChanged(Audited):
@@ -280,7 +291,9 @@ def reopen_consultation(topic, actor, reply_by=None):
 
 def publish_summary(summary, actor, published=True, public=False):
     """Publish the summary (to the group; with `public`, to the public web too), or take
-    it back (`published` False). The search index follows at once; audited."""
+    it back (`published` False). The search index follows at once; audited. A text the
+    group was not told of yet is announced (`SummaryAnnounced`): publishing it again
+    unchanged, or only making it public, tells nobody twice."""
     summary.published = bool(published)
     summary.public = bool(published and public)
     if published:
@@ -290,6 +303,10 @@ def publish_summary(summary, actor, published=True, public=False):
     details = ("published to the public web" if summary.public else
                "published" if summary.published else "unpublished")
     notify(SummaryPublished(actor, summary, details))
+    if published and summary.version != summary.announced_version:
+        updated = summary.announced_version is not None
+        summary.announced_version = summary.version
+        notify(SummaryAnnounced(summary, actor, updated))
 
 
 def note_in_library(summary):

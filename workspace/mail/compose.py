@@ -131,19 +131,24 @@ class PostMessage:
         if self.seq:
             first = message_id(settings, gid, self.topic, 0)
             self.shared += [("In-Reply-To", first), ("References", first)]
-        list_url = web_url(settings, self.group["mail"])
-        self.shared += [
-            ("Thread-Topic", header(title)),
-            ("Thread-Index", thread_index(self.topic, self.seq)),
+        self.shared += self.list_headers(self.seq)
+        self.text = (post.body or "").strip()
+        self.html = post.html
+
+    def list_headers(self, seq):
+        """The thread's and the list's headers (mail/summaries.py sends under a topic
+        too)."""
+        settings, gid = self.settings, self.gid
+        return [
+            ("Thread-Topic", header(self.topic.title)),
+            ("Thread-Index", thread_index(self.topic, seq)),
             ("List-Id", f"{header(self.group.title)} <{settings.list_id(gid)}>"),
             ("List-Post", f"<mailto:{settings.group_address(gid)}>"),
             ("List-Archive", f"<{web_url(settings, self.group['boards'])}>"),
-            ("List-Help", f"<{list_url}>"),
+            ("List-Help", f"<{web_url(settings, self.group['mail'])}>"),
             ("Precedence", "list"),
             ("X-Loop", settings.group_address(gid)),
         ]
-        self.text = (post.body or "").strip()
-        self.html = post.html
 
     def for_reader(self, profile):
         """(envelope sender, recipient, message bytes) of `profile`'s copy."""

@@ -2,6 +2,7 @@
 fan-out into the outgoing spool after commit.
 
 A job is a tuple: ("post", post) for a new topic or reply of a mail-enabled group,
+("summary", summary, updated, actor) for a published Discussion Summary (summaries.py),
 ("notice", envelope, subject, text) for one person's notice. The mail worker runs each
 job in a transaction of its own that also marks it done, and the spool files it writes
 reach the spool only when that transaction commits (spool.SpoolBatch): two processes
@@ -71,6 +72,9 @@ def run_job(zodb_root, settings, key, job, batch):
     site = appmaker(zodb_root)
     if job[0] == "post":
         return fan_out_post(site, state, settings, job[1], batch)
+    if job[0] == "summary":  # a published Discussion Summary (mail/summaries.py)
+        from .summaries import fan_out_summary
+        return fan_out_summary(site, state, settings, job, batch)
     if job[0] == "notice":
         _, envelope, subject, text = job
         sender, to, message = notice(settings, envelope["to"], subject, text,
