@@ -1,7 +1,11 @@
 """Handing the outgoing spool to the SMTP server: one connection kept open for many
-messages, each file claimed before it is sent and removed once the server took it, so a
-message is sent once; while the server is away nothing is lost and sending starts again,
+messages, each batch claimed (renamed) before it is sent, so one process sends it, and
+each message marked done once the server took it, so a message is sent once; while the server is away nothing is lost and sending starts again,
 with a growing pause, when it is back.
+
+The spool holds one batch per mail job; each message of a batch is marked done in its
+progress file as soon as the server took (or refused) it, so a sender that stops, or
+dies, in the middle of a batch leaves exactly the rest to the next.
 
 Right before a message goes, the database is asked once more whether its recipient may
 still have it (recipients.still_allowed): a member revoked after a post was queued
@@ -15,7 +19,7 @@ import time
 from ..content.site import appmaker
 from ..database import open_root
 from .recipients import still_allowed
-from .spool import claim, read_outgoing, release, waiting
+from .spool import Progress, claim, read_outgoing, release, waiting
 from .state import state_of
 
 log = logging.getLogger(__name__)
@@ -82,42 +86,82 @@ class Connection:
 
 def send_waiting(db, settings, connection, stop=None, limit=None):
     """Send what waits in the outgoing spool; returns (sent, dropped). Raises ServerAway
-    (with the file given back) when the server cannot take mail now."""
+    (with the batch given back, its progress kept) when the server cannot take mail now."""
     spool = settings.outgoing_dir
-    sent = dropped = 0
+    totals = [0, 0]
     with open_root(db) as (root, tm):
-        for n, name in enumerate(waiting(spool, limit)):
+        for name in waiting(spool, limit):
             if stop is not None and stop.is_set():
                 break
-            if n and n % RESYNC == 0:
-                tm.abort()
-                tm.begin()  # see revocations made meanwhile
             claimed = claim(spool, name)
-            if claimed is None:
-                continue
-            try:
-                envelope, data = read_outgoing(claimed)
-            except (OSError, ValueError):
-                log.error("unreadable outgoing mail %s dropped", name)
-                os.remove(claimed)
-                continue
-            if not still_allowed(appmaker(root), state_of(root), envelope):
-                log.info("mail to %s not sent: no longer allowed", envelope.get("login"))
-                os.remove(claimed)
-                dropped += 1
-                continue
+            if claimed is not None:
+                send_batch(Batch(spool, name, claimed, root, tm), connection, stop, totals)
+    return tuple(totals)
+
+
+class Batch:
+    """One claimed batch while it is sent: where it is, its progress, and the database
+    view its checks read (renewed every RESYNC messages to see revocations)."""
+
+    def __init__(self, spool, name, claimed, root, tm):
+        self.spool, self.name, self.claimed, self.root, self.tm = spool, name, claimed, root, tm
+        self.progress = Progress(spool, name)
+        self.seen = 0
+
+    def allowed(self, envelope):
+        self.seen += 1
+        if self.seen % RESYNC == 0:
+            self.tm.abort()
+            self.tm.begin()
+        return still_allowed(appmaker(self.root), state_of(self.root), envelope)
+
+    def give_back(self):
+        self.progress.close()
+        release(self.spool, self.claimed)
+
+    def finished(self):
+        os.remove(self.claimed)
+        self.progress.remove()
+
+
+def send_batch(batch, connection, stop, totals):
+    """Send the messages of `batch` not sent yet, marking each once it is done; totals
+    [sent, dropped] grow as they go. A damaged batch is sent up to the damage."""
+    for number, envelope, data in readable(batch):
+        if stop is not None and stop.is_set():
+            batch.give_back()
+            return
+        if not batch.allowed(envelope):
+            log.info("mail to %s not sent: no longer allowed", envelope.get("login"))
+            totals[1] += 1
+        else:
             try:
                 taken = connection.send(envelope["from"], envelope["to"], data)
             except ServerAway:
-                release(spool, claimed)
+                batch.give_back()
                 raise
-            os.remove(claimed)
-            if taken:
-                sent += 1
-            else:
+            totals[0 if taken else 1] += 1
+            if not taken:
                 log.warning("the SMTP server refused mail to %s for good", envelope["to"])
-                dropped += 1
-    return sent, dropped
+        batch.progress.mark(number)
+    batch.finished()
+
+
+def readable(batch):
+    """The messages of `batch` still to send, up to any damage (logged)."""
+    records = read_outgoing(batch.claimed, batch.progress.next())
+    while True:
+        try:
+            number, envelope, data = next(records)
+            if not isinstance(envelope.get("from"), str) or not envelope.get("to"):
+                raise ValueError("an envelope without sender or recipient")
+        except StopIteration:
+            return
+        except (OSError, ValueError) as exc:
+            log.error("outgoing mail %s is damaged (%s): the rest of it is dropped",
+                      batch.name, exc)
+            return
+        yield number, envelope, data
 
 
 class Backoff:
