@@ -3,10 +3,9 @@ groups, roundness, arrow bindings, links, frames, pictures and freedraw pressure
 ops API takes an element exactly as Excalidraw builds it; and the SVG draws what the file
 shows (arrow labels, both arrowheads in their shapes, square corners, hatching).
 
-Excalidraw's own restore code does not load under Node without a bundler (its ESM build
-imports extension-less paths and JSON without attributes), so the fixture and the checks
-follow the element types Excalidraw 0.18 documents (packages/element/src/types.ts): every
-field of every element kind in the fixture is one of those.
+The fixture and the checks follow the element types Excalidraw 0.18 documents
+(packages/element/src/types.ts): every field of every element kind in the fixture is one
+of those. Excalidraw's own restore code opens our exports in test_excalidraw_own_restore.py.
 """
 import base64
 import copy
