@@ -14,6 +14,7 @@ import base64
 from datetime import datetime, timezone
 from email.header import Header
 from email.utils import format_datetime, formataddr
+from functools import cached_property
 import hashlib
 import html
 import secrets
@@ -44,15 +45,16 @@ def b64(text):
     return data.replace("\n", "\r\n")
 
 
-def mime(headers, text, html_body=None):
-    """The whole message: `headers` (name, value) pairs, a text part and an HTML one."""
+def mime(headers, text, html_body=None, boundary=None):
+    """The whole message: `headers` (name, value) pairs, a text part and an HTML one
+    (between `boundary` lines: a fresh one unless given)."""
     lines = [f"{name}: {value}" for name, value in headers]
     lines.append("MIME-Version: 1.0")
     if html_body is None:
         lines += ["Content-Type: text/plain; charset=utf-8",
                   "Content-Transfer-Encoding: base64", "", b64(text)]
     else:
-        boundary = "=_" + secrets.token_hex(12)
+        boundary = boundary or "=_" + secrets.token_hex(12)
         lines += [f'Content-Type: multipart/alternative; boundary="{boundary}"', "",
                   f"--{boundary}", "Content-Type: text/plain; charset=utf-8",
                   "Content-Transfer-Encoding: base64", "", b64(text),
@@ -150,6 +152,11 @@ class PostMessage:
             ("X-Loop", settings.group_address(gid)),
         ]
 
+    @cached_property
+    def boundary(self):
+        """One MIME boundary for every copy: the parts are base64, which never holds it."""
+        return "=_" + secrets.token_hex(12)
+
     def for_reader(self, profile):
         """(envelope sender, recipient, message bytes) of `profile`'s copy."""
         settings, login = self.settings, profile.login
@@ -170,7 +177,7 @@ class PostMessage:
                      f"mail settings</a> · <a href=\"{html.escape(unsubscribe)}\">Stop mail "
                      f"from {html.escape(self.group.title)}</a></p>")
         return (envelope_sender(settings, login), profile.email,
-                mime(headers, text, body_html))
+                mime(headers, text, body_html, self.boundary))
 
 
 def notice(settings, to_address, subject, text, login=None, extra_headers=()):

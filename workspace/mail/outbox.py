@@ -43,12 +43,14 @@ def enqueue(anchor, job):
 
 
 def queue_notice(anchor, settings, to_address, subject, text, login=None, check=None,
-                 permission="view", inactive_ok=False):
+                 permission="view", inactive_ok=False, reply_to=None):
     """Queue one personal notice (`check`: an object `login` must still be allowed to
-    read when it is sent)."""
+    read when it is sent; `reply_to`: the address a reply goes to, a signed one)."""
     envelope = {"to": to_address, "login": login,
                 "check": resource_path(check) if check is not None else None,
                 "permission": permission, "inactive_ok": inactive_ok}
+    if reply_to:
+        envelope["reply_to"] = reply_to
     return enqueue(anchor, ("notice", envelope, subject, text))
 
 
@@ -77,8 +79,10 @@ def run_job(zodb_root, settings, key, job, batch):
         return fan_out_summary(site, state, settings, job, batch)
     if job[0] == "notice":
         _, envelope, subject, text = job
+        reply_to = envelope.get("reply_to")
         sender, to, message = notice(settings, envelope["to"], subject, text,
-                                     envelope.get("login"))
+                                     envelope.get("login"),
+                                     [("Reply-To", f"<{reply_to}>")] if reply_to else ())
         batch.add(dict(envelope, **{"from": sender, "to": to}), message)
         return 1
     log.warning("unknown mail job %r", job[0])
