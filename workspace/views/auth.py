@@ -47,7 +47,7 @@ def login_schema():
 
 # The login page keeps its plain name: /login is the address DESIGN.md gives it, and no
 # id can take a page's place on the site itself (its children are fixed).
-@view_config(context=Site, name="login", renderer="workspace:views/templates/form.pt",
+@view_config(context=Site, name="login", renderer="workspace:views/templates/login.pt",
              permission=NO_PERMISSION_REQUIRED)
 class LoginView(FormView):
     title = "Log in"

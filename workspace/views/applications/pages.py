@@ -1,12 +1,19 @@
-"""The public side of joining: the application form (`/applications/@@apply`, for anyone)
-and the page a confirmation link opens."""
+"""Joining in HTML: the application form (`/applications/@@apply`, for anyone), the page
+a confirmation link opens, and the admins' list of applications with approve and
+decline (`/applications/`)."""
+import colander
+from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPFound
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import view_config
 
-from ...content.applications import Application, Applications
-from ..base import FieldError, FormView
-from .common import Throttled, application_schema, apply
+from ...content.applications import Application, Applications, NotConfirmed
+from ...content.group import ROLES
+from ...content.ids import IdTaken
+from ..base import BaseView, FieldError, FormView
+from ..paging import Pager
+from ..schemas import login_node, text
+from .common import Throttled, application_schema, apply, approve, decline
 
 TEMPLATES = "workspace:views/templates/"
 SENT = ("Thank you. If the address is right, a mail is on its way: open its link within "
@@ -48,3 +55,80 @@ def confirm(context, request):
     request.response.status = 404
     return {"title": "This link is not valid",
             "message": "It may have expired (links last 7 days) or been used already."}
+
+
+# The admins' page ------------------------------------------------------------------------
+SHOW = {"open": ("unconfirmed", "confirmed"), "decided": ("approved", "declined")}
+
+
+def list_params():
+    return {"show": colander.SchemaNode(colander.String(), missing="open",
+                                        validator=colander.OneOf(sorted(SHOW)))}
+
+
+def decision_schema():
+    """The approve form: a login (optional: made from the name), group ids and the role
+    the new account gets in each."""
+    schema = colander.SchemaNode(colander.Mapping())
+    schema.add(login_node(missing=None))
+    schema.add(text("groups", 5000, missing=""))
+    schema.add(colander.SchemaNode(colander.String(), name="role", missing="member",
+                                   validator=colander.OneOf(ROLES)))
+    return schema
+
+
+@view_config(context=Applications, renderer=TEMPLATES + "applications.pt",
+             permission="admin")
+class ApplicationsPage(BaseView):
+    """Open applications (or decided ones), newest first, paged; a confirmed one carries
+    the approve and decline forms."""
+
+    def __call__(self):
+        pager = Pager(self.request, **list_params())
+        show = pager.params["show"]
+        items = pager.window([a for a in self.context.live() if a.state in SHOW[show]])
+        return {"title": "Membership applications", "view": self, "items": items,
+                "links": pager.links(), "show": show, "roles": ROLES,
+                "csrf": get_csrf_token(self.request)}
+
+
+def back(request, message):
+    request.session.flash(message)
+    return HTTPFound(request.resource_url(request.site["applications"]))
+
+
+@view_config(context=Application, name="approve", request_method="POST",
+             permission="admin")
+def approve_page(context, request):
+    """Approve from the page; a bad login, an unknown group or a taken login is said
+    in a message and changes nothing."""
+    try:
+        data = decision_schema().deserialize(dict(request.POST.items()))
+    except colander.Invalid as exc:
+        return back(request, "Not approved: " + "; ".join(exc.asdict().values()))
+    groups = {gid: data["role"] for gid in split_ids(data["groups"])}
+    try:
+        login = approve(request, context, {"login": data["login"], "groups": groups})
+    except NotConfirmed:
+        return back(request, "Not approved: the application is not confirmed, or was "
+                             "decided already.")
+    except IdTaken:
+        return back(request, f"Not approved: the login {data['login']} is taken.")
+    except ValueError as exc:
+        return back(request, f"Not approved: there is no group {exc}.")
+    return back(request, f"Approved: {context.name} has the account {login} and a mail "
+                         "to choose a password.")
+
+
+@view_config(context=Application, name="decline", request_method="POST",
+             permission="admin")
+def decline_page(context, request):
+    try:
+        decline(request, context, request.POST.get("reason", "").strip()[:2000])
+    except NotConfirmed:
+        return back(request, "This application was decided already.")
+    return back(request, f"Declined: {context.name} gets a polite mail.")
+
+
+def split_ids(value):
+    return [g.strip() for g in value.replace(";", ",").split(",") if g.strip()][:100]
