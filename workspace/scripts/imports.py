@@ -13,8 +13,9 @@ Everything goes through the content functions a page or the API calls (`add_grou
 `command-line` and queued for the search index, which the site applies when it runs.
 Rows are committed in batches of BATCH; a batch that conflicts with the running site
 (over ZEO or RelStorage) is simply run again. Imported people have no password: they
-choose one from an invitation (`--invite`, once the mail module offers invitations:
-see `invitation_hook`) or by resetting it.
+choose one from an invitation (`--invite`: a mail to each person the run creates,
+queued with the account, so running the file again mails nobody twice) or by
+resetting their password.
 """
 import csv
 import itertools
@@ -49,17 +50,10 @@ class BadRow(ValueError):
 
 
 def invitation_hook():
-    """The mail module's `invite(profile, actor)`, or None while there is none.
-
-    Issue 12 is building workspace/mail/; once it offers `invite`, `--invite` calls it
-    for each person this import created, in the transaction that created them (mail is
-    queued and sent after commit, never twice). Until then `--invite` refuses to run,
-    so that nobody believes invitations went out.
-    """
-    try:
-        from ..mail import invite
-    except ImportError:
-        return None
+    """The mail module's `invite(profile, actor)`: it queues, in the transaction that
+    created the person, a mail with a link to choose a password (sent after commit by
+    the site, never twice)."""
+    from ..mail.invitations import invite
     return invite
 
 
@@ -154,8 +148,6 @@ def import_person(site, row, invite=None):
         profile.country, profile.organisation = fields["country"], fields["organisation"]
         people.add(login, profile)
         notify(AccountCreated(ACTOR, profile, "imported"))
-        if invite is not None:
-            invite(profile, ACTOR)
         outcome = "created"
     else:
         changed = {k: v for k, v in fields.items() if getattr(profile, k) != v}
@@ -167,6 +159,8 @@ def import_person(site, row, invite=None):
         if profile.groups.get(gid) != role:
             grant_role(groups[gid], profile, role, ACTOR)
             outcome = outcome or "updated"
+    if outcome == "created" and invite is not None:  # once its roles say what it is to
+        invite(profile, ACTOR)
     return outcome
 
 
@@ -241,13 +235,7 @@ def import_groups_command(args):
 
 
 def import_people_command(args):
-    invite = None
-    if args.invite:
-        invite = invitation_hook()
-        if invite is None:
-            sys.exit("--invite needs the mail module's invitations, which this version "
-                     "does not have yet: import without it, and people reset their "
-                     "password by mail.")
+    invite = invitation_hook() if args.invite else None
     return run_import(args.config, args.file, PEOPLE_COLUMNS,
                       lambda site, row: import_person(site, row, invite),
                       quiet=args.quiet, label="people")

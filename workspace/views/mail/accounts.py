@@ -11,12 +11,12 @@ from ...content.ids import IdTaken
 from ...content.people import add_person, change_account, check_password_rules
 from ...content.site import Site
 from ...mail import mail_settings, queue_notice
+from ...mail.invitations import invite_newcomer
 from ...mail.state import state_near
 from ..api import api_error, error_response, read_json
 from ..base import FieldError, FormView, api_view
 from ..schemas import login_node, password_node, strict, text
 
-INVITATION_SECONDS = 14 * 86400
 RESET_SECONDS = 3600
 FORM = "workspace:views/templates/form.pt"
 
@@ -59,16 +59,8 @@ def invite(request, data):
         roles[gid] = role
     if not user.admin and not roles:
         raise api_error(403, "forbidden", "Invite people to a group you manage.")
-    state = state_near(request.site)
-    secret = state.new_secret(state.invitations, INVITATION_SECONDS, email=data["email"],
-                              name=data["name"], groups=roles, inviter=user.login)
-    settings = mail_settings(request.registry)
-    where = ", ".join(groups[g].title for g in roles) or "the workspace"
-    queue_notice(request.site, settings, data["email"], f"{user.title} invites you to {where}",
-                 f"Hello {data['name'] or ''},\n\n{user.title} invites you to {where}.\n"
-                 f"Choose your login and password here (within 14 days):\n\n"
-                 f"{settings.public_url}/invitations/{secret}\n")
-    return secret
+    return invite_newcomer(request.site, data["email"], data["name"], roles, user,
+                           mail_settings(request.registry))
 
 
 @api_view(context=Site, name="invitations", request_method="POST", permission="view")
