@@ -385,6 +385,8 @@ function commitEditor() {
     if (!isNew) board.remove(element.id);
   } else if (isNew || text !== element.text) {
     const changes = { text };
+    // Excalidraw wraps bound text from `originalText`: it must say what was typed too.
+    if (element.originalText !== undefined) changes.originalText = text;
     if (element.type === "text" && !element.containerId) {
       Object.assign(changes, measureText(ctx, text, element.fontSize || 24));
     }

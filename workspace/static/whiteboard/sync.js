@@ -149,15 +149,15 @@ export class Board {
   }
 }
 
-const SENT_FIELDS = ["id", "type", "x", "y", "width", "height", "angle", "points", "text",
-  "containerId", "strokeColor", "backgroundColor", "fillStyle", "strokeWidth", "strokeStyle",
-  "roughness", "opacity", "fontSize", "fontFamily", "textAlign", "verticalAlign",
-  "startArrowhead", "endArrowhead", "locked"];
+// The server sets these; everything else goes out as the element has it, so that what
+// Excalidraw wrote (groups, roundness, bindings, links, frames, pressures, custom data...)
+// survives an edit here. The server validates and bounds every field.
+const SERVER_FIELDS = new Set(["version", "order"]);
 
 function strip(element) {
   const out = {};
-  for (const key of SENT_FIELDS) {
-    if (element[key] !== undefined && element[key] !== null) out[key] = element[key];
+  for (const [key, value] of Object.entries(element)) {
+    if (!SERVER_FIELDS.has(key) && value !== undefined) out[key] = value;
   }
   return out;
 }
