@@ -4,6 +4,7 @@ import sys
 
 from ..mail import disable_mail_threads
 from ..search import disable_background_indexer
+from ..views.layout import disable_template_compilation
 from . import mailin
 from . import accounts, archive, backup, demo, imports, index
 
@@ -22,6 +23,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     disable_background_indexer()  # commands queue index tasks; the site applies them
     disable_mail_threads()  # and mail jobs: the site sends them
+    disable_template_compilation()  # and serve no page
     return args.run(args) or 0
 
 

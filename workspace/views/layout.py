@@ -6,7 +6,9 @@ template compiled a copy of its own, lazily, while serving). `compile_templates`
 our templates and deform's at start-up, so that no request compiles one: under load right
 after a restart, CPython 3.11's compiler could fail with "SystemError: AST constructor
 recursion depth mismatch" (gh-106905) when templates compiled while other threads were
-busy, even one template at a time.
+busy, even one template at a time. A command-line process serves no page: it compiles
+nothing at start-up (`disable_template_compilation`), and a template it does render (a
+mail's) compiles when first used.
 """
 import os
 
@@ -25,8 +27,19 @@ def template(spec):
     return page
 
 
+_at_start = {"enabled": True}
+
+
+def disable_template_compilation():
+    """This process serves no pages (a command-line run): compile no template at start-up."""
+    _at_start["enabled"] = False
+
+
 def compile_templates(registry):
-    """Compile every page template and deform's widget templates now; keep the layout."""
+    """Compile every page template and deform's widget templates now; keep the layout.
+    Nothing in a process that serves no pages."""
+    if not _at_start["enabled"]:
+        return
     for name in sorted(os.listdir(TEMPLATES)):
         if name.endswith(".pt"):
             template(f"workspace:views/templates/{name}")
@@ -41,4 +54,12 @@ def compile_templates(registry):
 def add_layout(event):
     request = event.get("request")
     if request is not None:
-        event.setdefault("layout", request.registry.layout)
+        event.setdefault("layout", layout_of(request.registry))
+
+
+def layout_of(registry):
+    """The compiled layout: compiled at start-up, or on first use where nothing was."""
+    page = getattr(registry, "layout", None)
+    if page is None:
+        page = registry.layout = template(LAYOUT)
+    return page
