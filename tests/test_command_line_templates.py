@@ -12,10 +12,13 @@ from workspace.views.layout import layout_of
 
 COUNTING = """
 import sys
+import chameleon.template
 import workspace.views.layout as layout
 compiled = []
 real = layout.template
 layout.template = lambda spec: compiled.append(spec) or real(spec)
+cook = chameleon.template.BaseTemplate.cook
+chameleon.template.BaseTemplate.cook = lambda self, body: compiled.append(self) or cook(self, body)
 from workspace.scripts import cli
 status = cli.main(["-c", sys.argv[1], "import-groups", "--quiet", sys.argv[2]])
 print("compiled", len(compiled))

@@ -35,10 +35,15 @@ def disable_template_compilation():
     _at_start["enabled"] = False
 
 
+def compiles_at_start():
+    """Whether this process compiles its templates at start-up (it serves pages)."""
+    return _at_start["enabled"]
+
+
 def compile_templates(registry):
     """Compile every page template and deform's widget templates now; keep the layout.
     Nothing in a process that serves no pages."""
-    if not _at_start["enabled"]:
+    if not compiles_at_start():
         return
     for name in sorted(os.listdir(TEMPLATES)):
         if name.endswith(".pt"):

@@ -17,6 +17,7 @@ from pyramid.events import ApplicationCreated, subscriber
 from translationstring import TranslationString
 
 from ..content.ids import MAX_LEN
+from .layout import compiles_at_start
 from .schemas import new_id_validator, text
 
 ADVANCED_ID = "workspace:views/templates/widgets/advanced_id.pt"
@@ -66,6 +67,8 @@ FORM_RENDERER = ZPTRendererFactory((deform.template.default_dir,), translator=wo
 
 @subscriber(ApplicationCreated)
 def compile_widget_templates(event):
+    if not compiles_at_start():  # a command-line process: it renders no form
+        return
     FORM_RENDERER.load(ADVANCED_ID).cook_check()
     for name in sorted(os.listdir(deform.template.default_dir)):
         if name.endswith(".pt"):
