@@ -1,13 +1,16 @@
 """Inbound mail: each spooled message becomes content in one transaction, once per
 Message-ID and group, by the same content functions a view calls.
 
-What a message may do is decided here, in this order: bounces (to `bounces+token@`)
-raise a score; auto-replies and loops are discarded and logged; a forged reply key names
-nothing; a key of someone who lost access, an observer's post or a locked topic is
-refused with a notice to the sender; mail from a non-member, a key used from another
-address, a DMARC failure the trusted MTA saw, trimming that would leave nothing, too many
-attachments, and what moderation asks for are held for the managers (held.py); the rest
-is published as the person. Nothing a member sent is dropped without a trace.
+Replies to a referral's mail go to mail/referrals.py and replies to a held-mail notice
+to mail/held.py, after the checks every message passes (once per Message-ID, no
+auto-replies). For group mail, what a message may do is decided here, in this order:
+bounces (to `bounces+token@`) raise a score; auto-replies and loops are discarded and
+logged; a forged reply key names nothing; a key of someone who lost access, an
+observer's post or a locked topic is refused with a notice to the sender; mail from a
+non-member, a key used from another address, a DMARC failure the trusted MTA saw,
+trimming that would leave nothing, too many attachments, and what moderation asks for
+are held for the managers (held.py); the rest is published as the person. Nothing a
+member sent is dropped without a trace.
 """
 from email import policy
 from email.parser import BytesParser
@@ -31,7 +34,7 @@ from ..content.trash import is_trashed
 from ..database import run_in_transaction
 from .compose import parse_message_id
 from .htmlmail import html_to_markdown
-from .keys import read_bounce_local, read_reply_key
+from .keys import REFERRAL_LOCAL, read_bounce_local, read_reply_key
 from .notices import tell_managers_of_held, tell_sender
 from .spool import claim, waiting
 from .state import build_address_index, state_of
@@ -141,14 +144,21 @@ def handle(root, settings, raw, message, recipient):
     if local.startswith("bounces+"):
         return bounce(site, state, settings, message, local)
     gid, _, key = local.partition("+")
-    group = site["groups"].get(gid)
-    if group is None or not group["mail"].enabled:
+    to_referral = gid == REFERRAL_LOCAL and key.startswith("r")
+    group = None if to_referral else site["groups"].get(gid)
+    if not to_referral and (group is None or not group["mail"].enabled):
         return discarded(message, f"no mailgroup {gid}")
     if not state.first_time(f"{message_key(message, raw)} {gid}"):
         return "duplicate"
     automatic = is_automatic(message, settings)
     if automatic:
         return discarded(message, automatic)
+    if to_referral:
+        from .referrals import take_referral_reply
+        return take_referral_reply(site, state, settings, message, key)
+    if key.startswith("m"):
+        from .held import act_by_reply
+        return act_by_reply(group, state, settings, message, key)
     return Arrival(site, state, settings, group, raw, message, key).decide()
 
 

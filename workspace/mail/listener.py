@@ -8,14 +8,16 @@ from aiosmtpd.controller import Controller
 
 from ..content.site import appmaker
 from ..database import open_root
-from .keys import read_bounce_local, read_reply_key
+from .keys import (REFERRAL_LOCAL, read_bounce_local, read_held_key, read_referral_key,
+                   read_reply_key)
 from .spool import deliver_now, inbound_bytes
 
 log = logging.getLogger(__name__)
 
 
 def known_recipient(db, settings, address):
-    """True when `address` is a mail-enabled group, one of its reply addresses with a
+    """True when `address` is a mail-enabled group, one of its reply addresses (of a post
+    or of a held-mail notice) with a genuine key, a referral's reply address with a
     genuine key, or a genuine bounce address."""
     local, _, domain = address.lower().rpartition("@")
     if domain != settings.domain or not local:
@@ -23,7 +25,10 @@ def known_recipient(db, settings, address):
     if local.startswith("bounces+"):
         return read_bounce_local(settings.secret, local) is not None
     gid, _, key = local.partition("+")
-    if key and read_reply_key(settings.secret, gid, key) is None:
+    if gid == REFERRAL_LOCAL and read_referral_key(settings.secret, key) is not None:
+        return True
+    if key and read_reply_key(settings.secret, gid, key) is None and read_held_key(
+            settings.secret, gid, key) is None:
         return False
     with open_root(db) as (root, _):
         group = appmaker(root)["groups"].get(gid)

@@ -1,7 +1,8 @@
 """Notices about mail itself: to the sender of mail that was refused or held, and to a
 group's managers about held mail, with links that act on it from the notice (a phone is
-enough: the link opens a page with one button; opening it changes nothing)."""
-from .keys import token
+enough: the link opens a page with one button; opening it changes nothing) and a signed
+Reply-To: answering "approve", "reject <reason>" or "discard" does it (held.py)."""
+from .keys import held_key, token
 from .outbox import queue_notice
 
 REASONS = {
@@ -38,10 +39,14 @@ def tell_managers_of_held(group, settings, held_id, held):
         text = (f"A message to {group.title} is held for moderation ({why}).\n\n"
                 f"From: {held.sender_name} <{held.sender}>\nSubject: {held.subject}\n\n"
                 f"Approve, reject or discard it here:\n{action_url(settings, group.__name__, held_id, login)}\n\n"
+                f"Or reply to this mail with one word on the first line: approve, reject "
+                f"(then the reason, which the sender gets) or discard.\n\n"
                 f"Every held message of the group: {list_url}\n")
+        reply = f"{group.__name__}+{held_key(settings.secret, group.__name__, held_id, login)}"
         queue_notice(group["mail"], settings, profile.email,
                      f"[{group.title}] Held for moderation: {held.subject}"[:200], text,
-                     login=login, check=group, permission="moderate")
+                     login=login, check=group, permission="moderate",
+                     reply_to=f"{reply}@{settings.domain}")
     if held.login:
         profile = people.get(held.login)
         if profile is not None and profile.email and "first_post" in held.reasons:

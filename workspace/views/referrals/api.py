@@ -7,12 +7,13 @@ from pyramid.view import view_config
 
 from ...content import referrals as rf
 from ...content.roster import site_themes
+from ...mail.referrals import mail_accepted, mail_answer, mail_question
 from ..api import api_error, read_json
 from ..base import BaseView, api_defaults
 from ..paging import Pager
 from .common import (ask_schema, close_schema, conflict, default_respond_by, invite_schema,
                      post_schema, publish_schema, referral_json, respond_schema)
-from .mailing import mail_answer, mail_invitation, mail_question, mail_reminders
+from .mailing import mail_invitation, mail_reminders
 
 
 def visible_ids(request):
@@ -114,6 +115,8 @@ class ReferralAPI(BaseView):
         data = read_json(self.request, respond_schema())
         self.act(rf.respond, self.roster, self.request.user.login, data["accept"],
                  data["reason"], data["note"])
+        if data["accept"]:
+            mail_accepted(self.context, self.request.site["people"], self.request.user.login)
         return self.answer()
 
     @view_config(name="answers", request_method="POST", permission="answer")

@@ -13,11 +13,11 @@ from pyramid.view import view_config, view_defaults
 
 from ...content import referrals as rf
 from ...content.roster import COUNTRIES, LANGUAGES, site_themes
+from ...mail.referrals import mail_accepted, mail_answer, mail_question
 from ..base import AddForm, BaseView, FieldError
 from .common import (ask_schema, close_schema, default_respond_by, invite_schema,
                      post_schema, publish_schema, respond_schema)
-from .mailing import (mail_answer, mail_invitation, mail_question, mail_reminders,
-                      read_respond_token)
+from .mailing import mail_invitation, mail_reminders, read_respond_token
 
 TEMPLATES = "workspace:views/templates/"
 ERROR_PAGE = TEMPLATES + "error.pt"
@@ -114,9 +114,12 @@ class ReferralActions(BaseView):
     @view_config(name="decide", permission="respond")
     def decide(self):
         def handle(data):
-            return self.act(rf.respond, self.roster, self.request.user.login, data["accept"],
-                            data["reason"], data["note"],
-                            done="Thank you for answering the invitation.")[1]
+            invitation, response = self.act(rf.respond, self.roster, self.request.user.login,
+                                            data["accept"], data["reason"], data["note"],
+                                            done="Thank you for answering the invitation.")
+            if invitation is not None and data["accept"]:
+                mail_accepted(self.context, self.request.site["people"], invitation.login)
+            return response
         return self.run(respond_schema(), handle)
 
     @view_config(name="answer", permission="answer")
@@ -224,6 +227,8 @@ class SignedResponse(BaseView):
             return refused(self.request, 409, exc.message)
         except ValueError as exc:
             return refused(self.request, 400, str(exc))
+        if action == "accept":
+            mail_accepted(self.context, self.request.site["people"], invitation.login)
         self.request.session.flash("Thank you: your answer is recorded.")
         return render_to_response(TEMPLATES + "referral_respond.pt", {
             "title": "Your answer to an expert referral", "referral": self.context,

@@ -1,5 +1,7 @@
-"""Referral mail: the invitation with its signed Accept and Decline links, answers to the
-requester, follow-up questions to the experts, reminders before deadlines.
+"""Referral mail: the invitation with its signed Accept and Decline links, reminders
+before deadlines; answers, follow-up questions and the acceptance (with the question
+again) are workspace/mail/referrals.py's, which also takes people's replies by mail: every
+one of these mails has the person's signed reply address.
 
 Every notice is queued with the referral as its `check` (workspace/mail sends it only if
 the person may still read the referral when it goes out), after the change commits. The
@@ -8,8 +10,9 @@ an HMAC of the site's mail secret: nothing is looked up to trust one, and a link
 earlier invitation names nothing once the expert is invited again.
 """
 from ...content.referrals import DECLINE_REASONS
-from ...mail import mail_settings, queue_notice
+from ...mail import mail_settings
 from ...mail.keys import read_token, token
+from ...mail.referrals import page_url, referral_notice
 
 PURPOSE = "referral-respond"
 ACTIONS = ("accept", "decline")
@@ -32,17 +35,6 @@ def read_respond_token(referral, value):
     return invitation, parts[3]
 
 
-def page_url(settings, referral, *elements):
-    return "/".join([settings.public_url, "referrals", referral.__name__, *elements])
-
-
-def _notice(referral, profile, subject, text):
-    if profile is None or not profile.email:
-        return False
-    return queue_notice(referral, mail_settings(), profile.email, subject, text,
-                        login=profile.login, check=referral)
-
-
 def mail_invitation(referral, invitation, people):
     settings = mail_settings()
     links = {action: page_url(settings, referral, "@@respond") + "?t="
@@ -53,23 +45,9 @@ def mail_invitation(referral, invitation, people):
             f"Accept: {links['accept']}\nDecline: {links['decline']}\n"
             f"(declining, you may say why: {', '.join(DECLINE_REASONS.values()).lower()})\n\n"
             f"The referral: {page_url(settings, referral)}/\n")
-    return _notice(referral, people.get(invitation.login),
-                   f"Expert referral: {referral.title}", text)
-
-
-def mail_answer(referral, people, author):
-    settings = mail_settings()
-    return _notice(referral, people.get(referral.requester),
-                   f"An answer to your referral: {referral.title}",
-                   f"{author} answered your question. Read it and ask back or close it:\n\n"
-                   f"{page_url(settings, referral)}/\n")
-
-
-def mail_question(referral, people):
-    settings = mail_settings()
-    for login in referral.accepted():
-        _notice(referral, people.get(login), f"A follow-up question: {referral.title}",
-                f"The requester asks back:\n\n{page_url(settings, referral)}/\n")
+    return referral_notice(referral, people.get(invitation.login),
+                           f"Expert referral: {referral.title}", text,
+                           what="answer (once you accepted)")
 
 
 REMINDERS = {
@@ -92,5 +70,5 @@ def mail_reminders(due, people):
         subject, text = (part.format(title=referral.title, at=at,
                                      url=page_url(settings, referral))
                          for part in REMINDERS[kind])
-        sent += bool(_notice(referral, people.get(login), subject, text))
+        sent += bool(referral_notice(referral, people.get(login), subject, text))
     return sent
