@@ -1,5 +1,6 @@
 """The Collection: a group's curated Resources (`/groups/<g>/collection/<id>`), each a
-typed knowledge record, versioned like a document (DESIGN.md, "The Collection").
+typed knowledge record, versioned like a document (DESIGN.md, "The Collection"), with
+an optional file (a blob, its text found by search like any File's).
 
 A Resource is a `Document` whose revisions also carry the record's fields (type,
 countries, levels, themes, languages, year, authors, publisher, url, licence, review_by,
@@ -15,11 +16,13 @@ from datetime import date
 import re
 
 from BTrees.OOBTree import OOTreeSet
+from persistent import Persistent
 from pyramid.authorization import Allow, Everyone
 
 from .board import plain_text
-from .document import (Document, EditConflict, Revision, build_pages, merge_texts,
-                       normalise_text, now, split_chunks)
+from .document import (Document, EditConflict, Revision, blob_from, build_pages,
+                       clean_filename, guess_content_type, merge_texts, normalise_text, now,
+                       split_chunks)
 from .events import Audited, ObjectModified, notify
 from .folder import Folder
 from .roster import COUNTRIES, LANGUAGES
@@ -68,18 +71,47 @@ def clean_fields(fields, themes=None):
     return out
 
 
+class ResourceFile(Persistent):
+    """The file a Resource carries (a report's PDF, a toolkit): one blob, its name, type
+    and size; immutable. Revisions that keep the file share this object, so a save of the
+    text or the fields never copies the file."""
+
+    def __init__(self, blob, filename, content_type, size):
+        self.blob, self.filename = blob, filename
+        self.content_type, self.size = content_type, size
+
+    def open(self):
+        return self.blob.open("r")
+
+
+def resource_file(stream, filename, content_type, limit=None):
+    """A ResourceFile of `stream`'s bytes; `TooLarge` past `limit` and nothing kept."""
+    filename = clean_filename(filename)
+    blob, size = blob_from(stream, limit)
+    return ResourceFile(blob, filename, guess_content_type(filename, content_type), size)
+
+
+KEEP = object()  # a save that leaves the file as it is
+
+
 class ResourceRevision(Revision):
-    """A revision of a Resource: a document revision plus the record's fields."""
+    """A revision of a Resource: a document revision plus the record's fields and its
+    file (None: none)."""
+
+    file = None  # revisions written before Resources had files
 
     def __init__(self, version, title, pages, author, comment="", merged=False,
-                 fields=None):
+                 fields=None, file=None):
         super().__init__(version, title, pages, author, comment, merged)
         self.fields = dict(fields or EMPTY)
+        self.file = file
 
     def __getstate__(self):
-        return super().__getstate__() + (self.fields,)
+        return super().__getstate__() + (self.fields, self.file)
 
     def __setstate__(self, state):
+        if isinstance(state, tuple) and len(state) == 9:  # before files: fields last
+            state, self.file = state[:-1], state[-1]
         super().__setstate__(state[:-1])
         self.fields = state[-1]
 
@@ -89,27 +121,35 @@ class Resource(Document):
 
     kind = "resource"
 
-    def __init__(self, title, body, fields, author, comment=""):
+    def __init__(self, title, body, fields, author, comment="", file=None):
         super(Document, self).__init__()
         self.public = False  # on the public web: anonymous readers and harvesters
         self.public_since = None
         self._append(title, normalise_text(body), author, comment or "Created",
-                     fields=fields)
+                     fields=fields, file=file)
 
     @property
     def fields(self):
         return self.current().fields
 
     @property
+    def file(self):
+        return self.current().file
+
+    @property
     def title(self):
         return self.list_title
 
-    def _append(self, title, body, author, comment, merged=False, reuse=(), fields=None):
+    def _append(self, title, body, author, comment, merged=False, reuse=(), fields=None,
+                file=KEEP):
         previous = self.current().pages if len(self.revisions) else ()
         fields = dict(fields if fields is not None else self.current().fields)
+        if file is KEEP:
+            file = self.current().file if len(self.revisions) else None
         pages = build_pages(split_chunks(body), tuple(reuse) + previous)
         version = (self.version + 1) if len(self.revisions) else 1
-        revision = ResourceRevision(version, title, pages, author, comment, merged, fields)
+        revision = ResourceRevision(version, title, pages, author, comment, merged, fields,
+                                    file)
         self.revisions[version] = revision
         self.note_current(revision)
         return revision
@@ -120,16 +160,19 @@ class Resource(Document):
         self.list_title = revision.title
         self.words = words_of(revision.title, revision.fields["abstract"],
                               " ".join(revision.fields["authors"]),
-                              revision.fields["publisher"], revision.body[:MAX_WORD_TEXT])
+                              revision.fields["publisher"], revision.body[:MAX_WORD_TEXT],
+                              revision.file.filename if revision.file else "")
         self.changed = revision.date
         if self.public and self.__parent__ is not None:
             from .library import note_public_change  # the library reads this module
             note_public_change(self)
 
-    def update(self, title, body, fields, author, base_version, comment=""):
+    def update(self, title, body, fields, author, base_version, comment="", file=KEEP):
         """Save a new version based on `base_version` (see `Document.save`): text merged
-        three-way by line, fields by field; overlaps raise `EditConflict`. Returns
-        (revision, merged); a save that changes nothing adds no version."""
+        three-way by line, fields by field; overlaps raise `EditConflict`. `file`: a new
+        ResourceFile, None to remove it, KEEP to leave it (two people changing the file
+        at once overlap). Returns (revision, merged); a save that changes nothing adds no
+        version."""
         body = normalise_text(body)
         current = self.current()
         merged = False
@@ -138,12 +181,17 @@ class Resource(Document):
             new_body, clean = merge_texts(base.body, body, current.body)
             new_fields, fields_clean = merge_fields(base.fields, fields, current.fields)
             title, title_clean = merge_value(base.title, title, current.title)
-            if not (clean and fields_clean and title_clean):
+            file_clean = file is KEEP or current.file is base.file
+            if not (clean and fields_clean and title_clean and file_clean):
                 raise EditConflict(current, title, body, new_body)
             body, fields, merged = new_body, new_fields, True
-        if body == current.body and title == current.title and fields == current.fields:
+        if file is not KEEP and file is current.file:
+            file = KEEP
+        if body == current.body and title == current.title and fields == current.fields \
+                and file is KEEP:
             return current, False
-        revision = self._append(title, body, author, comment, merged, fields=fields)
+        revision = self._append(title, body, author, comment, merged, fields=fields,
+                                file=file)
         notify(ObjectModified(self))
         return revision, merged
 
@@ -151,7 +199,7 @@ class Resource(Document):
         old = self.revision(version)
         revision = self._append(old.title, old.body, author,
                                 comment or f"Reverted to version {old.version}",
-                                reuse=old.pages, fields=old.fields)
+                                reuse=old.pages, fields=old.fields, file=old.file)
         notify(ObjectModified(self))
         return revision
 
@@ -170,8 +218,11 @@ class Resource(Document):
         fields = current.fields
         text = "\n".join([fields["abstract"], " ".join(fields["authors"]),
                           fields["publisher"], plain_text(current.body)])
+        found = current.file
         return {"type": "resource", "title": current.title, "text": text,
-                "author": current.author, "modified": current.date}
+                "author": current.author, "modified": current.date,
+                "attachment": (found.blob, found.filename, found.content_type)
+                if found is not None else None}
 
 
 def merge_value(base, mine, theirs):

@@ -1,12 +1,13 @@
-"""The Collection's JSON API (DESIGN.md, "The Collection"): list and create, read, save on
-a base version (merged, or 409 with both texts), history, versions, diff, revert, publish
-to the public web, and moving to the trash (the trash's ACL refuses writes there)."""
+"""The Collection's JSON API (DESIGN.md, "The Collection"): list and create (JSON, or
+multipart with a `file`), read, save on a base version (merged, or 409 with both texts),
+history, versions, diff, revert, publish to the public web, and moving to the trash (the
+trash's ACL refuses writes there)."""
 import json
 
 import colander
 from pyramid.httpexceptions import HTTPNoContent
 
-from ...content.collection import Collection, Resource, publish_resource
+from ...content.collection import KEEP, Collection, Resource, publish_resource
 from ...content.document import EditConflict
 from ...content.trash import move_to_trash
 from ..api import iso, read_json
@@ -15,9 +16,20 @@ from ..paging import Pager
 from ..schemas import boolean, strict
 from ..versioned import (conflict_error, diff_answer, history_answer, known_base,
                          revert_schema, revision_or_404)
-from .common import (checked_fields, create_resource, record_fields, resource_json,
-                     resource_schema)
+from .common import (checked_fields, create_resource, file_json, read_multipart,
+                     record_fields, resource_json, resource_schema)
 
+
+def is_multipart(request):
+    return (request.content_type or "") == "multipart/form-data"
+
+
+def read_body(request, schema):
+    """(data, given keys, new file or None) of a JSON or multipart body."""
+    if is_multipart(request):
+        return read_multipart(request, schema)
+    data = read_json(request, schema)
+    return data, given_keys(request), None
 
 
 def given_keys(request):
@@ -42,8 +54,9 @@ class CollectionAPI(BaseView):
 
     @api_view(request_method="POST", permission="edit")
     def create(self):
-        data = read_json(self.request, resource_schema(new=True))
-        item = create_resource(self.request, self.context, data, given_keys(self.request))
+        """A record from JSON, or from multipart fields with its `file`."""
+        data, given, found = read_body(self.request, resource_schema(new=True))
+        item = create_resource(self.request, self.context, data, given, found)
         self.request.response.status = 201
         return {"id": item.__name__, "version": item.version}
 
@@ -57,18 +70,20 @@ class ResourceAPI(BaseView):
 
     @api_view(request_method="PUT", permission="edit")
     def put(self):
+        """A new version from JSON, or multipart with a new `file`; `remove_file`
+        takes the file off (the older versions keep theirs)."""
         item, request = self.context, self.request
-        data = read_json(request, resource_schema(new=False))
+        data, given, found = read_body(request, resource_schema(new=False))
         base = known_base(item, data["base_version"] or item.version)
         base_fields = item.revision(base).fields
-        fields = checked_fields(request.site,
-                                record_fields(data, given_keys(request), base_fields))
+        fields = checked_fields(request.site, record_fields(data, given, base_fields))
         base_revision = item.revision(base)
         title = data["title"] or base_revision.title
         body = data["body"] if data["body"] is not None else base_revision.body
+        file = found if found is not None else None if data["remove_file"] else KEEP
         try:
             revision, merged = item.update(title, body, fields, request.user.login, base,
-                                           data["comment"])
+                                           data["comment"], file)
         except EditConflict as conflict:
             raise conflict_error(conflict)
         return {"version": revision.version, "merged": merged}
@@ -91,12 +106,15 @@ class ResourceAPI(BaseView):
         if fields.get("review_by"):
             fields["review_by"] = fields["review_by"].isoformat()
         return {"version": r.version, "title": r.title, "body": r.body, "fields": fields,
-                "author": r.author, "date": iso(r.date), "comment": r.comment}
+                "author": r.author, "date": iso(r.date), "comment": r.comment,
+                "file": file_json(self.request, self.context, r)}
 
     @api_view(name="diff", request_method="GET", permission="view")
     def diff(self):
         old, new, answer = diff_answer(self.request, self.context, self.context.__name__)
         answer["fields"] = sorted(k for k in new.fields if new.fields[k] != old.fields.get(k))
+        if new.file is not old.file:
+            answer["fields"].append("file")
         return answer
 
     @api_view(name="revert", request_method="POST", permission="edit")

@@ -1,13 +1,17 @@
-"""What the Collection's pages and API share: the schema of a Resource's fields, making
-and saving one, and its JSON shape with codes shown as names."""
+"""What the Collection's pages and API share: the schema of a Resource's fields (sent as
+JSON, or as multipart fields beside a `file`), making and saving one, its file, and its
+JSON shape with codes shown as names."""
 import colander
 
-from ...content.collection import EMPTY, FIELDS, TYPES, Resource, clean_fields
+from ...content.collection import EMPTY, FIELDS, TYPES, Resource, clean_fields, resource_file
+from ...content.document import TooLarge
 from ...content.ids import MAX_LEN, unique_id
 from ...content.roster import country_name, language_name
 from ...content.vocabulary import themes_of
-from ..api import api_error, iso
-from ..schemas import new_id_validator, strict, text
+from ..api import api_error, invalid_fields, iso
+from ..attachments import too_large_message, upload_limit
+from ..base import api_url
+from ..schemas import boolean, new_id_validator, strict, text
 
 MAX_BODY = 2_000_000
 MAX_VERSION = 2 ** 31 - 1
@@ -47,6 +51,7 @@ def resource_schema(new=True):
         schema.add(colander.SchemaNode(colander.Integer(), name="base_version",
                                        missing=None,
                                        validator=colander.Range(min=1, max=MAX_VERSION)))
+        schema.add(colander.SchemaNode(boolean(), name="remove_file", missing=False))
     return schema
 
 
@@ -68,12 +73,61 @@ def checked_fields(site, fields):
         raise api_error(400, "invalid", str(exc), {key: str(exc)})
 
 
-def create_resource(request, collection, data, given):
+def create_resource(request, collection, data, given, file=None):
     fields = checked_fields(request.site, record_fields(data, given))
     trash = collection.__parent__["trash"]
     rid = data.get("id") or unique_id(collection, data["title"], trash)
     return collection.add(rid, Resource(data["title"], data.get("body") or "", fields,
-                                        request.user.login, data.get("comment") or ""))
+                                        request.user.login, data.get("comment") or "",
+                                        file=file))
+
+
+def stored_file(request, stream, filename, content_type):
+    """A ResourceFile of an upload; a 413 past the site's upload limit."""
+    try:
+        return resource_file(stream, filename, content_type, upload_limit(request))
+    except TooLarge:
+        raise api_error(413, "too_large", too_large_message(request))
+
+
+def read_multipart(request, schema):
+    """(data, given keys, uploaded file or None) of a multipart body: the same fields as
+    the JSON body (lists as repeated fields), validated by the same `schema`, and the
+    file in the field `file`. Anything else is a 400 that changes nothing."""
+    post, names = request.POST, {node.name for node in schema.children}
+    unknown = sorted(set(post.keys()) - names - {"file"})
+    if unknown:
+        raise api_error(400, "invalid", "Some fields are not valid.",
+                        {name: "Unknown field" for name in unknown})
+    raw = {}
+    for node in schema.children:
+        values = post.getall(node.name)
+        if not values:
+            continue
+        if any(hasattr(v, "file") for v in values):
+            raise api_error(400, "invalid", "Only `file` may be a file.",
+                            {node.name: "Not a file field"})
+        raw[node.name] = values if isinstance(node.typ, colander.Sequence) else values[-1]
+    try:
+        data = schema.bind(request=request).deserialize(raw)
+    except colander.Invalid as exc:
+        raise api_error(400, "invalid", "Some fields are not valid.", invalid_fields(exc))
+    upload = post.get("file")
+    if upload is not None and not hasattr(upload, "file"):
+        raise api_error(400, "invalid", "Send the file in the multipart field `file`.",
+                        {"file": "Not a file"})
+    found = stored_file(request, upload.file, upload.filename, upload.type) \
+        if upload is not None else None
+    return data, set(raw), found
+
+
+def file_json(request, item, revision):
+    found = revision.file
+    if found is None:
+        return None
+    return {"filename": found.filename, "content_type": found.content_type,
+            "size": found.size, "url": api_url(request, item, "download") +
+            f"?version={revision.version}"}
 
 
 def named(codes, name_of):
@@ -95,7 +149,8 @@ def resource_json(request, item, with_body=True):
             "review_by": fields["review_by"].isoformat() if fields["review_by"] else None,
             "country_names": named(fields["countries"], country_name),
             "language_names": named(fields["languages"], language_name),
-            "theme_names": named(fields["themes"], themes.label)}
+            "theme_names": named(fields["themes"], themes.label),
+            "file": file_json(request, item, current)}
     if with_body:
         data.update(body=current.body, html=current.html)
     return data

@@ -2,13 +2,14 @@
 on the version the form was opened at)."""
 import colander
 import deform
+from pyramid.httpexceptions import HTTPException
 from pyramid.view import view_config
 
-from ...content.collection import LEVELS, TYPES, Collection, EditConflict, Resource
+from ...content.collection import KEEP, LEVELS, TYPES, Collection, EditConflict, Resource
 from ...content.vocabulary import themes_of
-from ..base import AddForm, EditForm, FieldError
+from ..base import AddForm, EditForm, FieldError, upload_node
 from ..schemas import new_id_validator, text
-from .common import checked_fields, create_resource
+from .common import checked_fields, create_resource, stored_file
 
 FORM = "workspace:views/templates/form.pt"
 
@@ -18,10 +19,12 @@ def codes(value):
             if c.strip()]
 
 
-def form_schema(request, new=True):
+def form_schema(request, new=True, has_file=False):
     themes = themes_of(request.site)
     schema = colander.SchemaNode(colander.Mapping())
     schema.add(text("title", 300, title="Title", validator=colander.Length(min=1)))
+    upload = upload_node("file", "A new file (optional)" if has_file else "File (optional)")
+    upload.missing = None
     schema.add(colander.SchemaNode(colander.String(), name="type", title="Type",
                                    validator=colander.OneOf(TYPES),
                                    widget=deform.widget.SelectWidget(
@@ -30,6 +33,10 @@ def form_schema(request, new=True):
                     widget=deform.widget.TextAreaWidget(rows=3)))
     schema.add(text("body", 2_000_000, missing="", title="Text (Markdown)",
                     widget=deform.widget.TextAreaWidget(rows=10)))
+    schema.add(upload)
+    if has_file:
+        schema.add(colander.SchemaNode(colander.Boolean(), name="remove_file",
+                                       missing=False, title="Remove the file"))
     schema.add(text("countries", 500, missing="", title="Countries (ISO codes: ke, gh)"))
     schema.add(colander.SchemaNode(colander.Set(), name="levels", missing=(),
                                    title="Education levels",
@@ -74,12 +81,24 @@ def fields_of(appstruct):
 
 def form_fields(request, appstruct):
     """The record's fields, checked; a bad code is shown beside its field."""
-    from pyramid.httpexceptions import HTTPException
     try:
         return checked_fields(request.site, fields_of(appstruct))
     except HTTPException as exc:
         field = next(iter(exc.json_body.get("fields", {"title": ""})))
         raise FieldError(field, exc.json_body["message"])
+
+
+def form_file(request, appstruct):
+    """The file the form uploaded (None: none), stored; too large is said beside it. The
+    upload leaves `appstruct`: a form shown again with an error starts without a file."""
+    upload = appstruct.pop("file", None)
+    if not upload:
+        return None
+    try:
+        return stored_file(request, upload["fp"], upload["filename"],
+                           upload.get("mimetype"))
+    except HTTPException as exc:
+        raise FieldError("file", exc.json_body["message"])
 
 
 @view_config(context=Collection, name="new-resource", renderer=FORM, permission="edit")
@@ -91,10 +110,11 @@ class NewResourceForm(AddForm):
         return form_schema(self.request)
 
     def create(self, appstruct):
+        file = form_file(self.request, appstruct)
         form_fields(self.request, appstruct)
         data = dict(fields_of(appstruct), title=appstruct["title"], body=appstruct["body"],
                     comment=appstruct["comment"], id=appstruct["id"])
-        return create_resource(self.request, self.context, data, set(data))
+        return create_resource(self.request, self.context, data, set(data), file)
 
 
 @view_config(context=Resource, name="edit", renderer=FORM, permission="edit")
@@ -103,7 +123,7 @@ class EditResourceForm(EditForm):
     saved = "Saved as a new version."
 
     def schema(self):
-        return form_schema(self.request, new=False)
+        return form_schema(self.request, new=False, has_file=self.context.file is not None)
 
     def appstruct(self):
         f, item = self.context.fields, self.context
@@ -118,11 +138,14 @@ class EditResourceForm(EditForm):
                 "superseded_by": f["superseded_by"], "base_version": item.version}
 
     def update(self, appstruct):
+        file = form_file(self.request, appstruct)
         fields = form_fields(self.request, appstruct)
+        if file is None:
+            file = None if appstruct.get("remove_file") else KEEP
         try:
             self.context.update(appstruct["title"], appstruct["body"], fields,
                                 self.request.user.login, appstruct["base_version"],
-                                appstruct["comment"])
+                                appstruct["comment"], file)
         except EditConflict:
             raise FieldError("body", "Others changed the same fields or lines since you "
                                      "opened it; nothing was saved.")

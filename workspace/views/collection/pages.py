@@ -1,8 +1,8 @@
 """The Collection's pages: a group's collection, a Resource's page (with schema.org
-JSON-LD and citation export, readable by anyone once it is on the public web) and the
-publish button."""
+JSON-LD and citation export, readable by anyone once it is on the public web), its file's
+download (HTML and API) and the publish button."""
 from pyramid.csrf import get_csrf_token
-from pyramid.httpexceptions import HTTPFound
+from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.response import Response
 from pyramid.view import view_config
 
@@ -10,8 +10,10 @@ from ...content.citation import FORMATS, json_ld
 from ...content.collection import Collection, Resource, publish_resource
 from ...content.roster import country_name, language_name
 from ...content.vocabulary import themes_of
-from ..versioned import reader_crumbs
-from ..base import BaseView, read_params
+from ..api import api_error, is_api
+from ..attachments import attachment, download_name
+from ..versioned import reader_crumbs, revision_or_404, version_node
+from ..base import BaseView, api_view, read_params
 from ..paging import Pager
 from .common import resource_json
 
@@ -66,6 +68,26 @@ def cite(context, request):
                         content_type=content_type, charset="utf-8")
     response.content_disposition = f'attachment; filename="{context.__name__}.{ext}"'
     return response
+
+
+def download_params():
+    import colander
+    return colander.SchemaNode(colander.Mapping(), version_node("version", missing=None))
+
+
+@api_view(context=Resource, name="download", request_method="GET", permission="view")
+@view_config(context=Resource, name="download", request_method="GET", permission="view")
+def download(context, request):
+    """The file of a version (`?version=`, the current one by default), as an attachment
+    under the name it was uploaded with; 404 when that version has none."""
+    version = read_params(request, download_params())["version"] or context.version
+    revision = revision_or_404(context, version)
+    found = revision.file
+    if found is None:
+        raise api_error(404, message="This version has no file.") if is_api(request) \
+            else HTTPNotFound()
+    return attachment(found.open(), found.size, found.content_type,
+                      download_name(context, found.filename, revision.version))
 
 
 @view_config(context=Resource, name="publish", request_method="POST", permission="moderate")

@@ -13,6 +13,7 @@ from pyramid.traversal import resource_path
 from ...content.document import Document, File, UnknownVersion
 from ...content.ids import MAX_LEN, unique_id
 from ..api import api_error, is_api
+from ..attachments import too_large_message, upload_limit  # noqa: F401 (used here too)
 from ..base import upload_node
 from ..schemas import strict, text
 from ..widgets import id_node
@@ -20,18 +21,6 @@ from ..widgets import id_node
 MAX_BODY = 2_000_000
 # Revisions are keyed by 32-bit integers: a larger number is a bad request, not a crash.
 MAX_VERSION = 2 ** 31 - 1
-MB = 1024 * 1024
-
-
-def upload_limit(request):
-    """The largest upload, in bytes, this site takes (`workspace.max_upload_bytes`)."""
-    return int(request.registry.settings.get("workspace.max_upload_bytes", 50 * MB))
-
-
-def too_large_message(request):
-    limit = upload_limit(request)
-    size = f"{limit / MB:g} MB" if limit >= MB else f"{limit / 1024:g} KB"
-    return f"The file is over the upload limit of {size}; nothing was stored."
 
 
 # Schemas ------------------------------------------------------------------------------
