@@ -164,7 +164,10 @@ class MailWorker:
 
     # inbound -----------------------------------------------------------------------
     def inbound_loop(self):
+        """Messages a dead process had claimed go back to `new/` first (the listener
+        answered 250 for them: they must not be lost)."""
         from .inbound import process_spool
+        recover_stale_claims(self.settings.inbound_dir)
         return process_spool(self) > 0
 
     # for tests and benches ---------------------------------------------------------------
