@@ -2,11 +2,15 @@
 later, a new file a new revision, every version's file downloadable by whoever may read
 the resource (anonymously once it is on the public web), its text found by search, the
 upload limit kept, and bad multipart bodies refused with nothing stored."""
+import json
+import re
+
 import pytest
 from webtest import Upload
 
 from helpers import WHOS
 from search_helpers import pdf_bytes
+from workspace.content.collection import EMPTY, ResourceRevision
 
 COLLECTION = "/api/groups/secret/collection"
 ITEM = f"{COLLECTION}/toolkit"
@@ -166,9 +170,17 @@ def test_a_form_upload_over_the_limit_is_said_beside_the_field(app, cast):
 
 
 def test_revisions_stored_before_resources_had_files_read_as_without_one():
-    from workspace.content.collection import EMPTY, ResourceRevision
     revision = ResourceRevision(1, "Old", (), "member", fields=EMPTY)
     old_state = revision.__getstate__()[:-1]  # what was written before: fields last
     loaded = ResourceRevision.__new__(ResourceRevision)
     loaded.__setstate__(old_state)
     assert loaded.file is None and loaded.fields == EMPTY and loaded.title == "Old"
+
+
+def test_the_page_links_the_file_and_its_json_ld_describes_it(cast, toolkit):
+    page = cast.html("observer").get("/groups/secret/collection/toolkit/")
+    assert page.click(description="toolkit.txt").body == b"first file"
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>',
+                                page.text, re.S).group(1))
+    assert data["encoding"]["name"] == "toolkit.txt"
+    assert data["encoding"]["contentUrl"].endswith("/collection/toolkit/@@download")

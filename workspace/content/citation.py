@@ -93,6 +93,12 @@ def json_ld(item, url):
     if f.get("countries"):
         data["spatialCoverage"] = [{"@type": "Country", "identifier": c.upper()}
                                    for c in f["countries"]]
+    found = item.file if isinstance(item, Resource) else None
+    if found is not None:
+        data["encoding"] = {"@type": "MediaObject", "name": found.filename,
+                            "encodingFormat": found.content_type,
+                            "contentSize": str(found.size),
+                            "contentUrl": url.rstrip("/") + "/@@download"}
     return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
 
 
