@@ -1,5 +1,7 @@
 """Mail figures: a post to a group of 5,000 subscribers (queued, spooled, last copy handed to
-SMTP), an inbound reply on the web after the listener's 250, and a daily digest for 5,000.
+SMTP), an inbound reply on the web after the listener's 250, and a daily digest for 5,000;
+first the outgoing spool's own cost for as many messages, written one file per message
+(as before) and as one batch (as now).
 
     .venv/bin/python bench/bench_mail.py [--people 5000]
 
@@ -7,6 +9,7 @@ Builds its own site in a temp folder from testing.ini, with a real aiosmtpd serv
 loopback as the outgoing relay and the site's own listener; prints figures, asserts nothing.
 """
 import argparse
+import json
 import os
 import smtplib
 import socket
@@ -89,6 +92,32 @@ def spooled(path):
     return any(os.listdir(os.path.join(path, sub)) for sub in ("new", "cur"))
 
 
+def spool_alone(people, folder):
+    """The spool's own cost for `people` messages of 4 KB: one batch file (what a job
+    writes now) against one file per message (what it wrote before)."""
+    from workspace.mail.spool import deliver_now, make_dirs
+    message = b"x" * 4096
+    for name, write in (("one file per message", lambda spool: [
+            deliver_now(spool, json.dumps({"to": f"p{n}@example.org"}).encode() + b"\n"
+                        + message) for n in range(people)]),
+                        ("one batch file", lambda spool: batch_of(spool, people, message))):
+        spool = make_dirs(os.path.join(folder, name.replace(" ", "-")))
+        started = time.perf_counter()
+        write(spool)
+        print(f"spool alone, {people} messages of 4 KB, {name}: "
+              f"{time.perf_counter() - started:.2f} s")
+
+
+def batch_of(spool, people, message):
+    from workspace.mail.spool import SpoolBatch
+    tm = transaction.TransactionManager(explicit=True)
+    tm.begin()
+    batch = SpoolBatch(spool, tm)
+    for n in range(people):
+        batch.add({"to": f"p{n}@example.org"}, message)
+    tm.commit()
+
+
 def run(people):
     counter = Counter()
     relay = Controller(counter, hostname="127.0.0.1", port=free_port())
@@ -104,6 +133,7 @@ def run(people):
     app = main({"__file__": os.path.join(HERE, "testing.ini"), "here": HERE}, **settings)
     worker = app.registry.workspace_mail
     build(app, people)
+    spool_alone(people, folder)
     print(f"{people} subscribers of one group")
 
     # 1. a post: its transaction, the fan-out to the spool, the last copy at SMTP
