@@ -136,3 +136,21 @@ def test_a_citation_of_someone_who_chose_not_to_be_named_shows_only_their_countr
     (message,) = sink.wait_for("manager@example.org")
     text = message.get_body(("plain",)).get_content()
     assert "(a member from Kenya [1])" in text and "Member," not in text
+
+
+def test_the_page_publishes_a_new_version_and_says_it_is_mailed(consultation, sink, app):
+    publish(consultation, "First take.\n")
+    sink.wait_for("member@example.org")
+    browser = consultation.html("manager")
+    page = browser.get("/groups/secret/boards/general/reading/summary/")
+    assert "mails it to the group's mail readers" in page.text
+    assert "Publish version" not in page.text  # nothing new to publish
+    manager = consultation.api["manager"]
+    manager.put_json(SUMMARY, {"body": "Second take.\n", "base_version": 2})
+    page = browser.get("/groups/secret/boards/general/reading/summary/")
+    (form,) = [f for f in page.forms.values() if f.action.endswith("@@publish")]
+    done = form.submit("publish", value="group").follow()
+    assert "Published to the group. Its mail readers get it under the question." in \
+        done.text
+    first, second = sink.wait_for("member@example.org", 2)
+    assert "was updated (version 3)" in second.get_body(("plain",)).get_content()

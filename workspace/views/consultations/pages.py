@@ -9,10 +9,12 @@ import colander
 import deform
 from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPFound
+from pyramid.traversal import find_interface
 from pyramid.view import view_config
 
 from ...content.board import Board, Topic
 from ...content.document import EditConflict
+from ...content.group import Group
 from ...content.people import Profile
 from ...content.summary import (NotAConsultation, Summary, UnknownCitation, cited_by_name,
                                 close_consultation, publish_summary, reopen_consultation,
@@ -78,17 +80,24 @@ class SummaryPage(BaseView):
                 "new_since": summary.new_since(), "stale": summary.stale(),
                 "csrf": get_csrf_token(request), "jsonld": schema_org(request, summary),
                 "topic_url": request.resource_url(topic)
-                if self.can("view", topic) else None}
+                if self.can("view", topic) else None, "mails": mail_enabled(self.group)}
+
+
+def mail_enabled(group):
+    return group is not None and "mail" in group and group["mail"].enabled
 
 
 @view_config(context=Summary, name="publish", request_method="POST", permission="moderate")
 def publish(context, request):
-    choice = request.POST.get("publish")
+    choice, announced = request.POST.get("publish"), context.announced_version
     publish_summary(context, request.user.login, choice in ("group", "public"),
                     choice == "public")
+    mailed = context.announced_version != announced and mail_enabled(
+        find_interface(context, Group))
     request.session.flash({"group": "Published to the group.",
                            "public": "Published to the public web."}.get(choice,
-                                                                          "Unpublished."))
+                                                                          "Unpublished.") +
+                          (" Its mail readers get it under the question." if mailed else ""))
     return HTTPFound(request.resource_url(context))
 
 
