@@ -171,16 +171,28 @@ def queries(rng, groups, n):
     return [(kinds[i % len(kinds)][0], kinds[i % len(kinds)][1]()) for i in range(n)]
 
 
-def measure(store, visibility, count, profiles, seed=7):
-    rng = random.Random(seed)
-    private = [gid for gid, v in visibility.items() if v != "open"]
+def group_sizes_in(store):
+    """{group id: entries} of the index."""
     sizes = {}
     for reader, _ in store.searcher().reader().leaf_readers():
         for gid in search_query.segment_column(reader, "group"):
             sizes[gid] = sizes.get(gid, 0) + 1
-    # A member of 20 groups, a few of them big: the hard case, not the average one.
+    return sizes
+
+
+def members(visibility, sizes, seed=7):
+    """(label, groups) of the people measured: a member of 20 groups, a few of them
+    big (the hard case, not the average one), and a supervisor of 400."""
+    rng = random.Random(seed)
+    private = [gid for gid, v in visibility.items() if v != "open"]
     by_size = sorted(private, key=lambda gid: -sizes.get(gid, 0))
-    groups = rng.sample(by_size[:200], 5) + rng.sample(by_size[200:], 15)
+    return [("member of 20 groups", rng.sample(by_size[:200], 5)
+             + rng.sample(by_size[200:], 15)),
+            ("supervisor of 400 groups", rng.sample(private, 400))]
+
+
+def measure(store, visibility, sizes, label, groups, count, profiles, seed=7):
+    rng = random.Random(seed)
     user = Member(groups)
     principals = frozenset(["system.Everyone", AUTHENTICATED, "user:bench"]
                            + [f"g:{gid}:member" for gid in groups])
@@ -194,18 +206,18 @@ def measure(store, visibility, count, profiles, seed=7):
         for _, args in queries(rng, groups, 30):  # warm the per-segment caches
             one(args)
         timings, by_kind, totals = [], {}, []
-        for label, args in queries(rng, groups, count):
+        for kind, args in queries(rng, groups, count):
             started = time.perf_counter()
             found = one(args)
             elapsed = (time.perf_counter() - started) * 1000
             timings.append(elapsed)
-            by_kind.setdefault(label, []).append(elapsed)
+            by_kind.setdefault(kind, []).append(elapsed)
             totals.append(found["total"])
     finally:
         search_query.find_by_path = real_find
     readable = sum(sizes.get(gid, 0) for gid in groups) + sum(
         sizes.get(gid, 0) for gid, v in visibility.items() if v == "open")
-    print(f"member of 20 groups holding {sum(sizes.get(g, 0) for g in groups):,} items; "
+    print(f"{label}, holding {sum(sizes.get(g, 0) for g in groups):,} items; "
           f"reads {readable:,} group items and {profiles + len(visibility):,} site-wide; "
           f"median total {statistics.median(totals):,.0f}, max {max(totals):,}")
     print(f"{len(timings)} queries: median {statistics.median(timings):.1f} ms, "
@@ -234,7 +246,10 @@ def main():
     else:
         store, visibility = build(args.dir, args.items, args.groups, args.segments)
     try:
-        measure(store, visibility, args.queries, args.items // PROFILE_SHARE)
+        sizes = group_sizes_in(store)
+        for label, groups in members(visibility, sizes):
+            measure(store, visibility, sizes, label, groups, args.queries,
+                    args.items // PROFILE_SHARE)
     finally:
         if not args.keep:
             shutil.rmtree(args.dir, ignore_errors=True)
