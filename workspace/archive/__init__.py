@@ -17,10 +17,24 @@ software and `import_group(site, source)` restores into another site, whole:
     calendar/calendar.ics     the calendar (RFC 5545), and events.json (ids, authors)
     whiteboards/<id>.excalidraw, <id>.svg, <id>.json (its versions, each a .excalidraw
                               in <id>.versions/)
+    collection/<id>/          a Resource: v0001.md... (every revision's text), its files
+                              in files/, history.json (each revision's title, fields, file,
+                              author, date, change note) and dublin-core.json
+    summaries/<board>/<topic>/  a consultation's Discussion Summary, the same way (its
+                              citations are reply ids, which an import keeps), with
+                              summary.md to read, each citation a link to its reply
+    mail.json                 the mailgroup's settings (on or off, moderation, the board
+                              mail starts topics in, each member's delivery)
+    trash.json                what the trash held: a list for the record; an import does
+                              not bring it back (the new site's trash starts empty)
 
-Export, import into a fresh site, export again: the same files. The archive is read as
-untrusted input: sizes, counts and nesting are bounded, every name is checked, and any
-problem raises `ArchiveInvalid` before the caller commits anything.
+Not in an archive: held mail waiting for moderation, the mail log and reply keys (they
+belong to the old site's address), read marks, notifications and the audit log (the new
+site audits the import itself).
+
+Export, import into a fresh site, export again: the same files (but trash.json). The
+archive is read as untrusted input: sizes, counts and nesting are bounded, every name is
+checked, and any problem raises `ArchiveInvalid` before the caller commits anything.
 """
 
 

@@ -14,8 +14,11 @@ from pyramid.traversal import find_root
 from ..content.board import Board
 from ..content.document import Document, File
 from ..content.ics import ics_bytes
+from ..content.trash import kind_of
+from ..content.vocabulary import themes_of
 from ..content.whiteboard_format import board_scene, board_svg
 from . import FORMAT, FORMAT_VERSION
+from .library import export_collection, export_summaries
 from .readable import catalogue, mbox, readme_html, thread_markdown
 
 MEMBER_COLUMNS = ("login", "name", "email", "country", "organisation", "role")
@@ -58,7 +61,13 @@ def export_group(group, out, progress=None):
     items = {"documents": export_documents(group, out, tell),
              "discussions": export_discussions(group, out, tell, people),
              "events": export_calendar(group, out, tell),
-             "whiteboards": export_whiteboards(group, out, tell)}
+             "whiteboards": export_whiteboards(group, out, tell),
+             "collection": export_collection(group, out, tell, write_revisions, as_json,
+                                             themes_of(find_root(group)))}
+    items["summaries"] = export_summaries(items["discussions"], out, tell, write_revisions,
+                                          as_json, people)
+    out.write("mail.json", as_json(mail_settings(group["mail"])))
+    out.write("trash.json", as_json(trash_list(group["trash"])))
     out.write("catalogue.json", as_json(catalogue(group, items)))
     out.write("README.html", readme_html(group, items, len(members)).encode())
     out.close()
@@ -83,26 +92,43 @@ def members_csv(rows):
     return text.getvalue().encode()
 
 
+def mail_settings(mail):
+    """The mailgroup's settings and each member's chosen delivery (held mail, the mail
+    log and reply keys belong to the old site's address and stay there)."""
+    return {"enabled": mail.enabled, "moderation": mail.moderation, "board": mail.board,
+            "deliveries": dict(mail.deliveries.items())}
+
+
+def trash_list(trash):
+    """What the trash held: listed for the record, not brought back by an import."""
+    return [{"key": key, "id": item.trash_record.id, "title": getattr(item, "title", key),
+             "type": kind_of(item), "place": item.trash_record.place,
+             "deleted": iso(item.trash_record.deleted),
+             "deleted_by": item.trash_record.deleted_by} for key, item in trash.items()]
+
+
+def write_revisions(out, folder, item, extra=None):
+    """Each revision of a versioned text as `folder`/vNNNN.md; returns the history's
+    entries (`extra(revision)` adds what a kind's revisions carry beside the text)."""
+    entries = []
+    for version in item.revisions.keys():
+        r = item.revisions[version]
+        entry = {"version": r.version, "author": r.author, "date": iso(r.date),
+                 "comment": r.comment, "file": f"v{r.version:04d}.md", "title": r.title,
+                 "merged": r.merged, **(extra(r) if extra else {})}
+        out.write(f"{folder}/{entry['file']}", r.body.encode())
+        entries.append(entry)
+    return entries
+
+
 def export_documents(group, out, tell):
     """Every document with each revision as a Markdown file, every file with each upload;
     returns [(id, item)]."""
     found = []
     for doc_id, item in group["documents"].items():
-        revisions = [item.revisions[v] for v in item.revisions.keys()]
         folder = f"documents/{doc_id}"
-        entries = []
-        for r in revisions:
-            entry = {"version": r.version, "author": r.author, "date": iso(r.date),
-                     "comment": r.comment}
-            if isinstance(item, Document):
-                entry.update(file=f"v{r.version:04d}.md", title=r.title, merged=r.merged)
-                out.write(f"{folder}/{entry['file']}", r.body.encode())
-            else:
-                entry.update(file=f"v{r.version:04d}-{r.filename}", filename=r.filename,
-                             content_type=r.content_type, size=r.size)
-                with r.open() as stream:
-                    out.copy(f"{folder}/{entry['file']}", stream)
-            entries.append(entry)
+        entries = write_revisions(out, folder, item) if isinstance(item, Document) else \
+            write_uploads(out, folder, item)
         history = {"id": doc_id, "kind": item.kind, "created": iso(item.created),
                    "revisions": entries}
         if isinstance(item, File):
@@ -111,6 +137,20 @@ def export_documents(group, out, tell):
         found.append((doc_id, item))
         tell("documents", doc_id)
     return found
+
+
+def write_uploads(out, folder, item):
+    """Each upload of a File as `folder`/vNNNN-<name>; returns the history's entries."""
+    entries = []
+    for version in item.revisions.keys():
+        r = item.revisions[version]
+        entry = {"version": r.version, "author": r.author, "date": iso(r.date),
+                 "comment": r.comment, "file": f"v{r.version:04d}-{r.filename}",
+                 "filename": r.filename, "content_type": r.content_type, "size": r.size}
+        with r.open() as stream:
+            out.copy(f"{folder}/{entry['file']}", stream)
+        entries.append(entry)
+    return entries
 
 
 def post_json(post):
@@ -136,8 +176,8 @@ def export_discussions(group, out, tell, people):
             replies = [dict(post_json(reply), id=reply_id) for reply_id, reply in topic.items()]
             out.write(f"{folder}/{topic_id}.json", as_json(dict(
                 post_json(topic), id=topic_id, title=topic.title, uid=topic.uid,
-                locked=topic.locked, pinned=topic.pinned, last_seq=topic.last_seq,
-                replies=replies)))
+                locked=topic._locked, pinned=topic.pinned, last_seq=topic.last_seq,
+                kind=topic.topic_kind, reply_by=iso(topic.reply_by), replies=replies)))
             out.write(f"{folder}/{topic_id}.md", thread_markdown(topic).encode())
             found.append((board_id, topic_id, topic))
             tell("discussions", f"{board_id}/{topic_id}")

@@ -10,8 +10,10 @@ import io
 from urllib.parse import quote
 
 from ..content.document import Document
+from ..content.roster import country_name
 
 MAIL_DOMAIN = "archive.invalid"  # message ids and addresses of people without one
+DC_CONTEXT = {"dc": "http://purl.org/dc/elements/1.1/"}
 
 
 def when(value):
@@ -23,9 +25,32 @@ def thread_markdown(topic):
     parts = [f"# {topic.title}", "", f"*{topic.author}, {when(topic.created)}*", "",
              topic.body.strip(), ""]
     for reply_id, reply in topic.items():
-        parts += ["---", "", f"**{reply.author}**, {when(reply.created)} (reply {reply_id})",
+        parts += ["---", "", f'<a id="{reply_anchor(reply_id)}"></a>',
+                  f"**{reply.author}**, {when(reply.created)} (reply {reply_id})",
                   "", reply.body.strip(), ""]
     return "\n".join(parts)
+
+
+def reply_anchor(reply_id):
+    """The anchor of a reply in its thread's Markdown (summaries link their citations)."""
+    return f"reply-{reply_id}"
+
+
+def dublin_core(identifier, title, fields, theme_label, when, relation=None):
+    """A record in Dublin Core terms (the /elements/1.1/ set as JSON-LD keys), those the
+    OAI-PMH harvest gives; empty terms left out."""
+    terms = {
+        "dc:identifier": [identifier] + ([fields["url"]] if fields.get("url") else []),
+        "dc:title": title, "dc:creator": list(fields.get("authors") or ()),
+        "dc:subject": [theme_label(t) for t in fields.get("themes") or ()],
+        "dc:description": fields.get("abstract"), "dc:publisher": fields.get("publisher"),
+        "dc:date": str(fields["year"]) if fields.get("year") else when.date().isoformat(),
+        "dc:type": fields["type"], "dc:format": "text/markdown",
+        "dc:language": list(fields.get("languages") or ()),
+        "dc:coverage": [country_name(c) for c in fields.get("countries") or ()],
+        "dc:rights": fields.get("licence"), "dc:relation": relation}
+    return {"@context": DC_CONTEXT, **{k: v for k, v in terms.items()
+                                       if v not in (None, "", [])}}
 
 
 def catalogue(group, items):
@@ -48,12 +73,24 @@ def catalogue(group, items):
     if items["events"]:
         records.append({"dc:identifier": "calendar/calendar.ics", "dc:type": "Event",
                         "dc:title": f"{group.title}: calendar", "dc:format": "text/calendar"})
+    for resource_id, resource in items["collection"]:
+        records.append({
+            "dc:identifier": f"collection/{resource_id}/", "dc:title": resource.title,
+            "dc:creator": ", ".join(resource.fields["authors"]) or resource.creator,
+            "dc:date": resource.current().date.isoformat(), "dc:type": "Text",
+            "dc:format": "text/markdown"})
+    for board_id, topic_id, summary in items["summaries"]:
+        records.append({
+            "dc:identifier": f"summaries/{board_id}/{topic_id}/", "dc:title": summary.title,
+            "dc:creator": summary.current().author, "dc:type": "Text",
+            "dc:date": summary.current().date.isoformat(), "dc:format": "text/markdown",
+            "dc:relation": f"discussions/{board_id}/{topic_id}.md"})
     for wid, board in items["whiteboards"]:
         records.append({
             "dc:identifier": f"whiteboards/{wid}.excalidraw", "dc:title": board.title,
             "dc:creator": board.creator, "dc:date": board.modified.isoformat(),
             "dc:type": "Image", "dc:format": "application/vnd.excalidraw+json"})
-    return {"@context": {"dc": "http://purl.org/dc/elements/1.1/"}, "records": records}
+    return {"@context": DC_CONTEXT, "records": records}
 
 
 def address(login, people):
@@ -98,6 +135,17 @@ def link(path, text):
     return f'<a href="{html.escape(quote(path))}">{html.escape(text)}</a>'
 
 
+def resource_file_link(resource_id, resource):
+    """', <a>its file</a>' for a Resource that has one now (written in files/ under the
+    number of the first revision that had it)."""
+    found = getattr(resource.current(), "file", None)
+    if found is None:
+        return ""
+    first = next(v for v in resource.revisions.keys() if resource.revisions[v].file is found)
+    return ", " + link(f"collection/{resource_id}/files/v{first:04d}-{found.filename}",
+                       f"file: {found.filename}")
+
+
 def readme_html(group, items, member_count):
     """A page that says what the archive holds and links every part of it."""
     e = html.escape
@@ -116,6 +164,15 @@ def readme_html(group, items, member_count):
               f"({link(f'whiteboards/{w}.excalidraw', 'Excalidraw file')})</li>"
               for w, board in items["whiteboards"]]
 
+    resources = [f"<li>{link(f'collection/{r}/v{res.version:04d}.md', res.title)} "
+                 f"({e(res.fields['type'])}; {link(f'collection/{r}/dublin-core.json', 'record')}, "
+                 f"{res.version} versions: {link(f'collection/{r}/history.json', 'history')}"
+                 f"{resource_file_link(r, res)})</li>" for r, res in items["collection"]]
+    summaries = [f"<li>{link(f'summaries/{b}/{t}/summary.md', s.title)} "
+                 f"({'published' if s.published else 'draft'}; "
+                 f"{link(f'summaries/{b}/{t}/dublin-core.json', 'record')}, "
+                 f"{s.version} versions: {link(f'summaries/{b}/{t}/history.json', 'history')})"
+                 "</li>" for b, t, s in items["summaries"]]
     events = len(items["events"])
 
     def section(title, entries, extra=""):
@@ -131,13 +188,20 @@ def readme_html(group, items, member_count):
         "<p>This folder is the whole archive of the group, in open formats: Markdown "
         "documents with every revision, the files with every version, the discussions "
         "(Markdown, and an mbox a mail program opens), the calendar (iCalendar), the "
-        "whiteboards (Excalidraw and SVG) and the members (CSV). A Workspace site imports "
-        "it whole with <code>workspace import-group</code>.</p>",
+        "whiteboards (Excalidraw and SVG), the collection and the consultations' "
+        "Discussion Summaries (Markdown with every revision, and Dublin Core records), the "
+        "mailgroup's settings and the members (CSV). A Workspace site imports it whole with "
+        "<code>workspace import-group</code>; what was in the trash is only listed "
+        f"({link('trash.json', 'the list')}).</p>",
         f"<p>{link('members.csv', f'Members ({member_count})')} · "
         f"{link('catalogue.json', 'Catalogue (Dublin Core)')} · "
-        f"{link('calendar/calendar.ics', f'Calendar ({events} events)')}</p>",
+        f"{link('calendar/calendar.ics', f'Calendar ({events} events)')} · "
+        f"{link('mail.json', 'Mailgroup settings')}</p>",
         section("Documents and files", rows),
         section("Discussions", threads,
                 f"<p>{link('discussions/discussions.mbox', 'Every post as mail (mbox)')}</p>"),
         section("Whiteboards", boards),
+        section("Collection", resources,
+                f"<p>{link('collection/index.md', 'The collection, listed')}</p>"),
+        section("Discussion Summaries", summaries),
         "</body></html>", ""])

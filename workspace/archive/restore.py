@@ -8,10 +8,9 @@ or an invitation) and their roles granted. So a bad archive raises `ArchiveInval
 changes nothing, with or without a transaction to abort.
 """
 import csv
-from datetime import datetime
+from functools import partial
 import io
 import json
-import re
 
 from ..content.board import MAX_BODY, MAX_REPLIES, MAX_TITLE, Board, Reply, Topic, reply_id
 from ..content.document import Document, File, TooLarge, clean_filename, normalise_text
@@ -19,82 +18,19 @@ from ..content.events import notify
 from ..content.group import ROLES, VISIBILITIES, Group, GroupCreated, grant_role
 from ..content.ics import ICSInvalid, parse_ics
 from ..content.ids import is_slug
+from ..content.library import note_public_change
+from ..content.mail import DELIVERIES, MODERATIONS
+from ..content.summary import attach_summary, is_consultation, note_in_library
+from ..content.vocabulary import check_terms, replace_terms, themes_of
 from ..content.people import AccountCreated, Profile
 from ..content.whiteboard import BadFile, TooManyElements, load_whiteboard
 from ..content.whiteboard_format import WhiteboardFormatError, from_excalidraw
 from . import FORMAT, FORMAT_VERSION, ArchiveInvalid, GroupImported
+from .checks import (CONTENT_TYPE_RE, MAX_FILE, MAX_ITEMS, MAX_JSON, Checked, login_of,
+                     moment, need, slug)
 from .export import MEMBER_COLUMNS
+from .library import import_collection, import_summaries
 from .store import open_archive
-
-MAX_JSON = 20 * 1024 * 1024  # one metadata file, thread, scene or calendar
-MAX_FILE = 50 * 1024 * 1024  # one uploaded file's version (the upload limit's default)
-MAX_ITEMS = 100_000  # documents, revisions, topics, events, boards, members: each
-MAX_TEXT = 1_000_000  # one title, comment or field of text
-CONTENT_TYPE_RE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}"
-                             r"(;[ -~]{0,200})?\Z", re.I)
-
-
-class Checked:
-    """Reads one archive, checking each value it hands out; errors name the file."""
-
-    def __init__(self, archive, file_limit):
-        self.archive, self.file_limit = archive, file_limit
-
-    def json(self, name):
-        try:
-            return json.loads(self.archive.read(name, MAX_JSON).decode("utf-8"))
-        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-            raise ArchiveInvalid(f"Not valid JSON ({str(exc)[:100]}).", name)
-
-    def text(self, name, limit=MAX_JSON):
-        try:
-            return self.archive.read(name, limit).decode("utf-8")
-        except UnicodeDecodeError:
-            raise ArchiveInvalid("Not UTF-8 text.", name)
-
-
-def need(record, key, kind, where, optional=False, limit=MAX_TEXT):
-    """`record[key]`, of type `kind` (and at most `limit` long); ArchiveInvalid if not."""
-    if not isinstance(record, dict):
-        raise ArchiveInvalid("Not an object.", where)
-    if key not in record or record[key] is None:
-        if optional:
-            return None
-        raise ArchiveInvalid(f"No {key}.", where)
-    value = record[key]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ArchiveInvalid(f"{key} is of the wrong kind.", where)
-    if isinstance(value, (str, list)) and len(value) > limit:
-        raise ArchiveInvalid(f"{key} is too long.", where)
-    return value
-
-
-def moment(record, key, where, optional=False):
-    """An ISO 8601 time with its offset."""
-    text = need(record, key, str, where, optional, limit=40)
-    if text is None:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise ArchiveInvalid(f"{key} is not an ISO 8601 time.", where)
-    if value.tzinfo is None:
-        raise ArchiveInvalid(f"{key} has no offset.", where)
-    return value
-
-
-def login_of(record, key, where, optional=True):
-    value = need(record, key, str, where, optional, limit=64)
-    if value is not None and not is_slug(value) and value != "command-line":
-        raise ArchiveInvalid(f"{key} is not a login.", where)
-    return value
-
-
-def slug(value, where):
-    if not is_slug(value):
-        raise ArchiveInvalid("Not an id (1 to 64 of a-z, 0-9, '-').", where)
-    return value
-
 
 def import_group(site, source, actor, gid=None, file_limit=MAX_FILE):
     """Restore the archive at `source` (a folder or a .zip) into `site` as group `gid`
@@ -118,8 +54,27 @@ def import_group(site, source, actor, gid=None, file_limit=MAX_FILE):
               "topics": import_discussions(read, group["boards"]),
               "events": import_calendar(read, group["calendar"]),
               "whiteboards": import_whiteboards(read, group["whiteboards"])}
+    texts = partial(rebuild, read)
+    counts["summaries"] = import_summaries(read, group["boards"], texts)
+    for board in group["boards"].values():
+        for topic in board.values() if isinstance(board, Board) else ():
+            if is_consultation(topic) and topic.summary is None:  # an archive without it
+                attach_summary(topic, topic.author)
+    themes = import_collection(read, group["collection"], texts)
+    counts["resources"] = len(group["collection"])
+    read_mail(read, group, {row["login"] for row in members})
+    vocabulary = themes_of(site)
+    new_themes = [(t, label) for t, label in themes.items() if t not in vocabulary]
+    try:
+        terms = check_terms(list(vocabulary) + new_themes)
+    except ValueError as exc:
+        raise ArchiveInvalid(f"The site's themes cannot take the collection's: {exc}",
+                             "collection/themes.json")
     site["groups"].add(gid, group)
     notify(GroupCreated(actor, group, visibility))
+    if new_themes:  # the collection's themes keep their labels in the site it moves to
+        replace_terms(vocabulary, terms, actor)
+    on_the_web(group)
     people = site["people"]
     for row in members:
         profile = people.get(row["login"])
@@ -131,6 +86,36 @@ def import_group(site, source, actor, gid=None, file_limit=MAX_FILE):
     counts["members"] = len(members)
     notify(GroupImported(actor, group, ", ".join(f"{n} {k}" for k, n in counts.items())))
     return group
+
+
+def on_the_web(group):
+    """Tell the group's collection and the site's library what the group publishes."""
+    for resource in group["collection"].resources():
+        if resource.public:
+            note_public_change(resource)
+    for board in group["boards"].values():
+        for topic in board.values() if isinstance(board, Board) else ():
+            if getattr(topic, "summary", None) is not None and topic.summary.published:
+                note_in_library(topic.summary)
+
+
+def read_mail(read, group, logins):
+    """The mailgroup's settings (an archive from before they were kept has none)."""
+    where = "mail.json"
+    if not read.archive.exists(where):
+        return
+    record = read.json(where)
+    mail = group["mail"]
+    mail.enabled = need(record, "enabled", bool, where)
+    mail.moderation = need(record, "moderation", str, where, limit=20)
+    mail.board = need(record, "board", str, where, optional=True, limit=64)
+    if mail.moderation not in MODERATIONS or (
+            mail.board is not None and mail.board not in group["boards"]):
+        raise ArchiveInvalid("Unknown moderation, or a board the group has not.", where)
+    for login, delivery in need(record, "deliveries", dict, where).items():
+        if login not in logins or delivery not in DELIVERIES:
+            raise ArchiveInvalid("A delivery of someone not a member, or unknown.", where)
+        mail.deliveries[login] = delivery
 
 
 def read_members(read):
@@ -158,14 +143,10 @@ def import_documents(read, documents):
         where = f"documents/{slug(doc_id, f'documents/{doc_id}')}/history.json"
         history = read.json(where)
         kind = need(history, "kind", str, where)
-        entries = need(history, "revisions", list, where, limit=MAX_ITEMS)
-        if not entries or [need(e, "version", int, where) for e in entries] != \
-                list(range(1, len(entries) + 1)):
-            raise ArchiveInvalid("Revisions are numbered from 1, each once.", where)
         if kind == "document":
-            item = restore_document(read, doc_id, entries, where)
+            item = rebuild(read, f"documents/{doc_id}", history, where, Document)
         elif kind == "file":
-            item = restore_file(read, doc_id, history, entries, where)
+            item = restore_file(read, doc_id, history, revisions_of(history, where), where)
         else:
             raise ArchiveInvalid("Unknown kind.", where)
         item.created = moment(history, "created", where)
@@ -178,23 +159,37 @@ def revision_fields(entry, where):
             moment(entry, "date", where))
 
 
-def restore_document(read, doc_id, entries, where):
-    document = None
-    for entry in entries:
+def revisions_of(history, where):
+    """A history's revision entries, numbered from 1 each once."""
+    entries = need(history, "revisions", list, where, limit=MAX_ITEMS)
+    if not entries or [need(e, "version", int, where) for e in entries] != \
+            list(range(1, len(entries) + 1)):
+        raise ArchiveInvalid("Revisions are numbered from 1, each once.", where)
+    return entries
+
+
+def rebuild(read, folder, history, where, make, extra=None):
+    """A versioned text (a document, a resource, a summary) from its history and the
+    vNNNN.md of each revision in `folder`: `make(title, body, author, comment, **more)`
+    makes it from the first, the others are appended; `extra(entry)` reads the `more`
+    that a kind's revisions carry."""
+    item = None
+    for entry in revisions_of(history, where):
         name = f"v{entry['version']:04d}.md"
         if need(entry, "file", str, where) != name:
             raise ArchiveInvalid(f"Revision {entry['version']} is in {name}.", where)
-        body = normalise_text(read.text(f"documents/{doc_id}/{name}"))
+        body = normalise_text(read.text(f"{folder}/{name}"))
         title = need(entry, "title", str, where, limit=MAX_TITLE)
         author, comment, date = revision_fields(entry, where)
-        if document is None:
-            document = Document(title, body, author, comment)
-            revision = document.current()
+        more = extra(entry) if extra else {}
+        if item is None:
+            item = make(title, body, author, comment, **more)
+            revision = item.current()
         else:
-            revision = document._append(title, body, author, comment,
-                                        bool(need(entry, "merged", bool, where)))
+            revision = item._append(title, body, author, comment,
+                                    need(entry, "merged", bool, where), **more)
         revision.comment, revision.date = comment, date
-    return document
+    return item
 
 
 def restore_file(read, doc_id, history, entries, where):
@@ -267,6 +262,10 @@ def restore_topic(record, where):
     topic.locked = need(record, "locked", bool, where)
     topic.pinned = need(record, "pinned", bool, where)
     topic.last_seq = need(record, "last_seq", int, where)
+    topic.topic_kind = need(record, "kind", str, where, optional=True) or "discussion"
+    if topic.topic_kind not in ("discussion", "consultation"):
+        raise ArchiveInvalid("A topic is a discussion or a consultation.", where)
+    topic.reply_by = moment(record, "reply_by", where, optional=True)
     if not 0 <= topic.last_seq <= MAX_REPLIES:
         raise ArchiveInvalid("last_seq is out of range.", where)
     topic.last_activity, topic.last_author = topic.created, topic.author

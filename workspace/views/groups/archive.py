@@ -59,4 +59,5 @@ def link_on_settings_page(event):
     values["form"] = str(values["form"]) + (  # form.pt writes it as `structure`
         f'<p class="archive-link"><a href="{url}" download>Download the group\'s whole '
         "archive</a> (a zip: documents with every revision, files, discussions, calendar, "
-        "whiteboards and members, in open formats)</p>")
+        "whiteboards, the collection, Discussion Summaries and members, in open "
+        "formats)</p>")
