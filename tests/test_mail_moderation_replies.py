@@ -2,6 +2,7 @@
 line says approve, reject (with the reason) or discard, in several languages; a reply from
 another address, from someone who no longer manages the group, with no command, or about
 a message already decided changes nothing and says why. Real SMTP both ways."""
+import re
 import smtplib
 
 import pytest
@@ -48,6 +49,14 @@ def test_the_notice_has_a_signed_reply_address_and_says_how_to_use_it(mailgroup,
     forged = reply_address(notice).replace("manager@", "member@")
     with pytest.raises(smtplib.SMTPRecipientsRefused):
         send(listen_port, "member@example.org", forged, "Re: x", "approve")
+
+
+def test_the_notices_page_says_a_reply_does_the_same(mailgroup, sink, app, listen_port,
+                                                     testapp):
+    _, notice = hold_one(mailgroup, sink, app, listen_port)
+    link = re.search(r"https?://[^/\s]+(/held/\S+)", notice.get_body(("plain",)).get_content())
+    page = testapp.get(link.group(1))
+    assert "Our report" in page.text and "Replying to the notice does the same" in page.text
 
 
 def test_approve_by_reply_publishes_it_as_from_the_web(mailgroup, sink, app, listen_port):
