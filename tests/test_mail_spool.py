@@ -3,6 +3,7 @@ SMTP server goes away in the middle of a batch or the sending process dies there
 aborted transaction leaves nothing to send. Real SMTP on loopback, a real FileStorage."""
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -154,3 +155,21 @@ def test_a_damaged_batch_sends_up_to_the_damage_and_is_dropped(tmp_path, relay):
     connection.close()
     db.close()
     assert relay.ids == expected[:4] and waiting(settings.outgoing_dir) == []
+
+
+def test_only_this_machines_dead_claims_are_given_back(tmp_path, relay):
+    settings = mail_settings(tmp_path, relay.port)
+    spool_batch(settings, 2)
+    spool_batch(settings, 2)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    mine, theirs = waiting(settings.outgoing_dir)
+    cur = os.path.join(settings.outgoing_dir, "cur")
+    here = socket.gethostname()
+    for name, where in ((mine, here), (theirs, "another-machine")):
+        claimed = os.path.join(cur, f"{name}:{dead.pid}@{where}")
+        os.rename(os.path.join(settings.outgoing_dir, "new", name), claimed)
+        os.utime(claimed, (0, 0))
+    recover_stale_claims(settings.outgoing_dir)
+    assert waiting(settings.outgoing_dir) == [mine]
+    assert os.listdir(cur) == [f"{theirs}:{dead.pid}@another-machine"]

@@ -182,10 +182,15 @@ class Progress:
             pass
 
 
+def claimant():
+    """Who claims a file: this process on this machine (spools may be shared by several)."""
+    return f"{os.getpid()}@{socket.gethostname().replace('/', '_').replace(':', '_')}"
+
+
 def claim(spool, name):
     """Move `new/name` to `cur/` for this process; its path there, or None if another
     process took it first."""
-    mine = os.path.join(spool, "cur", f"{name}:{os.getpid()}")
+    mine = os.path.join(spool, "cur", f"{name}:{claimant()}")
     try:
         os.rename(os.path.join(spool, "new", name), mine)
     except FileNotFoundError:
@@ -210,11 +215,15 @@ def waiting(spool, limit=None):
 
 
 def recover_stale_claims(spool, older_than=600):
-    """Files claimed by a process that died are given back after `older_than` seconds."""
+    """Files claimed by a process of this machine that died are given back after
+    `older_than` seconds (another machine's claims are that machine's to give back)."""
     cur = os.path.join(spool, "cur")
+    host = claimant().partition("@")[2]
     for name in os.listdir(cur) if os.path.isdir(cur) else ():
         path = os.path.join(cur, name)
-        pid = name.rsplit(":", 1)[-1]
+        pid, _, where = name.rsplit(":", 1)[-1].partition("@")
+        if where not in ("", host):
+            continue
         if pid.isdigit() and int(pid) != os.getpid() and not pid_alive(int(pid)):
             try:
                 if time.time() - os.stat(path).st_mtime > older_than:
