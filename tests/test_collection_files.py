@@ -184,3 +184,15 @@ def test_the_page_links_the_file_and_its_json_ld_describes_it(cast, toolkit):
                                 page.text, re.S).group(1))
     assert data["encoding"]["name"] == "toolkit.txt"
     assert data["encoding"]["contentUrl"].endswith("/collection/toolkit/@@download")
+
+
+def test_leak_probe_a_private_resource_s_file_reaches_no_outsider(cast):
+    add(cast, pdf_bytes("quixotrine figures"), "zephyrite-rubric.pdf")
+    for who in ("anonymous", "outsider"):
+        assert "quixotrine" not in cast.api[who].get(
+            "/api/search", {"q": "quixotrine"}, expect_errors=True).text
+        for q in ("quixotrine", "zephyrite"):
+            assert cast.api[who].get(f"/api/library?q={q}").json["total"] == 0
+        harvest = cast.api[who].get("/oai?verb=ListRecords&metadataPrefix=oai_dc").text
+        assert "zephyrite" not in harvest and "toolkit" not in harvest
+    assert cast.api["member"].get("/api/library?q=zephyrite").json["total"] == 1
