@@ -309,8 +309,6 @@ BAD = {
     "deep nesting": ("discussions/general/induction.json", lambda b: b"[" * 100_000),
     "a bad time": ("whiteboards/workshop.json",
                    lambda b: b.replace(b'"created": "', b'"created": "yesterday', 1)),
-    "a citation of no reply": ("summaries/general/pay-scales/v0002.md",
-                               lambda b: b.replace(b"[[reply:1]]", b"[[reply:999]]")),
     "a summary of no consultation": ("discussions/general/pay-scales.json",
                                      lambda b: b.replace(b'"consultation"', b'"discussion"')),
     "an unknown country": ("collection/mentoring/history.json",
@@ -366,6 +364,20 @@ def test_a_zip_with_a_path_out_of_it_is_refused(fresh, tmp_path):
         evil.writestr("../group.json", "{}")
     with pytest.raises(ArchiveInvalid):
         import_group(fresh, tmp_path / "evil.zip", "admin")
+
+
+def test_a_summary_citing_a_reply_that_is_gone_imports_as_it_was(filled, fresh, tmp_path):
+    with filled.open() as root:
+        topic = root["groups"]["secret"]["boards"]["general"]["pay-scales"]
+        move_to_trash(topic["000003"], "manager")  # cited in the summary's latest version
+        first = tree(export_to(root["groups"]["secret"], tmp_path / "first"))
+    group = import_group(fresh, tmp_path / "first", "admin")
+    summary = group["boards"]["general"]["pay-scales"].summary
+    assert summary.cites() == ["000001", "000002", "000003"]
+    assert summary.stale() == ["000003"] and "000003" not in summary.topic
+    read = first["summaries/general/pay-scales/summary.md"].decode()
+    assert "a reply no longer here" in read
+    assert restored_part(tree(export_to(group, tmp_path / "again"))) == restored_part(first)
 
 
 # --- the managers' download ------------------------------------------------------------

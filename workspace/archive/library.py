@@ -15,7 +15,9 @@ each a versioned Markdown text with its history and a Dublin Core record.
                                         to the reply in discussions/<board>/<topic>.md
 
 A summary's text keeps its citations as `[[reply:<id>]]`: replies keep their ids through
-an import, so every citation names the same reply in the site the group moves to.
+an import, so every citation names the same reply in the site the group moves to. A
+citation of a reply that is gone (deleted after it was cited) stays as it was, and reads
+"a reply no longer here" there as it did here.
 """
 from datetime import date
 import io
@@ -23,7 +25,7 @@ import re
 
 from ..content.collection import FIELDS, LIST_FIELDS, Resource, clean_fields, resource_file
 from ..content.document import TooLarge, clean_filename
-from ..content.summary import CITATION_RE, Summary, cited_person, citations
+from ..content.summary import CITATION_RE, Summary, cited_person
 from ..content.vocabulary import check_terms
 from . import ArchiveInvalid
 from .checks import CONTENT_TYPE_RE, moment, need, slug
@@ -139,9 +141,9 @@ def summary_markdown(summary, board_id, topic_id, people):
     def link(match):
         rid = match.group(1).zfill(6)
         reply = topic.get(rid)
-        name = cited_person(people.get(reply.author)) if reply is not None else \
-            "a reply no longer here"
-        return f"[{name}]({thread}#{reply_anchor(rid)})"
+        if reply is None:
+            return "*(a reply no longer here)*"
+        return f"[{cited_person(people.get(reply.author))}]({thread}#{reply_anchor(rid)})"
 
     state = "Published" if summary.published else "Draft (not published)"
     return "\n".join([f"# {summary.title}", "", f"*{state}; version {summary.version}; "
@@ -269,11 +271,6 @@ def import_summaries(read, boards, rebuild):
             summary = rebuild(f"summaries/{board_id}/{topic_id}", history, where, started)
             summary.__parent__, summary.__name__ = topic, "summary"
             topic.summary = summary
-            for revision in summary.revisions.values():
-                unknown = [r for r in citations(revision.body) if r not in topic]
-                if unknown:
-                    raise ArchiveInvalid(f"Version {revision.version} cites replies the "
-                                         f"topic has not: {', '.join(unknown[:5])}.", where)
             summary.created = moment(history, "created", where)
             summary.published = need(history, "published", bool, where)
             summary.public = need(history, "public", bool, where) and summary.published
