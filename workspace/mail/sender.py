@@ -90,23 +90,22 @@ def send_waiting(db, settings, connection, stop=None, limit=None):
     spool = settings.outgoing_dir
     totals = [0, 0]
     with open_root(db) as (root, tm):
+        checks = Checks(root, tm)
         for name in waiting(spool, limit):
             if stop is not None and stop.is_set():
                 break
             claimed = claim(spool, name)
             if claimed is not None:
-                send_batch(Batch(spool, name, claimed, root, tm), connection, stop, totals)
+                send_batch(Batch(spool, name, claimed, checks), connection, stop, totals)
     return tuple(totals)
 
 
-class Batch:
-    """One claimed batch while it is sent: where it is, its progress, and the database
-    view its checks read (renewed every RESYNC messages to see revocations)."""
+class Checks:
+    """The database view the checks at sending time read, renewed every RESYNC messages
+    (over every batch) so that revocations made meanwhile are seen."""
 
-    def __init__(self, spool, name, claimed, root, tm):
-        self.spool, self.name, self.claimed, self.root, self.tm = spool, name, claimed, root, tm
-        self.progress = Progress(spool, name)
-        self.seen = 0
+    def __init__(self, root, tm):
+        self.root, self.tm, self.seen = root, tm, 0
 
     def allowed(self, envelope):
         self.seen += 1
@@ -114,6 +113,15 @@ class Batch:
             self.tm.abort()
             self.tm.begin()
         return still_allowed(appmaker(self.root), state_of(self.root), envelope)
+
+
+class Batch:
+    """One claimed batch while it is sent: where it is, its progress, and the checks."""
+
+    def __init__(self, spool, name, claimed, checks):
+        self.spool, self.name, self.claimed = spool, name, claimed
+        self.progress = Progress(spool, name)
+        self.allowed = checks.allowed
 
     def give_back(self):
         self.progress.close()
