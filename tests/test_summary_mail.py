@@ -154,3 +154,21 @@ def test_the_page_publishes_a_new_version_and_says_it_is_mailed(consultation, si
         done.text
     first, second = sink.wait_for("member@example.org", 2)
     assert "was updated (version 3)" in second.get_body(("plain",)).get_content()
+
+
+def test_a_summary_published_before_announcing_existed_is_mailed_only_when_it_changes(
+        consultation, sink, app, site):
+    publish(consultation, "Old take.\n")
+    sink.wait_for("member@example.org")
+    settle(app)
+    sink.messages.clear()
+    with site.open() as root:  # as stored before: published, never announced
+        summary = root["groups"]["secret"]["boards"]["general"]["reading"].summary
+        del summary.announced_version
+        assert summary.announced_version is None and summary.published_version == 2
+    consultation.api["manager"].post_json(f"{SUMMARY}/publish", {"public": True})
+    settle(app)
+    assert sink.messages == []
+    publish(consultation, "New take.\n")
+    (message,) = sink.wait_for("member@example.org")
+    assert "was updated (version 3)" in message.get_body(("plain",)).get_content()

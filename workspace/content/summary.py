@@ -294,6 +294,10 @@ def publish_summary(summary, actor, published=True, public=False):
     it back (`published` False). The search index follows at once; audited. A text the
     group was not told of yet is announced (`SummaryAnnounced`): publishing it again
     unchanged, or only making it public, tells nobody twice."""
+    # A summary published before announcing existed was not mailed, but its readers had
+    # it: only a newer text is news to them.
+    told = summary.announced_version if summary.announced_version is not None else \
+        summary.published_version
     summary.published = bool(published)
     summary.public = bool(published and public)
     if published:
@@ -303,10 +307,9 @@ def publish_summary(summary, actor, published=True, public=False):
     details = ("published to the public web" if summary.public else
                "published" if summary.published else "unpublished")
     notify(SummaryPublished(actor, summary, details))
-    if published and summary.version != summary.announced_version:
-        updated = summary.announced_version is not None
+    if published and summary.version != told:
         summary.announced_version = summary.version
-        notify(SummaryAnnounced(summary, actor, updated))
+        notify(SummaryAnnounced(summary, actor, told is not None))
 
 
 def note_in_library(summary):
