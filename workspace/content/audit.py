@@ -21,6 +21,8 @@ def _clean(value):
     """One line of printable text: no line breaks, control, format (bidi) or unpaired
     surrogate characters survive."""
     text = str(value if value is not None else "")[:500]
+    if text.isprintable():  # no C*, Zl or Zp character (nor any other but a space's Zs)
+        return text  # as the loop below would return it; an import writes 3 per row
     return "".join(" " if unicodedata.category(c).startswith(("C", "Zl", "Zp")) else c
                    for c in text)
 
