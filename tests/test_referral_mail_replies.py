@@ -3,6 +3,7 @@ the person's signed reply address; an accepted expert's reply is their answer an
 requester's their question back, trimmed, with the web's state rules; an expert who has
 not accepted, a closed referral, a key used from another address or a forged key changes
 nothing (with a mail back where there is someone to tell)."""
+from email.message import EmailMessage
 import smtplib
 
 import pytest
@@ -123,3 +124,18 @@ def test_a_forged_referral_key_is_refused_at_rcpt(accepted, listen_port):
     with pytest.raises(smtplib.SMTPRecipientsRefused):
         send(listen_port, "member@example.org", f"referrals+r{rid}-{'0' * 20}member@{DOMAIN}",
              "Re: x", "forged")
+
+
+def test_an_html_only_reply_becomes_a_markdown_answer(accepted, roster, sink, app,
+                                                      listen_port):
+    rid, taken = accepted
+    message = EmailMessage()
+    message["From"], message["To"] = "manager@example.org", reply_address(taken)
+    message["Subject"], message["Message-ID"] = "Re: referral", "<html-answer@example.org>"
+    message.set_content("<p>Use <strong>mentors</strong> in pairs.</p>", subtype="html")
+    with smtplib.SMTP("127.0.0.1", listen_port) as smtp:
+        smtp.sendmail("manager@example.org", [reply_address(taken)], message.as_bytes())
+    settle(app)
+    (post,) = referral(roster, rid)["posts"]
+    assert post["body"] == "Use **mentors** in pairs." and "<strong>mentors</strong>" in post[
+        "html"]
