@@ -2,7 +2,10 @@
 a label retyped on our page keep their groups, roundness, bindings, links, frame and custom
 data on the server (the page sends each element as it has it, less the server's fields)."""
 from workspace.content.whiteboard import Whiteboard
+from workspace.content.whiteboard_format import board_scene
 
+from test_excalidraw_own_restore import excalidraw_installed  # noqa: F401 (npm ci)
+from test_excalidraw_own_restore import restored_by_excalidraw
 from test_whiteboards_browser import drag, elements_of, make_board, open_board, saved
 
 FRAME = {"id": "frame-1", "type": "frame", "x": 20, "y": 20, "width": 700, "height": 420,
@@ -34,7 +37,8 @@ def stored(site):
         return {e["id"]: dict(e) for e in board.elements()}
 
 
-def test_editing_on_our_page_keeps_what_excalidraw_wrote(chromium, live_server, site):
+def test_editing_on_our_page_keeps_what_excalidraw_wrote(chromium, live_server, site,
+                                                         tmp_path):
     path = make_board(site)
     with site.open() as s:
         board = s["groups"]["pathways"]["whiteboards"]["plan"]
@@ -75,3 +79,10 @@ def test_editing_on_our_page_keeps_what_excalidraw_wrote(chromium, live_server, 
         assert errors == []
     finally:
         context.close()
+    # and Excalidraw opens the board's export as it is now
+    with site.open() as s:
+        scene = board_scene(s["groups"]["pathways"]["whiteboards"]["plan"])
+    opened = {e["id"]: e for e in restored_by_excalidraw(scene, tmp_path)["elements"]}
+    assert opened["label"]["text"] == opened["label"]["originalText"] == "Aims for 2027"
+    assert opened["box"]["groupIds"] == ["g-aims"] and opened["box"]["x"] == 140
+    assert opened["link-1"]["startBinding"]["elementId"] == "box"
