@@ -84,7 +84,7 @@ def test_reject_by_reply_in_several_languages_mails_the_reason(mailgroup, sink, 
     assert reason in refusal.get_body(("plain",)).get_content()
 
 
-@pytest.mark.parametrize("word", ["discard", "Verwerfen", "descartar"])
+@pytest.mark.parametrize("word", ["discard", "Verwerfen", "descartar", "\u200fحذف"])
 def test_discard_by_reply_removes_it_and_tells_the_sender_nothing(mailgroup, sink, app,
                                                                   listen_port, word):
     _, notice = hold_one(mailgroup, sink, app, listen_port)

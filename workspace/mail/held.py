@@ -30,6 +30,9 @@ WORDS = {
     "discard": "discard delete drop spam supprimer jeter ignorer descartar eliminar "
                "borrar verwerfen löschen excluir apagar حذف تجاهل 丢弃 删除",
 }
+# a first line: marks, quotes or emphasis, the command word, punctuation, the rest (a reason)
+COMMAND_LINE = re.compile(r"^[\s*_\"'«“\u200e\u200f\u202a-\u202e\ufeff]*([^\W\d_]+)"
+                          r"[\s.,:;!*_\"'»”–—-]*(.*)$")
 COMMANDS = {word: action for action, words in WORDS.items() for word in words.split()}
 DONE = {"approve": "approved and published", "reject": "rejected (the sender was told)",
         "discard": "discarded"}
@@ -68,7 +71,7 @@ def read_command(text):
         lines.pop(0)
     if not lines:
         return None, ""
-    found = re.match(r"^[\s*_\"'«“]*([^\W\d_]+)[\s.,:;!*_\"'»”–—-]*(.*)$", lines[0])
+    found = COMMAND_LINE.match(lines[0])
     action = COMMANDS.get(found.group(1).lower()) if found else None
     if action is None:
         return None, ""

@@ -1,7 +1,8 @@
 """Handing the outgoing spool to the SMTP server: one connection kept open for many
 messages, each batch claimed (renamed) before it is sent, so one process sends it, and
-each message marked done once the server took it, so a message is sent once; while the server is away nothing is lost and sending starts again,
-with a growing pause, when it is back.
+each message marked done once the server took it, so a message is sent once; while the
+server is away nothing is lost and sending starts again, with a growing pause, when it
+is back.
 
 The spool holds one batch per mail job; each message of a batch is marked done in its
 progress file as soon as the server took (or refused) it, so a sender that stops, or
