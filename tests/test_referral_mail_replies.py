@@ -124,6 +124,18 @@ def test_a_forged_referral_key_is_refused_at_rcpt(accepted, listen_port):
     with pytest.raises(smtplib.SMTPRecipientsRefused):
         send(listen_port, "member@example.org", f"referrals+r{rid}-{'0' * 20}member@{DOMAIN}",
              "Re: x", "forged")
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        send(listen_port, "member@example.org", f"referrals@{DOMAIN}", "Hello", "no key")
+
+
+def test_an_out_of_office_reply_is_never_an_answer(accepted, roster, sink, app,
+                                                   listen_port):
+    rid, taken = accepted
+    send(listen_port, "manager@example.org", reply_address(taken), "Out of office",
+         "I am away until Monday.", Auto_Submitted="auto-replied")
+    settle(app)
+    assert referral(roster, rid)["posts"] == []
+    assert not any("not added" in text_of(m) for m in sink.to("manager@example.org"))
 
 
 def test_an_html_only_reply_becomes_a_markdown_answer(accepted, roster, sink, app,

@@ -75,7 +75,8 @@ def take_referral_reply(site, state, settings, message, key):
     """A reply to referral mail; returns what became of it (`answered`, `asked back`,
     `refused`, `discarded`)."""
     found = read_referral_key(settings.secret, key)
-    referral = site["referrals"].get(found[0]) if found else None
+    referrals = site.get("referrals")
+    referral = referrals.get(found[0]) if found and referrals is not None else None
     if referral is None:
         return discarded(message, "a reply key of no referral")
     login = found[1]
