@@ -7,8 +7,8 @@ its readers, a digest's, one notice), each as one line of JSON (the envelope: se
 recipient, what to check at sending time, and the message's `size`) followed by the
 message bytes. One file per job, not per message, so a fan-out to 5,000 readers is one
 file written in one go. Batches are written inside a transaction with a repoze.sendmail
-data manager: the file is flushed when the transaction votes, reaches `new/` only when it
-commits, and is removed when it aborts. The sender records each message it has finished
+data manager: the file is flushed and synced when the transaction votes, reaches `new/`
+only when it commits, and is removed when it aborts. The sender records each message it has finished
 in the batch's progress file (`progress/<name>`, one line per message, written at once),
 so a sender that dies in the middle of a batch leaves the rest, and only the rest, to the
 next. Inbound files are the bytes the MTA handed over, with the envelope in
@@ -95,7 +95,11 @@ class SpoolBatch:
         self.count += 1
 
     def flush(self):
+        """Write the batch to disk for good (one fsync per job, however many messages):
+        once the job is marked done in the database, its mail must survive a power cut."""
         if self.out is not None and not self.out.closed:
+            self.out.flush()
+            os.fsync(self.out.fileno())
             self.out.close()
 
     def commit(self):
@@ -105,7 +109,7 @@ class SpoolBatch:
     def abort(self):
         if self.out is None:
             return
-        self.flush()
+        self.out.close()
         try:
             os.remove(self.paths[0])
         except FileNotFoundError:
