@@ -2,6 +2,7 @@
 Python's mailbox, the calendar by icalendar, CSV, Markdown, Excalidraw JSON, SVG), and
 restored whole into a fresh site: export, import, export again gives the same files. A bad
 archive is refused and changes nothing; the managers' download is a zip."""
+from email.header import decode_header, make_header
 import io
 import json
 import mailbox
@@ -27,8 +28,7 @@ from workspace.content.document import Document, File
 from workspace.content.ics import import_ics
 from workspace.content.mail import change_mail_settings, set_delivery
 from workspace.content.site import appmaker
-from workspace.content.summary import (citations, publish_summary, save_summary,
-                                       start_consultation)
+from workspace.content.summary import publish_summary, save_summary, start_consultation
 from workspace.content.trash import move_to_trash
 from workspace.content.vocabulary import replace_terms, themes_of
 from workspace.content.whiteboard_format import import_whiteboard
@@ -84,10 +84,11 @@ def fill_library(group):
     replace_terms(themes, list(themes) + [("teacher-voice", "Teacher voice")], "admin")
     board = group["boards"]["general"]
     consultation = start_consultation(
-        board, "pay-scales", "Pay scales for new teachers", "What do new teachers earn?",
+        board, "pay-scales", "Pay scales for new teachers — 2027", "What do new teachers earn?",
         "manager", reply_by=datetime(2026, 12, 20, 17, tzinfo=timezone.utc))
     consultation.post_reply("A starting scale, reviewed each year.", "member")
-    consultation.post_reply("In Apia: the same as other civil servants.", "observer")
+    consultation.post_reply("In Apia and Ōtautahi: the same as civil servants ✓\n\n"
+                            "From the first day.", "observer")
     consultation.post_reply("Late: allowances for remote schools.", "member")
     summary = consultation.summary
     save_summary(summary, "Two answers: [[reply:1]] and [[reply:000002]].\n", "manager", 1,
@@ -252,7 +253,16 @@ def test_ordinary_programs_read_the_archive(filled, tmp_path):
                                                 "Re: Induction of new teachers (2026)"] + [
         "Re: Induction of new teachers (2026)"]
     assert messages[1]["In-Reply-To"] == messages[0]["Message-ID"]
-    assert "From Apia" in messages[2].get_payload(decode=True).decode()
+    assert messages[2].get_payload(decode=True).decode() == \
+        "From Apia: one year.\n\nFrom the start.\n"  # exactly, no ">From" quoting
+    assert b"\n\nFrom manager@archive.invalid " in (
+        out / "discussions" / "discussions.mbox").read_bytes()  # a blank line before each
+    consultation = [m for m in box if m["Message-ID"].startswith("<" + uid_of(filled))]
+    subject = str(make_header(decode_header(consultation[2]["Subject"])))
+    assert subject == "Re: Pay scales for new teachers — 2027"
+    text = consultation[2].get_payload(decode=True).decode(consultation[2].get_content_charset())
+    assert text == "In Apia and Ōtautahi: the same as civil servants ✓\n\nFrom the first day.\n"
+    assert consultation[2]["In-Reply-To"] == consultation[0]["Message-ID"]
     cal = icalendar.Calendar.from_ical((out / "calendar" / "calendar.ics").read_bytes())
     assert len({str(e["UID"]) for e in cal.walk("VEVENT")}) == 3
     assert (out / "members.csv").read_text().splitlines()[0] == \
@@ -287,6 +297,11 @@ def test_ordinary_programs_read_the_archive(filled, tmp_path):
     catalogue = json.loads((out / "catalogue.json").read_text())
     assert {r["dc:type"] for r in catalogue["records"]} >= {"Text", "Dataset", "Image",
                                                             "Event"}
+
+
+def uid_of(site):
+    with site.open() as root:
+        return root["groups"]["secret"]["boards"]["general"]["pay-scales"].uid
 
 
 def damage(folder, name, change):
@@ -421,6 +436,7 @@ def test_the_command_line_moves_a_group_to_a_fresh_site(tmp_path):
     assert done.returncode == 0, done.stderr
     unpacked = tmp_path / "b"
     zipfile.ZipFile(tmp_path / "b.zip").extractall(unpacked)
-    assert restored_part(tree(tmp_path / "a")) == restored_part(tree(unpacked / "teacher-pathways"))
+    assert restored_part(tree(tmp_path / "a")) == \
+        restored_part(tree(unpacked / "teacher-pathways"))
     again = run(second_ini, "import-group", str(tmp_path / "a"))
     assert again.returncode != 0 and "Nothing imported" in again.stderr
