@@ -118,19 +118,26 @@ def batch_of(spool, people, message):
     tm.commit()
 
 
-def run(people):
+def app_with_relay(prefix, **settings):
+    """An app on a new site in a temp folder whose outgoing mail goes to a real aiosmtpd
+    relay on loopback that counts what it is handed: (app, relay, counter, folder)."""
     counter = Counter()
     relay = Controller(counter, hostname="127.0.0.1", port=free_port())
     relay.start()
-    folder = tempfile.mkdtemp(prefix="bench-mail-")
+    folder = tempfile.mkdtemp(prefix=prefix)
+    ini = dict(get_settings(os.path.join(HERE, "testing.ini"), "app:main"))
+    ini.update({"zodbconn.uri": f"file://{folder}/Data.fs?blobstorage_dir={folder}/blobs",
+                "workspace.index_dir": f"{folder}/index",
+                "workspace.search.synchronous": "false",
+                "mail.host": "127.0.0.1", "mail.port": str(relay.port)}, **settings)
+    app = main({"__file__": os.path.join(HERE, "testing.ini"), "here": HERE}, **ini)
+    return app, relay, counter, folder
+
+
+def run(people):
     listen = free_port()
-    settings = dict(get_settings(os.path.join(HERE, "testing.ini"), "app:main"))
-    settings.update({"zodbconn.uri": f"file://{folder}/Data.fs?blobstorage_dir={folder}/blobs",
-                     "workspace.index_dir": f"{folder}/index",
-                     "workspace.search.synchronous": "false",
-                     "mail.host": "127.0.0.1", "mail.port": str(relay.port),
-                     "workspace.mail_listen": f"127.0.0.1:{listen}"})
-    app = main({"__file__": os.path.join(HERE, "testing.ini"), "here": HERE}, **settings)
+    app, relay, counter, folder = app_with_relay(
+        "bench-mail-", **{"workspace.mail_listen": f"127.0.0.1:{listen}"})
     worker = app.registry.workspace_mail
     build(app, people)
     spool_alone(people, folder)

@@ -8,16 +8,11 @@ Builds its own site in a temp folder from testing.ini (as bench_mail.py does), w
 aiosmtpd server on loopback as the outgoing relay; prints figures, asserts nothing.
 """
 import argparse
-import os
-import tempfile
 import time
 
-from aiosmtpd.controller import Controller
-from plaster import get_settings
 from pyramid.threadlocal import manager as threadlocal_manager
 
-from bench_mail import HERE, Counter, build, free_port, opened, wait
-from workspace import main
+from bench_mail import app_with_relay, build, opened, wait
 from workspace.content.summary import publish_summary, save_summary, start_consultation
 from workspace.mail.state import state_of
 from workspace.mail.summaries import fan_out_summary
@@ -40,16 +35,7 @@ def closed(tm, conn, commit=True):
 
 
 def run(people):
-    counter = Counter()
-    relay = Controller(counter, hostname="127.0.0.1", port=free_port())
-    relay.start()
-    folder = tempfile.mkdtemp(prefix="bench-summary-mail-")
-    settings = dict(get_settings(os.path.join(HERE, "testing.ini"), "app:main"))
-    settings.update({"zodbconn.uri": f"file://{folder}/Data.fs?blobstorage_dir={folder}/blobs",
-                     "workspace.index_dir": f"{folder}/index",
-                     "workspace.search.synchronous": "false",
-                     "mail.host": "127.0.0.1", "mail.port": str(relay.port)})
-    app = main({"__file__": os.path.join(HERE, "testing.ini"), "here": HERE}, **settings)
+    app, relay, counter, _ = app_with_relay("bench-summary-mail-")
     worker = app.registry.workspace_mail
     build(app, people)
     site, tm, conn = opened(app)
