@@ -226,15 +226,32 @@ class Permitted(Query):
                 few.update(ids)  # a group's managers: its entry, a few profiles
         deleted = reader.deleted_docs_set if reader.has_deletions() else ()
         checks = self.column_checks(reader)
+        # Called once per match (tens of thousands for a common word): no generator.
+        shared = many[0] if len(many) == 1 else None
+
+        def allowed(n):
+            if n in few:
+                return True
+            if shared is not None:
+                return contains(shared, n)
+            for ids in many:
+                if contains(ids, n):
+                    return True
+            return False
 
         def admits(n):
             gid = groups[n]
             if gid:
                 if gid not in group_ids:
                     return False
-            elif n not in few and not any(contains(ids, n) for ids in many):
+            elif not allowed(n):
                 return False
-            return n not in deleted and all(check(n) for check in checks)
+            if n in deleted:
+                return False
+            for check in checks:
+                if not check(n):
+                    return False
+            return True
         return admits
 
     def column_checks(self, reader):
