@@ -4,7 +4,8 @@ The permission filter is part of the Whoosh query itself, so totals, facet count
 snippets only ever come from entries the caller may see: group content of the groups the
 caller may read right now, and site-wide entries whose `allowed` principals the caller
 holds; for an anonymous caller, only what the library lists as on the public web (the
-public scope, `PublicOnly`). Every hit on the page is then checked once more against the real security policy.
+public scope, `PublicOnly`). Every hit on the page is then checked once more against
+the real security policy.
 """
 from array import array
 from bisect import bisect_left
