@@ -28,3 +28,18 @@ def test_the_one_step_top_matches_are_whoosh_collectors_own(cast, monkeypatch, q
     assert fast[1] >= 5 and len(fast[0]) == min(12, fast[1])
     monkeypatch.setattr(query.Tally, "take_preloaded", staticmethod(lambda child, ids: False))
     assert pages(member, q) == fast
+
+
+def test_facets_of_many_matches_are_counted_over_a_spread_sample_and_say_so(cast,
+                                                                            monkeypatch):
+    member = cast.api["member"]
+    for n in range(12):
+        member.post_json("/api/groups/secret/documents", {"title": f"Wombat {n}",
+                                                          "body": "wombat burrows"})
+    exact = member.get("/api/search", params={"q": "wombat"}).json
+    assert exact["facets_exact"] is True and exact["facets"]["type"] == {"document": 12}
+    monkeypatch.setattr(query, "FACET_EXACT", 4)
+    sampled = member.get("/api/search", params={"q": "wombat"}).json
+    assert sampled["total"] == 12 and sampled["facets_exact"] is False
+    assert sampled["facets"]["type"] == {"document": 12}  # 4 counted, scaled to 12
+    assert len(sampled["results"]) == 12

@@ -428,8 +428,9 @@ def search(store, site, user, principals, permits, q="", types=(), groups=(), au
     """One page of what `user` may see matching `q` and the filters.
 
     Returns {total, page, pages, relaxed, results: [{path, type, title, group, author,
-    modified, snippet}], facets: {type|group|author: {value: count}}}; `snippet` is HTML
-    with matches in <mark>. Raises QueryError for a query that cannot be understood.
+    modified, snippet}], facets: {type|group|author: {value: count}}, facets_exact};
+    `snippet` is HTML with matches in <mark>; the total is exact, the facet counts are
+    estimates ("about") where `facets_exact` is False (see Tally.counts). Raises QueryError for a query that cannot be understood.
     """
     limit = max(1, min(int(limit), MAX_LIMIT))
     page = max(1, int(page))
@@ -470,7 +471,8 @@ def search(store, site, user, principals, permits, q="", types=(), groups=(), au
         facets = dict(facets, author={}, group={})
         for hit in results:
             hit["author"] = hit["group"] = None
-    return {"total": found["total"], "page": page,
+    return {"total": found["total"], "facets_exact": found.get("facets_exact", True),
+            "page": page,
             "pages": max(1, -(-found["total"] // limit)), "relaxed": relaxed,
             "results": results, "facets": facets, "suggestion": suggestion}
 
@@ -523,8 +525,8 @@ def run(searcher, parsed, allowed, sort, page, limit):
     tally = Tally(top)
     searcher.search_with_collector(query, tally)
     hits = [hit.fields() for hit in tally.results()[(page - 1) * limit:page * limit]]
-    total, facets = tally.counts()
-    return {"total": total, "facets": facets, "hits": hits}
+    total, facets, exact = tally.counts()
+    return {"total": total, "facets": facets, "facets_exact": exact, "hits": hits}
 
 
 def cannot_match(searcher, query):
@@ -600,14 +602,35 @@ class Tally(collectors.WrappingCollector):
         return True
 
     def counts(self):
-        total, counters = 0, {name: Counter() for name in FACETS}
+        """(total, facets, exact): the exact number of matches, and each facet's counts:
+        exact up to FACET_EXACT matches, beyond that counted over FACET_EXACT matches
+        spread evenly over all of them and scaled to the total (`exact` False: "about").
+        Counting a common word's 100,000 matches among a million entries was 40% of its
+        query; nobody drills into "documents (52,340)" rather than "about 52,000"."""
+        total = sum(len(ids) for _, ids in self.segments)
+        step = max(1, -(-total // FACET_EXACT))
+        counters = {name: Counter() for name in FACETS}
         for reader, ids in self.segments:
-            total += len(ids)
+            sample = ids[::step] if step > 1 else ids
             for name in FACETS:
-                counters[name].update(map(segment_column(reader, name).__getitem__, ids))
-        facets = {name: {key: count for key, count in top_values(counter)}
+                counters[name].update(map(segment_column(reader, name).__getitem__, sample))
+        counted = sum(len(ids[::step]) for _, ids in self.segments) if step > 1 else total
+        facets = {name: {key: about(count, total, counted)
+                         for key, count in top_values(counter)}
                   for name, counter in counters.items()}
-        return total, facets
+        return total, facets, step == 1
+
+
+FACET_EXACT = 20_000  # matches whose facets are counted exactly; beyond, a sample
+
+
+def about(count, total, counted):
+    """A facet count scaled from `counted` sampled matches to `total`, to two figures."""
+    if counted >= total:
+        return count
+    estimate = count * total / counted
+    digits = max(0, len(str(int(estimate))) - 2)
+    return max(1, int(round(estimate, -digits)))
 
 
 def top_values(counter, n=None):
