@@ -10,12 +10,14 @@ from pyramid.authorization import (ALL_PERMISSIONS, DENY_ALL, Allow, Authenticat
 # manage_group: settings and roles; set_visibility: make a group private, listed or open
 # (its managers only, never an admin without a role: opening a private group for a moment
 # would let them read it); see: a group's name, description; see_members: its member
-# list; join: ask to join; admin: site administration.
+# list; join: ask to join; admin: site administration; history: a versioned item's
+# history, old versions and diffs (group readers hold it, `Everyone` never does: a visitor
+# of a public item reads its current version only).
 ROLE_PERMISSIONS = {
-    "manager": ("view", "edit", "moderate", "restore", "purge", "manage_group",
+    "manager": ("view", "history", "edit", "moderate", "restore", "purge", "manage_group",
                 "set_visibility", "see", "see_members"),
-    "member": ("view", "edit", "restore", "see", "see_members"),
-    "observer": ("view", "see", "see_members"),
+    "member": ("view", "history", "edit", "restore", "see", "see_members"),
+    "observer": ("view", "history", "see", "see_members"),
 }
 ADMIN = "role:admin"
 
@@ -41,7 +43,7 @@ def group_acl(group_id, visibility):
            for role, perms in ROLE_PERMISSIONS.items()]
     acl.append((Allow, ADMIN, ("see", "see_members", "manage_group")))
     if visibility == "open":
-        acl.append((Allow, Authenticated, ("view", "see", "see_members")))
+        acl.append((Allow, Authenticated, ("view", "history", "see", "see_members")))
     elif visibility == "listed":
         acl.append((Allow, Authenticated, ("see", "join")))
     acl.append(DENY_ALL)

@@ -162,10 +162,12 @@ class Entry:
 
 
 def summary_words(summary):
+    """The words of the published version (a newer draft is the managers' own)."""
+    revision = summary.readable_revision(draft=False)
     cached = summary._v_words
-    if cached is None or cached[0] != summary.version:
-        text = CITATION_RE.sub(" ", summary.body)
-        cached = summary._v_words = (summary.version, words_of(summary.title, text))
+    if cached is None or cached[0] != revision.version:
+        text = CITATION_RE.sub(" ", revision.body)
+        cached = summary._v_words = (revision.version, words_of(summary.title, text))
     return cached[1]
 
 

@@ -10,9 +10,11 @@ managers) writes the Discussion Summary beside the replies: a `Document` in ever
 reply ids in the text itself, so a citation always names the exact reply it rests on;
 saving a text that cites anything but a reply of this topic is refused (`UnknownCitation`).
 
-Until it is published the summary is the managers' draft: nobody else reads it, and it is
-not in the search index. Published, the group's readers read it and find it (type
-`summary`); published to the public web, `Everyone` may view it and nothing else.
+Until a version is published it is the managers' draft: nobody else reads it, and it is
+not in the search index. Published, the group's readers read and find the published
+version (type `summary`), and see its history up to that version; published to the public
+web, `Everyone` may view that version and nothing else. A newer text the managers write
+stays their draft until they publish it again (`readable_revision`).
 """
 import re
 
@@ -99,24 +101,40 @@ class Summary(Document):
     def __acl__(self):
         """A draft is for the group's managers only; a published summary is read like its
         topic; a public one by `Everyone` too (view only: the group's ACL below denies
-        everything else to anyone without a role)."""
+        everything else to anyone without a role). Its every version (`history`: the
+        documents' history pages) is its managers' own: the topic's readers see those up
+        to the published one through the summary's own views."""
         group_id = group_id_of(self)
+        managers = [group_principal(group_id, "manager")] if group_id else []
         acl = []
         if self.published and self.public and not is_trashed(self):
             acl.append((Allow, Everyone, "view"))
-        if not self.published:
-            if group_id:
-                acl.append((Allow, group_principal(group_id, "manager"), "view"))
-            acl.append((Deny, Everyone, "view"))
+        hidden = ("history",) if self.published else ("view", "history")
+        acl.extend((Allow, principal, hidden) for principal in managers)
+        acl.append((Deny, Everyone, hidden))
         return acl
 
-    def cites(self):
-        """The reply ids the current text cites, in the order of first citation."""
-        return citations(self.body)
+    def published_revision(self):
+        """The version its readers read (None while it is a draft)."""
+        if not self.published:
+            return None
+        if self.published_version is None:  # published before versions were noted
+            return self.current()
+        return self.revision(self.published_version)
 
-    def new_since(self):
-        """Ids of the replies posted after the summary's latest version, oldest first."""
-        topic, since = self.topic, self.current().date
+    def readable_revision(self, draft):
+        """The current version for those who may read the draft (`draft`: its managers),
+        the published one for everyone else."""
+        return self.current() if draft else self.published_revision() or self.current()
+
+    def cites(self, revision=None):
+        """The reply ids a version (by default the current one) cites, in order."""
+        return citations((revision or self.current()).body)
+
+    def new_since(self, revision=None):
+        """Ids of the replies posted after a version (by default the latest), oldest
+        first."""
+        topic, since = self.topic, (revision or self.current()).date
         keys = topic._items.keys()
         found = []
         for n in range(len(keys) - 1, -1, -1):
@@ -126,24 +144,27 @@ class Summary(Document):
             found.append(keys[n])
         return found[::-1]
 
-    def stale(self):
-        """Ids of the cited replies changed (or gone) since the summary's latest version."""
-        topic, since = self.topic, self.current().date
+    def stale(self, revision=None):
+        """Ids of the cited replies changed (or gone) since a version (by default the
+        latest)."""
+        revision = revision or self.current()
+        topic, since = self.topic, revision.date
         out = []
-        for rid in self.cites():
+        for rid in self.cites(revision):
             reply = topic.get(rid)
             if not isinstance(reply, Reply) or reply.modified > since:
                 out.append(rid)
         return out
 
     def search_data(self):
-        """Nothing until published (a draft is the managers' own); then type `summary`."""
-        if not self.published:
+        """Nothing until published (a draft is the managers' own); then the published
+        version, type `summary` (a newer draft is found by nobody)."""
+        published = self.published_revision()
+        if published is None:
             return None
-        current = self.current()
-        text = CITATION_RE.sub(" ", current.body)
+        text = CITATION_RE.sub(" ", published.body)
         return {"type": "summary", "title": self.title, "text": plain_text(text),
-                "author": current.author, "modified": current.date}
+                "author": published.author, "modified": published.date}
 
 
 def group_id_of(obj):
@@ -171,12 +192,11 @@ def check_citations(topic, body):
 
 def save_summary(summary, body, author, base_version, comment=""):
     """Save a new version of the summary (see `Document.save`): citations checked first,
-    then merged three-way or refused with `EditConflict` like any document."""
+    then merged three-way or refused with `EditConflict` like any document. It is the
+    managers' draft: what readers, search and the library have changes when it is
+    published."""
     check_citations(summary.topic, body)
-    saved = summary.save(None, normalise_text(body), author, base_version, comment)
-    if summary.public:
-        note_in_library(summary)  # the public library lists its words and title
-    return saved
+    return summary.save(None, normalise_text(body), author, base_version, comment)
 
 
 def revert_summary(summary, version, author, comment=""):

@@ -37,11 +37,16 @@ def revert_schema():
     return schema
 
 
-def revision_or_404(item, version):
+def revision_or_404(item, version, upto=None):
+    """Version `version` of `item`; a 404 if there is none, or it is past `upto` (the
+    newest version the caller may read; None: any)."""
     try:
-        return item.revision(version)
+        revision = item.revision(version)
     except UnknownVersion:
+        revision = None
+    if revision is None or (upto is not None and revision.version > upto):
         raise api_error(404, message="There is no such version.")
+    return revision
 
 
 def known_base(item, base):
@@ -65,18 +70,23 @@ def conflict_error(conflict):
     return exc
 
 
-def history_answer(request, item):
+def history_answer(request, item, upto=None):
+    """Newest first, `?limit=` versions (100) `?before=` a version; none past `upto`."""
     params = read_params(request, version_params())
+    before = params["before"]
+    if upto is not None:
+        before = min(before or upto + 1, upto + 1)
     return [{"version": r.version, "author": r.author, "date": iso(r.date),
              "comment": r.comment}
-            for r in item.history(params["limit"] or 100, params["before"])]
+            for r in item.history(params["limit"] or 100, before)]
 
 
-def diff_answer(request, item, name):
-    """`?from=&to=` (by default the last change) as a unified diff of the text."""
+def diff_answer(request, item, name, upto=None):
+    """`?from=&to=` (by default the last change up to `upto`) as a unified diff."""
     params = read_params(request, version_params())
-    old = revision_or_404(item, params["from"] or item.version - 1 or 1)
-    new = revision_or_404(item, params["to"] or item.version)
+    newest = item.version if upto is None else upto
+    old = revision_or_404(item, params["from"] or newest - 1 or 1, upto)
+    new = revision_or_404(item, params["to"] or newest, upto)
     return old, new, {"from": old.version, "to": new.version,
                       "diff": revision_diff(name, old, new)}
 

@@ -1,7 +1,8 @@
 """The Collection's JSON API (DESIGN.md, "The Collection"): list and create (JSON, or
 multipart with a `file`), read, save on a base version (merged, or 409 with both texts),
 history, versions, diff, revert, publish to the public web, and moving to the trash (the
-trash's ACL refuses writes there)."""
+trash's ACL refuses writes there). History, versions and diffs need `history`: a visitor
+of a public Resource reads its current version only, and no member's login."""
 import json
 
 import colander
@@ -93,11 +94,11 @@ class ResourceAPI(BaseView):
         move_to_trash(self.context, self.request.user.login)
         return HTTPNoContent()
 
-    @api_view(name="history", request_method="GET", permission="view")
+    @api_view(name="history", request_method="GET", permission="history")
     def history(self):
         return history_answer(self.request, self.context)
 
-    @api_view(name="versions", request_method="GET", permission="view")
+    @api_view(name="versions", request_method="GET", permission="history")
     def version(self):
         if len(self.request.subpath) != 1:
             return self.history()
@@ -109,7 +110,7 @@ class ResourceAPI(BaseView):
                 "author": r.author, "date": iso(r.date), "comment": r.comment,
                 "file": file_json(self.request, self.context, r)}
 
-    @api_view(name="diff", request_method="GET", permission="view")
+    @api_view(name="diff", request_method="GET", permission="history")
     def diff(self):
         old, new, answer = diff_answer(self.request, self.context, self.context.__name__)
         answer["fields"] = sorted(k for k in new.fields if new.fields[k] != old.fields.get(k))

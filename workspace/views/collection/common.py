@@ -135,12 +135,13 @@ def named(codes, name_of):
 
 
 def resource_json(request, item, with_body=True):
+    """The current version; who edited it only for the group's readers (the public web
+    shows the publication's authors, not a member's login)."""
     current = item.current()
     fields = current.fields
     themes = themes_of(request.site)
     data = {"id": item.__name__, "title": current.title, "version": current.version,
-            "modified": iso(current.date), "modified_by": current.author,
-            "public": item.public, **{k: fields[k] for k in (
+            "modified": iso(current.date), "public": item.public, **{k: fields[k] for k in (
                 "type", "abstract", "year", "publisher", "url", "licence",
                 "superseded_by")},
             "countries": list(fields["countries"]), "levels": list(fields["levels"]),
@@ -151,6 +152,8 @@ def resource_json(request, item, with_body=True):
             "language_names": named(fields["languages"], language_name),
             "theme_names": named(fields["themes"], themes.label),
             "file": file_json(request, item, current)}
+    if request.has_permission("history", item):
+        data["modified_by"] = current.author
     if with_body:
         data.update(body=current.body, html=current.html)
     return data

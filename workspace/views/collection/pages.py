@@ -2,7 +2,7 @@
 JSON-LD and citation export, readable by anyone once it is on the public web), its file's
 download (HTML and API) and the publish button."""
 from pyramid.csrf import get_csrf_token
-from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.response import Response
 from pyramid.view import view_config
 
@@ -79,8 +79,11 @@ def download_params():
 @view_config(context=Resource, name="download", request_method="GET", permission="view")
 def download(context, request):
     """The file of a version (`?version=`, the current one by default), as an attachment
-    under the name it was uploaded with; 404 when that version has none."""
+    under the name it was uploaded with; 404 when that version has none. An older
+    version's file needs `history` (a visitor of the public web gets the current file)."""
     version = read_params(request, download_params())["version"] or context.version
+    if version != context.version and not request.has_permission("history", context):
+        raise HTTPForbidden()
     revision = revision_or_404(context, version)
     found = revision.file
     if found is None:

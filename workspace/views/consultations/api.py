@@ -5,7 +5,12 @@ to be named in summaries (`PUT /api/people/{login}/citation`).
 
 A summary's citations must be replies of its topic: anything else is a 400 that saves
 nothing. Writes need `moderate` (the group's managers), which the trash's ACL refuses.
+The managers read the newest text and every version; the consultation's readers the
+published version and the history up to it; a visitor of the public web the published
+text only.
 """
+from pyramid.httpexceptions import HTTPForbidden
+
 from ...content.board import Board, Topic
 from ...content.document import EditConflict
 from ...content.people import Profile
@@ -17,8 +22,8 @@ from ..base import BaseView, api_defaults, api_view
 from ..versioned import (conflict_error, diff_answer, history_answer, known_base,
                          revert_schema, revision_or_404)
 from .common import (citation_schema, consultation_json, consultation_schema,
-                     create_consultation, publish_schema, reopen_schema, summary_json,
-                     summary_schema)
+                     create_consultation, group_reader, publish_schema, reads_draft,
+                     reopen_schema, summary_json, summary_schema)
 
 
 def citation_error(exc):
@@ -78,22 +83,33 @@ class SummaryAPI(BaseView):
             raise conflict_error(conflict)
         return dict(summary_json(self.request, summary), merged=merged)
 
+    def readable_upto(self):
+        """The newest version the caller may see in the history: any (None) for the
+        managers, the published one for the consultation's readers; a visitor of the
+        public web reads the published text only (their 401/404)."""
+        if reads_draft(self.request, self.context):
+            return None
+        if not group_reader(self.request, self.context):
+            raise HTTPForbidden()
+        return self.context.readable_revision(draft=False).version
+
     @api_view(name="history", request_method="GET", permission="view")
     def history(self):
-        return history_answer(self.request, self.context)
+        return history_answer(self.request, self.context, self.readable_upto())
 
     @api_view(name="versions", request_method="GET", permission="view")
     def version(self):
         if len(self.request.subpath) != 1:
             return self.history()
-        revision = revision_or_404(self.context, self.request.subpath[0])
+        revision = revision_or_404(self.context, self.request.subpath[0],
+                                   self.readable_upto())
         return {"version": revision.version, "body": revision.body,
                 "author": revision.author, "date": iso(revision.date),
                 "comment": revision.comment}
 
     @api_view(name="diff", request_method="GET", permission="view")
     def diff(self):
-        return diff_answer(self.request, self.context, "summary")[2]
+        return diff_answer(self.request, self.context, "summary", self.readable_upto())[2]
 
     @api_view(name="revert", request_method="POST", permission="moderate")
     def revert(self):

@@ -17,6 +17,7 @@ from ..schemas import boolean, new_id_validator, strict, text
 
 REPLIES_PAGE = 50  # the topic page's replies per page (views/boards)
 MAX_VERSION = 2 ** 31 - 1
+FACILITATORS = "the facilitation team"  # who wrote a summary, as the public web says it
 
 
 def not_blank(node, value):
@@ -123,14 +124,32 @@ def consultation_json(topic):
             "summary_published": bool(summary and summary.published)}
 
 
+def reads_draft(request, summary):
+    """Whether the caller reads the summary's newest text (its managers), not only the
+    published version (everyone else)."""
+    return bool(request.has_permission("moderate", summary))
+
+
+def group_reader(request, summary):
+    """Whether the caller reads the consultation itself (not only the public web)."""
+    return bool(request.has_permission("view", summary.topic))
+
+
+def shown_revision(request, summary):
+    return summary.readable_revision(reads_draft(request, summary))
+
+
 def summary_json(request, summary):
-    current = summary.current()
-    return {"title": summary.title, "body": current.body,
-            "html": summary_html(request, summary, current.body),
-            "version": current.version, "modified": iso(current.date),
-            "modified_by": current.author, "cites": summary.cites(),
-            "new_since": summary.new_since(), "stale": summary.stale(),
-            "published": summary.published, "public": summary.public,
-            "published_version": summary.published_version,
-            "published_at": iso(summary.published_at),
-            "state": state_of(summary.topic)}
+    """The version the caller reads (see `reads_draft`) and what it cites; no login for
+    a reader of the public web."""
+    shown = shown_revision(request, summary)
+    data = {"title": summary.title, "body": shown.body,
+            "html": summary_html(request, summary, shown.body),
+            "version": shown.version, "modified": iso(shown.date),
+            "cites": summary.cites(shown), "new_since": summary.new_since(shown),
+            "stale": summary.stale(shown), "published": summary.published,
+            "public": summary.public, "published_version": summary.published_version,
+            "published_at": iso(summary.published_at), "state": state_of(summary.topic)}
+    if group_reader(request, summary):
+        data["modified_by"] = shown.author
+    return data

@@ -1,7 +1,9 @@
 """The consultations' pages: asking a consultation (`@@new-consultation` on a board),
 closing and reopening it, the Discussion Summary's page (readable by anyone once it is on
 the public web), its edit form and the publish buttons, and a person's choice to be
-named in summaries (`/people/<login>/@@citation`).
+named in summaries (`/people/<login>/@@citation`). Its managers read the newest text,
+marked as a draft while it is newer than the published one; everyone else reads the
+published version, and the public web names the facilitation team, not a login.
 """
 import json
 
@@ -22,8 +24,8 @@ from ...content.summary import (NotAConsultation, Summary, UnknownCitation, cite
 from ..base import AddForm, BaseView, EditForm, FieldError, FormView
 from ..schemas import boolean
 from ..versioned import reader_crumbs
-from .common import (consultation_schema, create_consultation, end_of_day, summary_html,
-                     summary_schema)
+from .common import (FACILITATORS, consultation_schema, create_consultation, end_of_day,
+                     group_reader, shown_revision, summary_html, summary_schema)
 
 TEMPLATES = "workspace:views/templates/"
 FORM = TEMPLATES + "form.pt"
@@ -31,13 +33,14 @@ STATES = {"open": "Open for replies", "closed": "Closed: replies have stopped",
           "summarised": "Summarised"}
 
 
-def schema_org(request, summary):
-    """schema.org JSON-LD of a published summary (a Report by the community)."""
+def schema_org(request, summary, shown):
+    """schema.org JSON-LD of a published summary (a Report by the community), of the
+    version the reader reads (`shown`)."""
     if not summary.published:
         return None
     data = {"@context": "https://schema.org", "@type": "Report", "name": summary.title,
             "url": request.resource_url(summary), "inLanguage": "en",
-            "dateModified": summary.modified.isoformat(),
+            "dateModified": shown.date.isoformat(),
             "datePublished": summary.published_at.isoformat()
             if summary.published_at else None}
     return json.dumps(data).replace("</", "<\\/")
@@ -73,12 +76,15 @@ def close_or_reopen(context, request):
 class SummaryPage(BaseView):
     def __call__(self):
         summary, request = self.context, self.request
-        topic = summary.topic
-        return {"title": summary.title, "view": self, "summary": summary,
+        topic, shown = summary.topic, shown_revision(request, summary)
+        return {"title": summary.title, "view": self, "summary": summary, "shown": shown,
+                "by": None if group_reader(request, summary) else FACILITATORS,
+                "draft": summary.published and shown.version != summary.published_version,
                 "crumbs": reader_crumbs(request, topic), "state_label": STATES[state_of(topic)],
-                "html": summary_html(request, summary), "can_edit": self.can("moderate"),
-                "new_since": summary.new_since(), "stale": summary.stale(),
-                "csrf": get_csrf_token(request), "jsonld": schema_org(request, summary),
+                "html": summary_html(request, summary, shown.body),
+                "can_edit": self.can("moderate"),
+                "new_since": summary.new_since(shown), "stale": summary.stale(shown),
+                "csrf": get_csrf_token(request), "jsonld": schema_org(request, summary, shown),
                 "topic_url": request.resource_url(topic)
                 if self.can("view", topic) else None, "mails": mail_enabled(self.group)}
 

@@ -1,7 +1,9 @@
 """The read pages of documents and files: the Documents tab, a document and any old
 version of it, the history of a document or file, and the diff between two versions.
 
-They change nothing (a reader's visit writes nothing to the database); the editor, uploads
+They change nothing (a reader's visit writes nothing to the database); old versions,
+history and diffs need `history`, which the group's readers hold and a visitor of a public
+Resource does not (they read its current version only). The editor, uploads
 and actions are in `forms`, the JSON twins in `api`. A trashed item's pages still answer,
 with a notice and without edit controls (the trash's ACL refuses "edit").
 """
@@ -33,7 +35,8 @@ class DocumentPages(BaseView):
         doc = self.context
         return self.page(doc.title, doc=doc, revision=doc.current(), old=False)
 
-    @view_config(context=Document, name="versions", renderer=TEMPLATES + "document.pt")
+    @view_config(context=Document, name="versions", renderer=TEMPLATES + "document.pt",
+                 permission="history")
     def version(self):
         doc = self.context
         if len(self.request.subpath) != 1:
@@ -43,8 +46,9 @@ class DocumentPages(BaseView):
                          revision=revision, old=True)
 
     @view_config(context=Document, name="history",
-                 renderer=TEMPLATES + "document_history.pt")
-    @view_config(context=File, name="history", renderer=TEMPLATES + "document_history.pt")
+                 renderer=TEMPLATES + "document_history.pt", permission="history")
+    @view_config(context=File, name="history", renderer=TEMPLATES + "document_history.pt",
+                 permission="history")
     def history(self):
         """A hundred versions at most, newest first, with a link to the older ones."""
         item = self.context
@@ -56,7 +60,8 @@ class DocumentPages(BaseView):
                          older=older, newest=item.version,
                          is_document=isinstance(item, Document))
 
-    @view_config(context=Document, name="diff", renderer=TEMPLATES + "document_diff.pt")
+    @view_config(context=Document, name="diff", renderer=TEMPLATES + "document_diff.pt",
+                 permission="history")
     def diff(self):
         """`?from=&to=` (by default the last change), line by line."""
         doc = self.context
