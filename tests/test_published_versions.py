@@ -5,6 +5,9 @@ current version only (no history, old versions, diffs or old files); and the pub
 names no member who edited an item."""
 import pytest
 
+from workspace.content.events import ObjectModified, notify
+from workspace.content.library import list_published_versions, note_public_change
+
 COLL = "/api/groups/secret/collection"
 BOARDS = "/api/groups/secret/boards"
 TOPIC = f"{BOARDS}/general/topics/reading"
@@ -154,3 +157,26 @@ def test_public_resource_names_its_authors_not_its_editor(cleaned):
     page = cleaned.html("anonymous").get("/groups/secret/collection/rep/")
     assert "Ada Lovelace" in page.text and "Member" not in page.text
     assert cleaned.api["member"].get(f"{COLL}/rep").json["modified_by"] == "member"
+
+
+def test_evolve_step_lists_and_indexes_the_published_version(drafted, site, app):
+    """A site from before: its public library and index hold the newer draft (as the old
+    code listed and indexed it), until the step lists and indexes the published text."""
+    with site.open() as root:  # the old state, written the way the old code wrote it
+        summary = root["groups"]["secret"]["boards"]["general"]["reading"].summary
+        summary.published_version = 3
+        note_public_change(summary)
+        notify(ObjectModified(summary))
+    app.registry.workspace_indexer.drain()  # what a request's commit starts at once
+    with site.open() as root:
+        summary = root["groups"]["secret"]["boards"]["general"]["reading"].summary
+        summary.published_version = 2
+    anon = drafted.api["anonymous"]
+    assert anon.get("/api/search", {"q": DRAFT}).json["total"] == 1
+    assert anon.get("/api/library", {"q": DRAFT}).json["total"] == 1
+    with site.open() as root:
+        list_published_versions(root)
+    app.registry.workspace_indexer.drain()
+    assert anon.get("/api/search", {"q": DRAFT}).json["total"] == 0
+    assert anon.get("/api/library", {"q": DRAFT}).json["total"] == 0
+    assert anon.get("/api/library", {"q": "zorbpublic"}).json["total"] == 1

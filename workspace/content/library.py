@@ -23,6 +23,7 @@ from pyramid.traversal import find_interface, resource_path
 
 from .acl import ADMIN
 from .collection import Resource, words_of
+from .events import ObjectModified, notify
 from .summary import CITATION_RE, Summary
 from .trash import is_trashed
 
@@ -172,6 +173,19 @@ def summary_words(summary):
 
 
 Summary._v_words = None
+
+
+def list_published_versions(site):
+    """Evolve step: before a summary's newer draft stayed its managers', the public
+    library and the search index held the draft of a published summary; each summary
+    whose text is newer than its published version is listed and indexed again."""
+    for group in site["groups"].values():
+        collection = group.get("collection")
+        for path in list(collection.summaries) if collection is not None else ():
+            summary = find_summary(group, path)
+            if summary is not None and summary.version != summary.published_version:
+                note_public_change(summary)
+                notify(ObjectModified(summary))
 
 
 def group_entries(group):
