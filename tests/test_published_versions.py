@@ -180,3 +180,13 @@ def test_evolve_step_lists_and_indexes_the_published_version(drafted, site, app)
     assert anon.get("/api/search", {"q": DRAFT}).json["total"] == 0
     assert anon.get("/api/library", {"q": DRAFT}).json["total"] == 0
     assert anon.get("/api/library", {"q": "zorbpublic"}).json["total"] == 1
+
+
+def test_an_unpublished_summary_says_it_is_a_draft(cast):
+    cast.api["manager"].post_json(BOARDS, {"id": "general", "title": "General"}, status=201)
+    cast.api["member"].post_json(f"{BOARDS}/general/consultations", {
+        "id": "reading", "title": "Q?", "body": "Tell us."}, status=201)
+    cast.api["manager"].put_json(SUMMARY, {"body": "First go.\n", "base_version": 1})
+    page = cast.html("manager").get(SUMMARY_PAGE)
+    assert "draft, not yet published (version 2)" in page.text
+    cast.html("member").get(SUMMARY_PAGE, status=404)

@@ -79,7 +79,7 @@ class SummaryPage(BaseView):
         topic, shown = summary.topic, shown_revision(request, summary)
         return {"title": summary.title, "view": self, "summary": summary, "shown": shown,
                 "by": None if group_reader(request, summary) else FACILITATORS,
-                "draft": summary.published and shown.version != summary.published_version,
+                "draft": not summary.published or shown.version != summary.published_version,
                 "crumbs": reader_crumbs(request, topic), "state_label": STATES[state_of(topic)],
                 "html": summary_html(request, summary, shown.body),
                 "can_edit": self.can("moderate"),
