@@ -60,6 +60,19 @@ def test_anonymous_browsing_and_filters_stay_in_the_public_scope(public_web):
         "total"] == 1
 
 
+def test_anonymous_search_cannot_ask_who_wrote_a_public_item(public_web):
+    """Results hide the author on the public web, so neither may a filter or a field
+    term tell it: the author filter is not applied and `author:` is a clear 400."""
+    for login in ("member", "manager"):
+        assert anonymous_search(public_web, author=login)["total"] == 1
+    answer = public_web.api["anonymous"].get("/api/search", params={"q": "author:member"},
+                                             status=400).json
+    assert "author" in answer["error"] or "author" in str(answer)
+    # members still filter by author
+    assert public_web.api["member"].get(
+        "/api/search", params={"q": "author:member wombatpublic"}).json["total"] == 1
+
+
 def test_taking_an_item_off_the_public_web_counts_from_the_next_request(public_web):
     public_web.api["manager"].post_json(f"{COLLECTION}/out/publish", {"public": False})
     assert anonymous_search(public_web, q="wombatpublic")["total"] == 0

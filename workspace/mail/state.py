@@ -8,6 +8,7 @@ turns each job into messages in the outgoing spool after commit (see outbox.py).
 """
 from datetime import datetime, timedelta, timezone
 import hashlib
+import itertools
 import os
 import secrets
 import time
@@ -108,7 +109,7 @@ class MailState(Persistent):
         expires = now_utc() + timedelta(seconds=lifetime)
         table[digest(secret)] = PersistentMapping(record, expires=expires.isoformat())
         now = now_utc().isoformat()
-        for key in [k for k, r in list(table.items())[:500] if r["expires"] < now]:
+        for key in [k for k, r in itertools.islice(table.items(), 500) if r["expires"] < now]:
             del table[key]
         return secret
 

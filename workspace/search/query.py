@@ -126,6 +126,12 @@ def term_count(parsed):
     return sum(1 for _ in parsed.leaves())
 
 
+def refuse_author_terms(parsed):
+    """The public web shows no author, so an anonymous query may not ask for one."""
+    if parsed is not None and any(field == "author" for field, _ in parsed.iter_all_terms()):
+        raise QueryError("author: is not available without logging in.")
+
+
 # the permission filter ----------------------------------------------------------
 def readable_groups(site, user, permits):
     """Ids of the groups whose content `user` may read right now: their own groups and
@@ -440,8 +446,8 @@ def search(store, site, user, principals, permits, q="", types=(), groups=(), au
     q = (q or "").strip()
     searcher = store.searcher()
     schema = QUERY_SCHEMA  # words are read as this code reads them, not as the index did
-    if user is None:  # anonymous: the public web only (issue 13)
-        allowed = public_filter(site, groups, start, end, types, authors)
+    if user is None:  # anonymous: the public web only (issue 13), and no author asked for
+        allowed = public_filter(site, groups, start, end, types)
     else:
         readable = readable_groups(site, user, permits)
         if any(groups):  # some groups only: their scopes are all that is read
@@ -451,6 +457,8 @@ def search(store, site, user, principals, permits, q="", types=(), groups=(), au
                                     open_ids)
     relaxed = False
     parsed = parse(schema, q) if q else None
+    if user is None:
+        refuse_author_terms(parsed)
     with remembered():
         found = run(searcher, parsed, allowed, sort, page, limit)
         if found["total"] == 0 and parsed is not None and term_count(parsed) > 1:
