@@ -15,6 +15,7 @@ from collections import Counter
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -80,8 +81,8 @@ def start_server(folder, port, cache_objects=None):
     with open(os.path.join(HERE, "development.ini")) as f:
         text = f.read().replace("listen = 127.0.0.1:6543", f"listen = 127.0.0.1:{port}")
     if cache_objects:
-        text = text.replace("connection_cache_size=50000",
-                            f"connection_cache_size={cache_objects}")
+        text = re.sub(r"connection_cache_size=\d+", f"connection_cache_size={cache_objects}",
+                      text)
     with open(ini, "w") as f:
         f.write(text)
     env = dict(os.environ, WORKSPACE_SESSION_SECRET="x" * 40)

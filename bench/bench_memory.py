@@ -2,12 +2,15 @@
 grows?
 
     .venv/bin/python bench/bench_memory.py [--minutes 30] [--clients 8] [--every 30]
-        [--cache-objects N]
+        [--cache-objects N] [--tracemalloc DIR --snapshots 5,12,20]
 
 Serves its own site (as bench_hotspots.py builds it) with pserve, and has `--clients`
 clients read pages, search, save new documents and reply to topics for `--minutes`; every
 `--every` seconds it prints the server's resident memory (VmRSS) and how many items the
-clients have added. Traffic goes only to 127.0.0.1; prints figures, asserts nothing.
+clients have added. With `--tracemalloc DIR` the server traces allocations (25 frames,
+bench/traced/sitecustomize.py) and writes a snapshot and its ZODB pools' cache sizes to DIR
+at each of `--snapshots` minutes; compare them with bench/compare_snapshots.py.
+Traffic goes only to 127.0.0.1; prints figures, asserts nothing.
 """
 import argparse
 import itertools
@@ -62,8 +65,17 @@ def main():
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--every", type=float, default=30)
     parser.add_argument("--cache-objects", type=int, help="objects per connection cache "
-                                                          "(development.ini: 50000)")
+                                                          "(development.ini: 10000)")
+    parser.add_argument("--tracemalloc", metavar="DIR", help="trace the server's allocations")
+    parser.add_argument("--snapshots", default="5,12,20",
+                        help="minutes at which the traced server writes a snapshot")
     args = parser.parse_args()
+    snapshots = sorted(float(m) for m in args.snapshots.split(",")) if args.tracemalloc else []
+    if args.tracemalloc:
+        os.makedirs(args.tracemalloc, exist_ok=True)
+        os.environ["WORKSPACE_TRACEMALLOC"] = os.path.abspath(args.tracemalloc)
+        os.environ["PYTHONPATH"] = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                "traced")
     folder = tempfile.mkdtemp(prefix="memory-")
     tokens = build_site(folder, args.clients)
     port = free_port()
@@ -91,7 +103,11 @@ def main():
         started = time.monotonic()
         while time.monotonic() - started < args.minutes * 60:
             time.sleep(args.every)
-            print(row((time.monotonic() - started) / 60, server.pid, added[0]), flush=True)
+            minute = (time.monotonic() - started) / 60
+            print(row(minute, server.pid, added[0]), flush=True)
+            while snapshots and minute >= snapshots[0]:
+                snapshots.pop(0)
+                server.send_signal(signal.SIGUSR1)
         stop.set()
         for thread in threads:
             thread.join(timeout=30)
