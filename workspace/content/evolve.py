@@ -10,7 +10,7 @@ from .board import add_default_boards, add_topic_kinds
 from .collection import add_collections
 from .document import compact_revisions
 from .group import add_join_requests, index_groups
-from .library import add_library
+from .library import add_library, list_published_versions
 from .mail import add_mail_folders
 from .notifications import add_notifications_folder, add_topic_watching
 from .people import index_people
@@ -54,6 +54,7 @@ STEPS = [
     add_default_boards,  # 15: every group has a discussion board to start with (issue 16)
     add_topic_watching,  # 16: who watches which topic (issue 16)
     add_applications,  # 17: /applications, membership applications (issue 13)
+    list_published_versions,  # 18: published summaries listed and indexed by their published text
 ]
 
 
