@@ -10,7 +10,8 @@ observer's post or a locked topic is refused with a notice to the sender; mail f
 non-member, a key used from another address, a DMARC failure the trusted MTA saw,
 trimming that would leave nothing, too many attachments, and what moderation asks for
 are held for the managers (held.py); the rest is published as the person. Nothing a
-member sent is dropped without a trace.
+member sent is dropped without a trace: a message that cannot be read (a header the email
+package refuses, a body that fails to convert) is held as "unreadable", once.
 """
 from email import policy
 from email.parser import BytesParser
@@ -23,6 +24,7 @@ import re
 
 from flufl.bounce import all_failures
 from pyramid.threadlocal import manager as threadlocal_manager
+from ZODB.POSException import ConflictError
 
 from ..content.board import Board, MAX_BODY, MAX_TITLE, start_topic
 from ..content.document import File, TooLarge
@@ -38,7 +40,7 @@ from .keys import REFERRAL_LOCAL, read_bounce_local, read_reply_key
 from .notices import tell_managers_of_held, tell_sender
 from .spool import claim, waiting
 from .state import build_address_index, state_of
-from .trim import nearly_all_removed, trim
+from .trim import MAX_TRIMMED, nearly_all_removed, trim
 
 log = logging.getLogger(__name__)
 AUTOMATIC_SENDERS = re.compile(r"^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|"
@@ -92,13 +94,48 @@ def process_message(db, settings, raw):
     message = parse(raw)
     outcomes = []
     for recipient in envelope_recipients(message):
-        outcomes.append(run_in_transaction(
-            db, lambda root: handle(root, settings, raw, message, recipient)))
+        try:
+            outcome = run_in_transaction(
+                db, lambda root: handle(root, settings, raw, message, recipient))
+        except ConflictError:
+            raise  # the database's trouble, not the message's: tried again later
+        except Exception:
+            log.exception("inbound message for %s could not be read; held", recipient)
+            outcome = run_in_transaction(
+                db, lambda root: hold_unreadable(root, settings, raw, message, recipient))
+        outcomes.append(outcome)
     return outcomes
 
 
+def header(message, name):
+    """A header as text; one the email package cannot read (an encoded CR LF in an
+    address) as its raw text on one line. Only for logs and held mail's summary."""
+    try:
+        return str(message.get(name, ""))
+    except Exception:  # the policy's header classes raise ValueError, IndexError...
+        raw = next((v for k, v in message.raw_items() if k.lower() == name.lower()), "")
+        return " ".join(str(raw).split())
+
+
+def hold_unreadable(root, settings, raw, message, recipient):
+    """Hold a message `handle` failed on for its group's managers, with what can be read
+    safely (the sender is the envelope's, written by our listener)."""
+    gid = recipient.rpartition("@")[0].partition("+")[0]
+    group = appmaker(root)["groups"].get(gid)
+    if group is None or not group["mail"].enabled or gid == REFERRAL_LOCAL:
+        log.error("unreadable inbound message for %s dropped: no group holds it", recipient)
+        return "discarded"
+    if not state_of(root).first_time(f"{message_key(message, raw)} {gid}"):
+        return "duplicate"
+    sender = header(message, "X-Workspace-Envelope-From").strip("<> ").lower()
+    subject = " ".join(header(message, "Subject").split())[:MAX_TITLE]
+    held = HeldMessage(raw, sender, sender, subject or "(no subject)", ["unreadable"])
+    tell_managers_of_held(group, settings, hold_message(group["mail"], held), held)
+    return "held"
+
+
 def message_key(message, raw):
-    value = str(message.get("Message-ID", "")).strip()
+    value = header(message, "Message-ID").strip()
     return value[:300] if value else "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
@@ -164,8 +201,8 @@ def handle(root, settings, raw, message, recipient):
 
 def discarded(message, why):
     log.info("mail discarded (%s): from %s, subject %r, id %s", why,
-             message.get("From"), str(message.get("Subject", ""))[:100],
-             message.get("Message-ID"))
+             header(message, "From"), header(message, "Subject")[:100],
+             header(message, "Message-ID"))
     return "discarded"
 
 
@@ -262,7 +299,10 @@ class Arrival:
         if dmarc_failed(self.message, self.settings):
             reasons.append("dmarc_fail")
         text, attachments = body_of(self.message)
-        kept, removed = trim(text, self.subject)
+        if len(text) > MAX_TRIMMED:  # too long whatever trimming cuts: not trimmed
+            kept, removed = text, ""
+        else:
+            kept, removed = trim(text, self.subject)
         if nearly_all_removed(kept, removed):
             reasons.append("nearly_empty")
         if len(attachments) > self.settings.max_attachments:
@@ -299,7 +339,7 @@ def publish(site, settings, group, message, login, topic, guest=None):
     or a new topic on the group's mail board. Attachments become Files in the group's
     documents, linked from the post. Returns the new post."""
     text, attachments = body_of(message)
-    subject = " ".join(str(message.get("Subject", "")).split())[:MAX_TITLE]
+    subject = " ".join(header(message, "Subject").split())[:MAX_TITLE]
     kept, _ = trim(text, subject)
     author = login or f"{guest} (guest)"
     links = store_attachments(group, settings, attachments, author)

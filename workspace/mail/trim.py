@@ -74,6 +74,12 @@ MOBILE = re.compile(
     r"手机|手機|جهاز|protonmail|tablet)\b.{0,40}$|^(?:发自我的|从我的)\S{0,20}$|"
     r"^أرسلت من.{0,60}$", re.I)
 SIG_MAX_LINES = 12  # a "signature" longer than this is more likely what someone wrote
+# email_reply_parser's multi-quote regex backtracks in (occurrences of "On")² x length:
+# 10 KB of "On x" lines took it 53 s. It is asked only about texts within these bounds.
+LIBRARY_MAX_CHARS, LIBRARY_MAX_ON = 20_000, 40
+# Longer texts are not trimmed (a post may be 100,000 characters, so it is too long
+# whatever is cut): the rules are linear, and this bounds them to about half a second.
+MAX_TRIMMED = 300_000
 
 
 def normal(line):
@@ -154,8 +160,21 @@ def is_forward(lines, subject, code):
                for i, line in enumerate(lines))
 
 
+def next_quoted(lines):
+    """For each index, the first quoted line at or below it (len(lines) if none): one
+    pass from the end, so that asking at every attribution costs nothing."""
+    found, below = [len(lines)] * (len(lines) + 1), len(lines)
+    for j in range(len(lines) - 1, -1, -1):
+        if QUOTED.match(lines[j]):
+            below = j
+        found[j] = below
+    return found
+
+
 def tail_start(lines, code, forward):
     """Index of the first line of the quoted tail, or len(lines)."""
+    quoted_below = next_quoted(lines)
+    first_written = next((j for j, line in enumerate(lines) if line.strip()), len(lines))
     for i in range(len(lines)):
         if code[i]:
             continue
@@ -163,11 +182,10 @@ def tail_start(lines, code, forward):
             return back_over_rules(lines, i)
         span = attribution_at(lines, i, code)
         if span and not forward:
-            below = lines[i + span:]
-            if not any(QUOTED.match(line) for line in below):
+            if quoted_below[i + span] == len(lines):
                 # the original below the attribution is not quoted (Yahoo, mobile apps):
                 # it is the tail when the writer wrote above it
-                if any(line.strip() for line in lines[:i]):
+                if first_written < i:
                     return back_over_rules(lines, i)
             elif not new_text_after(lines, i + span, code):
                 return back_over_rules(lines, i)
@@ -196,15 +214,23 @@ def normal_rule(line):
 
 
 def signature_start(lines, code):
-    """Index where a signature starts (a delimiter or a mobile line near the end)."""
-    for i in range(len(lines)):
+    """Index where a signature starts (a delimiter or a mobile line near the end). Only
+    the last SIG_MAX_LINES + 1 written lines can start one, so only they are read: the
+    written lines below each are counted once, from the end."""
+    start, rest = len(lines), 0  # rest: written lines below `start`
+    while start > 0 and rest + bool(lines[start - 1].strip()) <= SIG_MAX_LINES + 1:
+        start -= 1
+        rest += bool(lines[start].strip())
+    below = [0] * (len(lines) - start + 1)
+    for i in range(len(lines) - 1, start - 1, -1):
+        below[i - start] = below[i - start + 1] + bool(lines[i].strip())
+    for i in range(start, len(lines)):
         if code[i]:
             continue
-        line = lines[i].rstrip()
-        rest = [x for x in lines[i + 1:] if x.strip()]
-        if SIG_DELIMITER.match(lines[i].rstrip("\n")) and len(rest) <= SIG_MAX_LINES:
+        after = below[i - start + 1]
+        if SIG_DELIMITER.match(lines[i].rstrip("\n")) and after <= SIG_MAX_LINES:
             return i
-        if MOBILE.match(normal(line)) and len(rest) <= 3:
+        if after <= 3 and MOBILE.match(normal(lines[i].rstrip())):
             return i
     return len(lines)
 
@@ -212,6 +238,8 @@ def signature_start(lines, code):
 def trim(text, subject=""):
     """(what the writer wrote, what was cut off), both as text."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    if len(text) > MAX_TRIMMED:
+        return text.strip("\n").rstrip(), ""
     lines = text.split("\n")
     code = code_mask(lines)
     forward = is_forward(lines, subject, code)
@@ -233,6 +261,8 @@ def library_cut(lines, code, removed):
     if any(code):
         return lines
     text = "\n".join(lines)
+    if len(text) > LIBRARY_MAX_CHARS or text.count("On") > LIBRARY_MAX_ON:
+        return lines
     try:
         reply = EmailReplyParser.parse_reply(text)
     except Exception:  # the library's regexes on odd input: keep the rules' answer
