@@ -45,6 +45,9 @@ def test_a_from_header_the_email_package_refuses_is_held_as_unreadable(
     assert "Crafted" in sink.wait_for("manager@example.org")[-1]["Subject"]
     assert spool_files(app) == []
     assert mailgroup.api["member"].get("/api/groups/secret/boards/talk").json["topics"] == []
+    mailgroup.api["manager"].post_json(f"/api/groups/secret/held/{held['id']}/approve", {})
+    (topic,) = mailgroup.api["member"].get("/api/groups/secret/boards/talk").json["topics"]
+    assert topic["title"] == "Crafted" and topic["author"] == "member@example.org (guest)"
 
 
 def test_a_body_that_fails_to_convert_is_held_as_unreadable_once(
