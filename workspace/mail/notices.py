@@ -14,6 +14,7 @@ REASONS = {
     "nearly_empty": "trimming quotes and signature left almost nothing",
     "too_many_attachments": "too many attachments",
     "too_long": "too long",
+    "unreadable": "the message could not be read (a malformed header or body)",
 }
 
 
