@@ -2,7 +2,7 @@
 grows?
 
     .venv/bin/python bench/bench_memory.py [--minutes 30] [--clients 8] [--every 30]
-        [--cache-objects N] [--tracemalloc DIR --snapshots 5,12,20]
+        [--cache-objects N] [--tracemalloc DIR --snapshots 5,12,20] [--posting-pool-mb N]
 
 Serves its own site (as bench_hotspots.py builds it) with pserve, and has `--clients`
 clients read pages, search, save new documents and reply to topics for `--minutes`; every
@@ -10,6 +10,8 @@ clients read pages, search, save new documents and reply to topics for `--minute
 clients have added. With `--tracemalloc DIR` the server traces allocations (25 frames,
 bench/traced/sitecustomize.py) and writes a snapshot and its ZODB pools' cache sizes to DIR
 at each of `--snapshots` minutes; compare them with bench/compare_snapshots.py.
+`--posting-pool-mb N` has the indexer's Whoosh writer hold at most N MB of postings in
+memory when it writes or merges segments (Whoosh's default: 128), to see what that costs.
 Traffic goes only to 127.0.0.1; prints figures, asserts nothing.
 """
 import argparse
@@ -69,13 +71,18 @@ def main():
     parser.add_argument("--tracemalloc", metavar="DIR", help="trace the server's allocations")
     parser.add_argument("--snapshots", default="5,12,20",
                         help="minutes at which the traced server writes a snapshot")
+    parser.add_argument("--posting-pool-mb", type=int,
+                        help="postings a Whoosh writer holds in memory (default 128)")
     args = parser.parse_args()
+    if args.tracemalloc or args.posting_pool_mb:
+        os.environ["PYTHONPATH"] = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                "traced")
+    if args.posting_pool_mb:
+        os.environ["WORKSPACE_POSTING_POOL_MB"] = str(args.posting_pool_mb)
     snapshots = sorted(float(m) for m in args.snapshots.split(",")) if args.tracemalloc else []
     if args.tracemalloc:
         os.makedirs(args.tracemalloc, exist_ok=True)
         os.environ["WORKSPACE_TRACEMALLOC"] = os.path.abspath(args.tracemalloc)
-        os.environ["PYTHONPATH"] = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                "traced")
     folder = tempfile.mkdtemp(prefix="memory-")
     tokens = build_site(folder, args.clients)
     port = free_port()

@@ -1,8 +1,11 @@
-"""Loaded by a server that bench_memory.py --tracemalloc starts (this folder on PYTHONPATH):
-traces allocations from the moment waitress starts serving (25 frames from the start made
-Chameleon's compiling of every template take minutes) and, on SIGUSR1, writes a
-tracemalloc snapshot and the ZODB pool's connections and cache sizes to
-$WORKSPACE_TRACEMALLOC, to see which allocation sites grow under a long load."""
+"""Loaded by the server bench_memory.py starts with --tracemalloc or --posting-pool-mb
+(this folder on PYTHONPATH).
+
+$WORKSPACE_TRACEMALLOC: traces allocations from the moment waitress starts serving (25
+frames from the start made Chameleon's compiling of every template take minutes) and, on
+SIGUSR1, writes a tracemalloc snapshot and the ZODB pool's connections and cache sizes to
+that folder, to see which allocation sites grow under a long load.
+$WORKSPACE_POSTING_POOL_MB: caps the postings a Whoosh writer keeps in memory."""
 import os
 
 FOLDER = os.environ.get("WORKSPACE_TRACEMALLOC")
@@ -74,3 +77,16 @@ if FOLDER:
     _record_databases()
     _trace_when_serving()
     signal.signal(signal.SIGUSR1, dump)
+
+POOL_MB = os.environ.get("WORKSPACE_POSTING_POOL_MB")
+
+if POOL_MB:  # an experiment: how much of a process's memory the indexer's merges take
+    import whoosh.writing
+
+    _pool_init = whoosh.writing.PostingPool.__init__
+
+    def _smaller_pool(self, tempstore, segment, limitmb=128, **kw):
+        """Whoosh keeps up to `limitmb` of postings in memory when it writes or merges
+        segments (128 unless the caller says): hold at most POOL_MB."""
+        _pool_init(self, tempstore, segment, limitmb=min(limitmb, int(POOL_MB)), **kw)
+    whoosh.writing.PostingPool.__init__ = _smaller_pool
