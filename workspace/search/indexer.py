@@ -34,6 +34,10 @@ log = logging.getLogger(__name__)
 BATCH = 500
 POLL_SECONDS = 0.5
 PRUNE_SECONDS = 10  # between deletions of tasks every machine has applied
+# Postings Whoosh keeps in memory while the running indexer writes or merges (the rest spill
+# to temporary runs): its default, 128 MB, made the server's memory rise in steps as the
+# merged segments grew with the database (bench_memory.py). A rebuild keeps its 256.
+WRITER_MB = 16
 
 
 class Indexer:
@@ -213,7 +217,7 @@ class Indexer:
             tasks = pending(root, BATCH, self.machine)
             if not tasks:
                 return 0
-            writer = ix.writer()
+            writer = ix.writer(limitmb=WRITER_MB)
             try:
                 apply_tasks(appmaker(root), writer, [task for _, task in tasks])
             except BaseException:
@@ -365,7 +369,7 @@ def refresh(db, ix, paths):
     """Write the entries of `paths` as the database has them now (the caller holds the
     writer lock, so nothing newer can be in the index)."""
     with open_root(db) as (root, _):
-        writer = ix.writer()
+        writer = ix.writer(limitmb=WRITER_MB)
         try:
             apply_tasks(appmaker(root), writer, [("one", path) for path in paths])
         except BaseException:
