@@ -64,7 +64,8 @@ def conflict_error(conflict):
     body = error_body(409, "conflict", "Others changed the same lines since your version; "
                                        "nothing was saved. Reconcile and save again.")
     body.update({"current_version": conflict.current.version,
-                 "current_body": conflict.current.body, "your_body": conflict.body,
+                 "current_body": getattr(conflict.current, "body", None),
+                 "your_body": conflict.body,
                  "marked": conflict.marked})
     exc.json_body = body
     return exc

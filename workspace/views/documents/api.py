@@ -8,15 +8,15 @@ forbidden view answers 409 `in_trash`.
 import re
 
 import venusian
-from pyramid.httpexceptions import HTTPConflict, HTTPNoContent
+from pyramid.httpexceptions import HTTPNoContent
 
 from ...content.diff import revision_diff
 from ...content.document import Document, Documents, EditConflict, File, TooLarge
 from ...content.text import render_markdown
 from ...content.trash import move_to_trash
-from ..api import api_error, error_body, iso, read_json
+from ..api import api_error, iso, read_json
 from ..base import BaseView, api_defaults, api_view, read_params
-from ..versioned import known_base
+from ..versioned import conflict_error as versioned_conflict, known_base
 from .common import (create_document, create_file, editors_now, new_document_schema,
                      presence_schema, preview_schema, query_schema, revert_schema,
                      revision_or_404, save_schema, too_large_message, upload_limit)
@@ -90,18 +90,12 @@ def uploaded_file(request):
 
 
 def conflict_error(conflict):
-    """409 with the current version and text, and the refused text, kept for the user."""
-    exc = HTTPConflict()
-    exc.content_type = "application/json"
+    """The shared 409 (views/versioned.py), with the titles a document's save carries too
+    and the current version's ETag."""
+    exc = versioned_conflict(conflict)
     current = conflict.current
-    body = error_body(409, "conflict", "Others changed the same lines since your version; "
-                                       "nothing was saved. Reconcile and save again.")
-    body.update({"current_version": current.version,
-                 "current_title": getattr(current, "title", conflict.title),
-                 "current_body": getattr(current, "body", None),
-                 "your_title": conflict.title, "your_body": conflict.body,
-                 "marked": conflict.marked})
-    exc.json_body = body
+    exc.json_body = dict(exc.json_body, your_title=conflict.title,
+                         current_title=getattr(current, "title", conflict.title))
     exc.headers["ETag"] = f'"{current.version}"'
     return exc
 
