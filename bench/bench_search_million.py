@@ -29,7 +29,10 @@ import statistics
 import sys
 import time
 
+import numpy as np
+
 from workspace.search import query as search_query
+from workspace.search.columns import coded
 from workspace.search.scopes import OPEN, SITE, scope_words
 from workspace.search.store import IndexStore
 
@@ -175,8 +178,9 @@ def group_sizes_in(store):
     """{group id: entries} of the index."""
     sizes = {}
     for reader, _ in store.searcher().reader().leaf_readers():
-        for gid in search_query.segment_column(reader, "group"):
-            sizes[gid] = sizes.get(gid, 0) + 1
+        column = coded(reader, "group")
+        for gid, count in zip(column.values, np.bincount(column.codes).tolist()):
+            sizes[gid] = sizes.get(gid, 0) + count
     return sizes
 
 

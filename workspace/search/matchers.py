@@ -1,32 +1,44 @@
-"""Preloaded matchers: a sorted list of document numbers with their scores.
+"""Preloaded matchers: sorted arrays of document numbers with their scores.
 
 A word looked up in twenty scopes is twenty small posting lists. Whoosh joins them in a
 binary tree of union matchers, and every step of the search then walks that tree in
-Python (four fifths of a one-word query's time at 100,000 entries). Reading the few
-postings of each scope once into one sorted list, with the scores summed as a union
-would sum them, turns the rest of the search into list indexing. Skips are binary
-searches.
+Python (four fifths of a one-word query's time at 100,000 entries). Reading the
+postings of each scope once into NumPy arrays, scored, summed and intersected as whole
+arrays, turns the rest of the search into array operations: at a million entries a
+common word has 100,000 postings, and scoring, admitting, ranking and counting them one
+by one in Python was the whole cost of its query. Skips are binary searches.
 """
-from bisect import bisect_left
 from contextlib import contextmanager
 import contextvars
 
-from whoosh.codec.whoosh3 import W3TermsReader
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3TermsReader, _lenfield
 from whoosh.matching import (IntersectionMatcher, ListMatcher, Matcher, NullMatcher,
                              ReadTooFar)
 from whoosh.query import And, Or, Phrase, Prefix, Term, Wildcard
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util import make_binary_tree
+from whoosh.util.numeric import byte_to_length
 
 from .caches import SegmentCache
+
+
+NO_IDS, NO_SCORES = np.zeros(0, np.int64), np.zeros(0, np.float64)
+
+
+def pairs_of(ids, scores):
+    """(ids, scores) as the arrays every function here passes around."""
+    return np.asarray(ids, np.int64), np.asarray(scores, np.float64)
 
 
 class Preloaded(Matcher):
     """Document numbers (sorted, unique) and their scores (None: every score is 0)."""
 
     def __init__(self, ids, scores=None, position=0):
-        self._ids, self._scores, self._i = ids, scores, position
+        self._ids = np.asarray(ids, np.int64)
+        self._scores = None if scores is None else np.asarray(scores, np.float64)
+        self._i = position
 
     def __repr__(self):
         return f"Preloaded({len(self._ids)} ids)"
@@ -50,10 +62,10 @@ class Preloaded(Matcher):
         return False
 
     def id(self):
-        return self._ids[self._i]
+        return int(self._ids[self._i])
 
     def all_ids(self):
-        return iter(self._ids[self._i:])
+        return iter(self._ids[self._i:].tolist())
 
     def next(self):
         self._i += 1
@@ -61,76 +73,85 @@ class Preloaded(Matcher):
     def skip_to(self, id):
         if not self.is_active():
             raise ReadTooFar
-        self._i = bisect_left(self._ids, id, self._i)
+        self._i = max(self._i, int(np.searchsorted(self._ids, id)))
 
     def weight(self):
         return 1.0
 
     def score(self):
-        return self._scores[self._i] if self._scores is not None else 0.0
+        return float(self._scores[self._i]) if self._scores is not None else 0.0
 
     def max_quality(self):
-        return max(self._scores[self._i:], default=0.0) if self._scores is not None else 0.0
+        if self._scores is None or not self.is_active():
+            return 0.0
+        return float(self._scores[self._i:].max())
 
-    def items(self):
-        """(docnum, score) from the current position on."""
+    def rest(self):
+        """(ids, scores) arrays from the current position on."""
+        ids = self._ids[self._i:]
         scores = self._scores[self._i:] if self._scores is not None \
-            else [0.0] * (len(self._ids) - self._i)
-        return zip(self._ids[self._i:], scores)
+            else np.zeros(len(ids), np.float64)
+        return ids, scores
 
     def where(self, admits):
-        """The rest of this list restricted to the numbers `admits(docnum)` accepts."""
-        ids, scores = [], []
-        for docnum, score in self.items():
-            if admits(docnum):
-                ids.append(docnum)
-                scores.append(score)
-        return Preloaded(ids, scores) if ids else NullMatcher()
+        """The rest of this list restricted to the numbers `admits(ids)` (a mask of the
+        same length) accepts."""
+        ids, scores = self.rest()
+        keep = admits(ids)
+        return Preloaded(ids[keep], scores[keep]) if keep.any() else NullMatcher()
 
 
 def preload(sources, counted=False):
-    """One Preloaded matcher of the (docnum, score) pairs of all `sources`, summed;
-    `sources` is a list of (word, pairs).
+    """One Preloaded matcher of the (ids, scores) of all `sources`, summed; `sources`
+    is a list of (word, (ids, scores)).
 
     `counted` (a relaxed question, where each source's word is what it looks for, title
     and text sharing a word): documents containing more of the words come first, by
     their summed score among equals: the score is the number of words plus a fraction.
     (Whoosh's own coordination bonus counted a word in title and text twice and was too
     weak to rank "teacher pathways" above a text saying "teacher" three times.)"""
-    totals, found = {}, {}
-    for word, pairs in sources:
-        for docnum, score in pairs:
-            totals[docnum] = totals.get(docnum, 0.0) + score
-            if counted:
-                found.setdefault(docnum, set()).add(word)
-    ids = sorted(totals)
-    if not ids:
+    sources = [(word, pairs) for word, pairs in sources if len(pairs[0])]
+    if not sources:
         return NullMatcher()
-    if counted:
-        return Preloaded(ids, [len(found[d]) + totals[d] / (1.0 + totals[d]) for d in ids])
-    return Preloaded(ids, [totals[d] for d in ids])
+    ids = np.concatenate([pairs[0] for _, pairs in sources])
+    scores = np.concatenate([pairs[1] for _, pairs in sources])
+    # Summed in the order the sources come, as adding them one by one would.
+    unique, where = np.unique(ids, return_inverse=True)
+    totals = np.bincount(where, weights=scores, minlength=len(unique))
+    if not counted:
+        return Preloaded(unique, totals)
+    by_word = {}
+    for word, (found, _) in sources:
+        by_word.setdefault(word, []).append(found)
+    holding = np.concatenate([np.unique(np.concatenate(parts)) for parts in by_word.values()])
+    words = np.bincount(np.searchsorted(unique, holding), minlength=len(unique))
+    return Preloaded(unique, words + totals / (1.0 + totals))
 
 
 def summed_intersection(parts):
-    """{docnum: summed score} of the documents in every one of `parts`, each an
-    iterable of (docnum, score) (the smallest first is fastest)."""
+    """(ids, summed scores) of the documents in every one of `parts`, each a pair of
+    arrays of sorted unique ids and their scores (the smallest first is fastest)."""
     common = None
-    for pairs in parts:
+    for ids, scores in parts:
         if common is None:
-            common = dict(pairs)
-        else:
-            common = {d: s + score for d, score in pairs
-                      if (s := common.get(d)) is not None}
-        if not common:
-            return {}
-    return common or {}
+            common = (ids, scores)
+            continue
+        shared, mine, theirs = np.intersect1d(common[0], ids, assume_unique=True,
+                                              return_indices=True)
+        common = (shared, common[1][mine] + scores[theirs])
+        if not len(shared):
+            break
+    return common if common is not None else (NO_IDS, NO_SCORES)
 
 
 def matcher_pairs(m):
-    """(docnum, score) of every match of any matcher."""
+    """(ids, scores) of every match of any matcher."""
+    ids, scores = [], []
     while m.is_active():
-        yield m.id(), m.score()
+        ids.append(m.id())
+        scores.append(m.score())
         m.next()
+    return pairs_of(ids, scores)
 
 
 _memo = contextvars.ContextVar("workspace_search_memo", default=None)
@@ -172,13 +193,14 @@ def whole_index(parent, statistic, *args):
 
 
 def read_term_pairs(term, searcher, context):
-    """(docnum, score) of every posting of a Term in one segment, scored with BM25F as
+    """(ids, scores) of every posting of a Term in one segment, scored with BM25F as
     Whoosh scores them; None where this does not apply (other queries or weightings,
     boosts, several segments).
 
     Whoosh looks a term up three times to match it (exists? scorer, postings) and calls
     five functions per posting to score it; this looks it up once, reads the postings a
-    block at a time and takes field lengths from a cached list."""
+    block at a time and scores them all at once, with field lengths from a cached
+    array."""
     weighting = (context.weighting if context else None) or searcher.weighting
     if (type(term) is not Term or term.boost != 1.0 or not searcher.is_atomic()
             or type(weighting) is not BM25F or term.fieldname not in searcher.schema):
@@ -187,7 +209,7 @@ def read_term_pairs(term, searcher, context):
     try:
         text = term.text if isinstance(term.text, bytes) else field.to_bytes(term.text)
     except ValueError:
-        return []
+        return NO_IDS, NO_SCORES
     reader = searcher.reader()
     terms = getattr(reader, "_terms", None)
     if not isinstance(terms, W3TermsReader) or not field.scorable:
@@ -195,7 +217,7 @@ def read_term_pairs(term, searcher, context):
     try:
         info = terms.term_info(fieldname, text)
     except TermNotFound:
-        return []
+        return NO_IDS, NO_SCORES
     m = terms._codec.postings_reader(terms._postfile, info, field.format)
     if isinstance(m, ListMatcher):
         ids, weights = list(m.all_ids()), info.inlined_postings()[1]
@@ -215,20 +237,13 @@ def read_term_pairs(term, searcher, context):
     idf = whole_index(parent, "idf", fieldname, text)
     avgfl = whole_index(parent, "avg_field_length", fieldname) or 1
     b, k1 = weighting._field_B.get(fieldname, weighting.B), weighting.K1
-    lengths = field_lengths(reader, fieldname)
-    deleted = reader.deleted_docs_set if reader.has_deletions() else ()
-    pairs = []
-    # whoosh.scoring.bm25 written out (the same expression, so the same floats): one
-    # Python call less per posting, and a common word has tens of thousands.
-    k1_plus, one_minus_b = k1 + 1, 1 - b
-    for d, w in zip(ids, weights):
-        if d in deleted:
-            continue
-        length = lengths[d]
-        if not length:  # not read yet
-            length = lengths[d] = reader.doc_field_length(d, fieldname, 1) or 1
-        pairs.append((d, idf * ((w * k1_plus) / (w + k1 * (one_minus_b + b * length / avgfl)))))
-    return pairs
+    ids, w = pairs_of(ids, weights)
+    if reader.has_deletions():
+        live = ~deleted_mask(reader)[ids]
+        ids, w = ids[live], w[live]
+    length = field_lengths(reader, fieldname, ids)
+    # whoosh.scoring.bm25 (the same expression in the same order, so the same floats)
+    return ids, idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * length / avgfl)))
 
 
 def expanded_pairs(query, searcher, context):
@@ -241,17 +256,19 @@ def expanded_pairs(query, searcher, context):
         return term_pairs(query, searcher, context)
     if not searcher.is_atomic():
         return None
-    pairs = []
+    parts = []
     for word in query._btexts(searcher.reader()):
         found = term_pairs(Term(query.fieldname, word), searcher, context)
         if found is None:
             return None
-        pairs.extend(found)
-    return pairs
+        parts.append(found)
+    if not parts:
+        return NO_IDS, NO_SCORES
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 def phrase_pairs(phrase, searcher, context):
-    """(docnum, score) of a Phrase in one segment: the documents having all its words
+    """(ids, scores) of a Phrase in one segment: the documents having all its words
     (read as `term_pairs` reads them), then word positions compared in those only;
     scored as Whoosh scores a phrase, the sum of its words' scores. None where that
     does not apply."""
@@ -263,17 +280,17 @@ def phrase_pairs(phrase, searcher, context):
     try:
         words = [field.to_bytes(word) for word in phrase.words]
     except ValueError:
-        return []
+        return NO_IDS, NO_SCORES
     parts = [term_pairs(Term(phrase.fieldname, word), searcher, context) for word in words]
     if any(pairs is None for pairs in parts):
         return None
-    common = summed_intersection(parts)
-    if not common:
-        return []
-    docs = sorted(common)
-    reader = searcher.reader()
+    docs, scores = summed_intersection(sorted(parts, key=lambda p: len(p[0])))
+    if not len(docs):
+        return NO_IDS, NO_SCORES
+    reader, docs = searcher.reader(), docs.tolist()
     where = [word_positions(reader, phrase.fieldname, word, docs) for word in words]
-    return [(d, common[d]) for d in docs if in_sequence([w[d] for w in where], phrase.slop)]
+    keep = np.array([in_sequence([w[d] for w in where], phrase.slop) for d in docs])
+    return np.asarray(docs, np.int64)[keep], scores[keep]
 
 
 def word_positions(reader, fieldname, word, docs):
@@ -296,7 +313,7 @@ def in_sequence(positions, slop):
     return True
 
 
-_lengths, _groups = SegmentCache(500), SegmentCache(500)
+_lengths, _groups, _deleted = SegmentCache(500), SegmentCache(500), SegmentCache(200)
 
 
 def groups_in(reader):
@@ -305,11 +322,32 @@ def groups_in(reader):
                        lambda: frozenset(reader.column_reader("group")))
 
 
-def field_lengths(reader, fieldname):
-    """The length of `fieldname` in each document of a segment as Whoosh's scorer reads
-    it, filled in as documents are met (0: not read yet)."""
-    return _lengths.get((reader.segment().segment_id(), fieldname),
-                        lambda: [0] * reader.doc_count_all())
+# A length as Whoosh's scorer reads it from the byte it stores (0: none, read as 1).
+LENGTH_OF_BYTE = np.array([1] + [byte_to_length(n) for n in range(1, 256)], np.float64)
+
+
+def field_lengths(reader, fieldname, ids):
+    """The length of `fieldname` in documents `ids` of a segment, as Whoosh's scorer
+    reads it (`doc_field_length(docnum, fieldname, 1) or 1`). The byte each length is
+    stored as is kept per segment: one byte per document."""
+    def compute():
+        count = reader.doc_count_all()
+        stored = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        return np.zeros(count, np.uint8) if stored is None \
+            else np.fromiter(iter(stored), np.uint8, count=count)
+    codes = _lengths.get((reader.segment().segment_id(), fieldname), compute)
+    return LENGTH_OF_BYTE[codes[ids]]
+
+
+def deleted_mask(reader):
+    """True for each deleted document of a segment (kept per segment and number of
+    deletions: a segment's deletions only grow)."""
+    def compute():
+        mask = np.zeros(reader.doc_count_all(), bool)
+        mask[np.fromiter(reader.deleted_docs_set, np.int64)] = True
+        return mask
+    segment = reader.segment()
+    return _deleted.get((segment.segment_id(), segment.deleted_count()), compute)
 
 
 class PreloadedUnion(Or):
@@ -328,11 +366,11 @@ class PreloadedUnion(Or):
     def _matcher(self, subs, searcher, context):
         m = preload(self.sources(subs, searcher, context), counted=self.words is not None)
         if self.boost != 1.0 and isinstance(m, Preloaded):
-            m._scores = [score * self.boost for score in m._scores]
+            m._scores = m._scores * self.boost
         return m
 
     def sources(self, subs, searcher, context, word=None):
-        """(word, pairs) of every alternative, nested unions read as one; an alternative
+        """(word, (ids, scores)) of every alternative, nested unions read as one; an alternative
         in a group's scope is not even looked up in a segment that holds nothing of that
         group (a supervisor of 400 groups looked each word up 400 times per segment)."""
         present = groups_in(searcher.reader()) if searcher.is_atomic() else None
@@ -365,6 +403,5 @@ class PreloadedAnd(And):
         if not all(isinstance(m, Preloaded) for m in ms):
             return make_binary_tree(IntersectionMatcher, ms)
         ms.sort(key=lambda m: len(m._ids) - m._i)
-        common = summed_intersection([m.items() for m in ms])
-        ids = sorted(common)
-        return Preloaded(ids, [common[d] for d in ids]) if ids else NullMatcher()
+        ids, scores = summed_intersection([m.rest() for m in ms])
+        return Preloaded(ids, scores) if len(ids) else NullMatcher()

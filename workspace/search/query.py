@@ -7,19 +7,15 @@ holds; for an anonymous caller, only what the library lists as on the public web
 public scope, `PublicOnly`). Every hit on the page is then checked once more against
 the real security policy.
 """
-from array import array
-from bisect import bisect_left
-from collections import Counter
 from datetime import datetime, timedelta, timezone
 from fnmatch import translate
 from functools import lru_cache
-import heapq
 import html
-import itertools
 import logging
 import re
 
-from whoosh import collectors, qparser, sorting
+import numpy as np
+from whoosh import collectors, qparser
 from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.matching import IntersectionMatcher, NullMatcher
 from whoosh.query import And, NullQuery, Or, Phrase, Query, Term
@@ -28,10 +24,12 @@ from whoosh.util.times import datetime_to_long
 from . import speedups
 from .helpful import nearest_word, plain_window
 from .caches import SegmentCache
-from .matchers import Preloaded, groups_in, remembered
+from .columns import LARGEST, coded, numbers
+from .matchers import NO_IDS, Preloaded, deleted_mask, groups_in, remembered
 from .records import as_aware_utc, as_naive_utc, find_by_path
 from .schema import make_schema, text_analyzer
 from .scopes import OPEN, scopes_for, within
+from .tally import FACETS, NEWEST, Tally
 
 speedups.install()
 
@@ -41,8 +39,6 @@ FIELDS = ("title", "text", "author", "type", "group", "modified")
 ALIASES = {"text": ["body", "content"], "type": ["kind"], "author": ["by"],
            "modified": ["date"]}
 KNOWN_FIELDS = set(FIELDS) | {alias for names in ALIASES.values() for alias in names}
-FACETS = ("type", "group", "author")
-FACET_VALUES = 20  # values of each facet an answer lists, the most frequent
 MAX_LIMIT = 100
 MIN_WILDCARD_PREFIX = 2
 # What one query may ask for: its cost grows with its words (each prefix expands to many
@@ -196,25 +192,19 @@ class Permitted(Query):
         if searcher.is_atomic():
             ids = self.segment_ids(searcher.reader())
         else:  # a searcher over several segments (collectors use one segment at a time)
-            ids = [offset + n for sub, offset in searcher.leaf_searchers()
-                   for n in self.segment_ids(sub.reader())]
-        return Preloaded(ids) if ids else NullMatcher()
+            ids = np.concatenate([offset + self.segment_ids(sub.reader())
+                                  for sub, offset in searcher.leaf_searchers()] or [NO_IDS])
+        return Preloaded(ids) if len(ids) else NullMatcher()
 
     def segment_ids(self, reader):
-        """The sorted numbers (an array) of one segment's live documents admitted, made
-        afresh: only a search without words (browsing) or over several segments needs
-        them all; a search for words checks its matches one by one (`admission`)."""
-        admits = self.admission(reader)
-        found = set()
-        by_group = documents_by_group(reader)
-        for gid in self.group_ids:
-            found.update(by_group.get(gid, ()))
-        for principal in self.principals:
-            found.update(principal_ids(reader, principal))
-        return array("l", sorted(n for n in found if admits(n)))
+        """The sorted numbers of one segment's live documents admitted: only a search
+        without words (browsing) or over several segments needs them all; a search for
+        words checks its matches (`admission`)."""
+        ids = np.arange(reader.doc_count_all())
+        return ids[self.admission(reader)(ids)]
 
     def admission(self, reader):
-        """`admits(docnum)` for one segment: True for a live document of one of the
+        """`admits(ids)` for one segment: a mask, True for a live document of one of the
         groups, or a site-wide one allowed to one of the principals, in the date range,
         kinds and authors asked for.
 
@@ -223,74 +213,67 @@ class Permitted(Query):
         not grow with the number of people searching (a set of every document a
         caller may read, kept per principal set, reached gigabytes at 870,000 people).
         """
-        groups, group_ids = segment_column(reader, "group"), self.group_ids
+        groups = coded(reader, "group")
+        in_groups = groups.table(self.group_ids)
+        site_wide = groups.index.get("")  # the code of entries of no group
         few, many = set(), []
         for principal in self.principals:
             ids = principal_ids(reader, principal)
             if len(ids) > SHARED_PRINCIPAL:
                 many.append(principal)  # Authenticated: every profile; a flag per document
             else:
-                few.update(ids)  # a group's managers: its entry, a few profiles
-        deleted = reader.deleted_docs_set if reader.has_deletions() else ()
-        checks = self.column_checks(reader)
-        # Called once per match (a common word has 100,000 among a million entries):
-        # one byte read per site-wide match, no bisection, no generator.
+                few.update(ids.tolist())  # a group's managers: its entry, a few profiles
+        few = np.array(sorted(few), np.int64)
         flags = principal_flags(reader, many) if many else None
+        deleted = deleted_mask(reader) if reader.has_deletions() else None
+        checks = self.column_checks(reader)
 
-        def admits(n):
-            gid = groups[n]
-            if gid:
-                if gid not in group_ids:
-                    return False
-            elif n not in few and not (flags is not None and flags[n]):
-                return False
-            if n in deleted:
-                return False
+        def admits(ids):
+            codes = groups.codes[ids]
+            ok = in_groups[codes]
+            if site_wide is not None and (len(few) or flags is not None):
+                allowed = np.isin(ids, few) if len(few) else np.zeros(len(ids), bool)
+                if flags is not None:
+                    allowed |= flags[ids]
+                ok |= (codes == site_wide) & allowed
+            if deleted is not None:
+                ok &= ~deleted[ids]
             for check in checks:
-                if not check(n):
-                    return False
-            return True
+                ok &= check(ids)
+            return ok
         return admits
 
     def column_checks(self, reader):
-        """Per-document checks of the date range, kinds and authors asked for."""
+        """Per-document checks (masks of `ids`) of the date range, kinds and authors
+        asked for."""
         checks = []
         if self.start is not None or self.end is not None:
-            modified = segment_column(reader, "modified", translate=False)
-            checks.append(lambda n: self.in_dates(modified[n]))
+            modified = numbers(reader, "modified")
+            start = np.uint64(max(0, self.start) if self.start is not None else 0)
+            end = np.uint64(max(0, self.end) if self.end is not None else LARGEST)
+            checks.append(lambda ids: (modified[ids] >= start) & (modified[ids] <= end))
         for field, wanted in (("type", self.types), ("author", self.authors)):
             if wanted:
-                values = segment_column(reader, field)
-                checks.append(lambda n, values=values, wanted=wanted: values[n] in wanted)
+                column = coded(reader, field)
+                table = column.table(wanted)
+                checks.append(lambda ids, codes=column.codes, table=table: table[codes[ids]])
         return checks
-
-    def in_dates(self, value):
-        return ((self.start is None or value >= self.start)
-                and (self.end is None or value <= self.end))
 
 
 SHARED_PRINCIPAL = 1000  # documents: a principal allowed more is checked by a flag
-_by_group, _columns = SegmentCache(100), SegmentCache(300)
 # One entry per (segment, principal) any caller held: mostly a group's own entry.
 _by_principal = SegmentCache(100_000)
 _flags = SegmentCache(200)  # (segment, the shared principals): members', admins' sets
 
 
-def contains(ids, n):
-    """Whether the sorted array `ids` holds `n`."""
-    at = bisect_left(ids, n)
-    return at < len(ids) and ids[at] == n
-
-
 def principal_flags(reader, principals):
-    """A byte per document of one segment: 1 where one of `principals` (each allowed
-    more than SHARED_PRINCIPAL documents) may see it; shared by every caller holding
-    the same ones (Authenticated; admins' role too), 1 MB per million entries each."""
+    """True for each document of one segment one of `principals` (each allowed more
+    than SHARED_PRINCIPAL documents) may see; shared by every caller holding the same
+    ones (Authenticated; admins' role too), 1 MB per million entries each."""
     def compute():
-        flags = bytearray(reader.doc_count_all())
+        flags = np.zeros(reader.doc_count_all(), bool)
         for principal in principals:
-            for n in principal_ids(reader, principal):
-                flags[n] = 1
+            flags[principal_ids(reader, principal)] = True
         return flags
     return _flags.get((reader.segment().segment_id(), tuple(sorted(principals))), compute)
 
@@ -300,22 +283,10 @@ def principal_ids(reader, principal):
     (deleted ones included: callers check), shared by every caller holding it."""
     def compute():
         if ("allowed", principal) not in reader:
-            return array("l")
-        return array("l", sorted(reader.postings("allowed", principal).all_ids()))
+            return NO_IDS
+        return np.sort(np.fromiter(reader.postings("allowed", principal).all_ids(),
+                                   np.int64))
     return _by_principal.get((reader.segment().segment_id(), principal), compute)
-
-
-def documents_by_group(reader):
-    """{group id: numbers of its documents} in one segment, deleted ones included
-    (kept per segment: a deletion does not send the next query through every document
-    of a large segment again)."""
-    def compute():
-        by_group = {}
-        for n, gid in enumerate(segment_column(reader, "group")):
-            if gid:
-                by_group.setdefault(gid, array("l")).append(n)
-        return by_group
-    return _by_group.get(reader.segment().segment_id(), compute)
 
 
 class PublicOnly(Permitted):
@@ -343,21 +314,25 @@ class PublicOnly(Permitted):
             for path in self.paths:
                 if ("path", path) in reader:
                     found.update(reader.postings("path", path).all_ids())
-            return array("l", sorted(found))
+            return np.array(sorted(found), np.int64)
         return _by_public.get((reader.segment().segment_id(), self.paths), compute)
 
     def segment_ids(self, reader):
-        admits = self.admission(reader)
-        return array("l", (n for n in self.public_ids(reader) if admits(n)))
+        ids = self.public_ids(reader)
+        return ids[self.admission(reader)(ids)]
 
     def admission(self, reader):
-        ids = self.public_ids(reader)
-        deleted = reader.deleted_docs_set if reader.has_deletions() else ()
+        public = self.public_ids(reader)
+        deleted = deleted_mask(reader) if reader.has_deletions() else None
         checks = self.column_checks(reader)
 
-        def admits(n):
-            return (contains(ids, n) and n not in deleted
-                    and all(check(n) for check in checks))
+        def admits(ids):
+            ok = np.isin(ids, public)
+            if deleted is not None:
+                ok &= ~deleted[ids]
+            for check in checks:
+                ok &= check(ids)
+            return ok
         return admits
 
 
@@ -425,7 +400,7 @@ class Filtered(Query):
         if not m.is_active():
             return NullMatcher()
         ids = self.allowed.segment_ids(searcher.reader())
-        return IntersectionMatcher(m, Preloaded(ids)) if ids else NullMatcher()
+        return IntersectionMatcher(m, Preloaded(ids)) if len(ids) else NullMatcher()
 
 
 # searching --------------------------------------------------------------------
@@ -434,9 +409,9 @@ def search(store, site, user, principals, permits, q="", types=(), groups=(), au
     """One page of what `user` may see matching `q` and the filters.
 
     Returns {total, page, pages, relaxed, results: [{path, type, title, group, author,
-    modified, snippet}], facets: {type|group|author: {value: count}}, facets_exact};
-    `snippet` is HTML with matches in <mark>; the total is exact, the facet counts are
-    estimates ("about") where `facets_exact` is False (see Tally.counts). Raises QueryError for a query that cannot be understood.
+    modified, snippet}], facets: {type|group|author: {value: count}}}; `snippet` is
+    HTML with matches in <mark>; the total and the counts are exact. Raises QueryError
+    for a query that cannot be understood.
     """
     limit = max(1, min(int(limit), MAX_LIMIT))
     page = max(1, int(page))
@@ -479,8 +454,7 @@ def search(store, site, user, principals, permits, q="", types=(), groups=(), au
         facets = dict(facets, author={}, group={})
         for hit in results:
             hit["author"] = hit["group"] = None
-    return {"total": found["total"], "facets_exact": found.get("facets_exact", True),
-            "page": page,
+    return {"total": found["total"], "page": page,
             "pages": max(1, -(-found["total"] // limit)), "relaxed": relaxed,
             "results": results, "facets": facets, "suggestion": suggestion}
 
@@ -522,19 +496,16 @@ def run(searcher, parsed, allowed, sort, page, limit):
                                        or several and cannot_match(searcher, parsed))):
         return {"total": 0, "facets": {name: {} for name in FACETS}, "hits": []}
     query = Filtered(parsed, allowed) if parsed is not None else allowed
-    sortedby = None
     if sort == "date" or parsed is None:
-        sortedby = sorting.FieldFacet("modified", reverse=True)
-    if sortedby is None:
+        top = collectors.SortingCollector(NEWEST, limit=page * limit)
+    else:
         # No skipping of low-scoring blocks or sub-queries: the tally must see every match.
         top = collectors.TopCollector(page * limit, usequality=False, replace=0)
-    else:
-        top = collectors.SortingCollector(sortedby, limit=page * limit)
     tally = Tally(top)
     searcher.search_with_collector(query, tally)
     hits = [hit.fields() for hit in tally.results()[(page - 1) * limit:page * limit]]
-    total, facets, exact = tally.counts()
-    return {"total": total, "facets": facets, "facets_exact": exact, "hits": hits}
+    total, facets = tally.counts()
+    return {"total": total, "facets": facets, "hits": hits}
 
 
 def cannot_match(searcher, query):
@@ -563,97 +534,6 @@ def absent(searcher, fieldname, word, scope=None):
         if reader.doc_frequency(fieldname, word):
             return False
     return True
-
-
-# exact totals and facet counts ---------------------------------------------------
-class Tally(collectors.WrappingCollector):
-    """Hands every match to the child collector and keeps the matched document numbers
-    of each segment, for the exact total and the facet counts."""
-
-    def prepare(self, top_searcher, q, context):
-        super().prepare(top_searcher, q, context)
-        self.segments = []
-
-    def set_subsearcher(self, subsearcher, offset):
-        super().set_subsearcher(subsearcher, offset)
-        self.segments.append((subsearcher.reader(), []))
-
-    def collect_matches(self):
-        child, ids = self.child, self.segments[-1][1]
-        if self.take_preloaded(child, ids):
-            return
-        for sub_docnum in child.matches():
-            ids.append(sub_docnum)
-            child.collect(sub_docnum)
-
-    @staticmethod
-    def take_preloaded(child, ids):
-        """Hand a segment's preloaded, scored matches to a top-k collector in one step:
-        the best (score, -docnum) pairs kept as its heap would keep them (ties to the
-        lower number), without two Python calls per match. False where that does not
-        apply (sorting by date, a matcher that is not preloaded)."""
-        m = child.matcher
-        if (type(child) is not collectors.TopCollector or type(m) is not Preloaded
-                or m._scores is None or child.final_fn):
-            return False
-        found, scores = m._ids[m._i:], m._scores[m._i:]
-        ids.extend(found)
-        child.total += len(found)
-        offset = child.offset
-        best = heapq.nlargest(child.limit, itertools.chain(
-            child.items, zip(scores, [-(offset + n) for n in found])))
-        heapq.heapify(best)
-        child.items = best
-        if len(best) >= child.limit:
-            child.minscore = best[0][0]
-        m._i = len(m._ids)
-        return True
-
-    def counts(self):
-        """(total, facets, exact): the exact number of matches, and each facet's counts:
-        exact up to FACET_EXACT matches, beyond that counted over FACET_EXACT matches
-        spread evenly over all of them and scaled to the total (`exact` False: "about").
-        Counting a common word's 100,000 matches among a million entries was 40% of its
-        query; nobody drills into "documents (52,340)" rather than "about 52,000"."""
-        total = sum(len(ids) for _, ids in self.segments)
-        step = max(1, -(-total // FACET_EXACT))
-        counters = {name: Counter() for name in FACETS}
-        for reader, ids in self.segments:
-            sample = ids[::step] if step > 1 else ids
-            for name in FACETS:
-                counters[name].update(map(segment_column(reader, name).__getitem__, sample))
-        counted = sum(len(ids[::step]) for _, ids in self.segments) if step > 1 else total
-        facets = {name: {key: about(count, total, counted)
-                         for key, count in top_values(counter)}
-                  for name, counter in counters.items()}
-        return total, facets, step == 1
-
-
-FACET_EXACT = 20_000  # matches whose facets are counted exactly; beyond, a sample
-
-
-def about(count, total, counted):
-    """A facet count scaled from `counted` sampled matches to `total`, to two figures."""
-    if counted >= total:
-        return count
-    estimate = count * total / counted
-    digits = max(0, len(str(int(estimate))) - 2)
-    return max(1, int(round(estimate, -digits)))
-
-
-def top_values(counter, n=None):
-    """The FACET_VALUES most frequent values of a facet (not empty ones), most frequent
-    first: a word found in 870,000 profiles has as many authors, and a page of 20 hits
-    came with half a megabyte of them."""
-    n = n or FACET_VALUES
-    best = heapq.nsmallest(n + 1, counter.items(), key=lambda kv: (-kv[1], str(kv[0])))
-    return [(key, count) for key, count in best if key][:n]
-
-
-def segment_column(reader, field, translate=True):
-    """All values of a sortable field in one segment, as a list."""
-    return _columns.get((reader.segment().segment_id(), field, translate),
-                        lambda: list(reader.column_reader(field, translate=translate)))
 
 
 # snippets ------------------------------------------------------------------------
