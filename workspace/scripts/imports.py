@@ -13,10 +13,12 @@ Everything goes through the content functions a page or the API calls (`add_grou
 `command-line` and queued for the search index, which the site applies when it runs.
 Rows are committed in batches of BATCH; a batch that conflicts with the running site
 (over ZEO or RelStorage) is simply run again. Imported people have no password: they
-choose one from an invitation (`--invite`: a mail to each person the run creates,
-queued with the account, so running the file again mails nobody twice) or by
-resetting their password.
+choose one from an invitation (`--invite`: a mail to each person of the file who has
+no password and was not invited yet, those imported earlier without `--invite` too,
+queued with the row and marked on the person, so running the file again mails nobody
+twice) or by resetting their password.
 """
+from collections import Counter
 import csv
 import itertools
 import os
@@ -50,11 +52,11 @@ class BadRow(ValueError):
 
 
 def invitation_hook():
-    """The mail module's `invite(profile, actor)`: it queues, in the transaction that
-    created the person, a mail with a link to choose a password (sent after commit by
-    the site, never twice)."""
-    from ..mail.invitations import invite
-    return invite
+    """The mail module's `InviteOnce`: it queues, in the transaction of the row, a mail
+    with a link to choose a password to a person not invited yet, and marks them (sent
+    after commit by the site, never twice)."""
+    from ..mail.invitations import InviteOnce
+    return InviteOnce(ACTOR)
 
 
 # reading rows ------------------------------------------------------------------------------
@@ -137,8 +139,9 @@ def import_group(site, row):
 
 
 def import_person(site, row, invite=None):
-    """Create or update one person and grant the roles the row lists; returns
-    'created', 'updated' or None (as it was)."""
+    """Create or update one person, grant the roles the row lists and, with `invite`
+    (an `InviteOnce`), invite them; returns ('created', 'updated' or None (as it was),
+    then 'invited' when an invitation was queued)."""
     fields, roles = person_row(row, site["groups"])
     people, login = site["people"], fields.pop("login")
     profile = people.get(login)
@@ -159,21 +162,23 @@ def import_person(site, row, invite=None):
         if profile.groups.get(gid) != role:
             grant_role(groups[gid], profile, role, ACTOR)
             outcome = outcome or "updated"
-    if outcome == "created" and invite is not None:  # once its roles say what it is to
-        invite(profile, ACTOR)
-    return outcome
+    # after the roles: they say what the invitation is to
+    if invite is not None and invite(profile, new=outcome == "created"):
+        return outcome, "invited"
+    return (outcome,)
 
 
-def run_import(ini, path, columns, apply_row, quiet=False, label="rows"):
-    """Apply `apply_row(site, row)` to every row of `path` in batches; report bad rows
-    and the counts; returns the exit status."""
+def run_import(ini, path, columns, apply_row, quiet=False, label="rows", also=()):
+    """Apply `apply_row(site, row)` (it returns the row's outcome, then what else it
+    did) to every row of `path` in batches; report bad rows and the counts, with those
+    of `also` ((what, words) pairs); returns the exit status."""
     from tqdm import tqdm
     if not os.path.exists(path):
         sys.exit(f"{path}: no such file.")
     setup_logging(ini)
     env = bootstrap(ini)
     db = env["registry"]._zodb_databases[""]
-    counts = {"created": 0, "updated": 0, None: 0}
+    counts = Counter()
     bad = []
     started, cpu = time.monotonic(), time.process_time()
     rows = read_rows(path, columns)
@@ -185,8 +190,8 @@ def run_import(ini, path, columns, apply_row, quiet=False, label="rows"):
                 if not batch:
                     break
                 outcomes = apply_batch(db, batch, apply_row, bad)
-                for outcome in outcomes:
-                    counts[outcome] += 1
+                for tallies in outcomes:
+                    counts.update(tallies)
                 bar.update(len(batch))
     finally:
         env["closer"]()
@@ -195,8 +200,9 @@ def run_import(ini, path, columns, apply_row, quiet=False, label="rows"):
     done = counts["created"] + counts["updated"] + counts[None]
     for line, message in bad:
         print(f"{path}, line {line}: {message}; skipped", file=sys.stderr)
+    others = "".join(f"{counts[what]} {words}, " for what, words in also)
     print(f"{label}: {counts['created']} created, {counts['updated']} updated, "
-          f"{counts[None]} unchanged, {len(bad)} bad rows skipped, in {seconds:.1f} s "
+          f"{counts[None]} unchanged, {others}{len(bad)} bad rows skipped, in {seconds:.1f} s "
           f"({(done + len(bad)) / max(seconds, 1e-9):.0f} rows/s; "
           f"{(done + len(bad)) / max(cpu, 1e-9):.0f} per second of CPU).")
     return 1 if bad else 0
@@ -230,7 +236,8 @@ def apply_batch(db, batch, apply_row, bad):
 
 
 def import_groups_command(args):
-    return run_import(args.config, args.file, GROUP_COLUMNS, import_group,
+    return run_import(args.config, args.file, GROUP_COLUMNS,
+                      lambda site, row: (import_group(site, row),),
                       quiet=args.quiet, label="groups")
 
 
@@ -238,7 +245,8 @@ def import_people_command(args):
     invite = invitation_hook() if args.invite else None
     return run_import(args.config, args.file, PEOPLE_COLUMNS,
                       lambda site, row: import_person(site, row, invite),
-                      quiet=args.quiet, label="people")
+                      quiet=args.quiet, label="people",
+                      also=[("invited", "invitations sent")] if args.invite else ())
 
 
 def register(commands):
@@ -252,6 +260,7 @@ def register(commands):
                               "organisation,groups)")
     cmd.add_argument("file")
     cmd.add_argument("--invite", action="store_true",
-                     help="mail each new person an invitation to choose a password")
+                     help="mail an invitation to choose a password to each person "
+                     "without one who was not invited yet")
     cmd.add_argument("--quiet", action="store_true", help="no progress bar")
     cmd.set_defaults(run=import_people_command)
