@@ -62,6 +62,7 @@ class Groups(dict):
     def __init__(self, visibility):
         super().__init__((gid, Group(v)) for gid, v in visibility.items())
         self.public = sorted(gid for gid, v in visibility.items() if v != "private")
+        self.open = sorted(gid for gid, v in visibility.items() if v == "open")
 
 
 class Group:

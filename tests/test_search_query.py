@@ -147,6 +147,10 @@ def test_readable_groups_are_own_and_open_groups_that_the_policy_confirms():
     assert readable_groups(site, user, lambda obj, perm: True) == ["mine", "open"]
     assert readable_groups(site, user, lambda obj, perm: obj.__name__ != "mine") == ["open"]
     assert readable_groups(site, None, lambda obj, perm: True) == []
+    site["groups"]["other"].update(visibility="open")  # the folder's open list follows
+    site["groups"]["open"].update(visibility="listed")
+    assert list(site["groups"].open) == ["other"]
+    assert readable_groups(site, user, lambda obj, perm: True) == ["mine", "other"]
 
 
 def test_site_wide_entries_carry_the_principals_their_acl_allows():
@@ -245,3 +249,43 @@ def test_queries_needing_a_word_found_nowhere_are_known_empty_without_a_search(i
                      "teach*", "teacher induction"):
             query = within(parse(index.schema, text), ["a", "b", SITE])
             assert not cannot_match(searcher, query), text
+
+
+def phrase_index(count):
+    """`count` entries of group a holding "teacher" and "pathways", every other one as
+    the phrase "teacher pathways"; the more "teacher", the better it scores."""
+    ix = RamStorage().create_index(make_schema())
+    writer = ix.writer()
+    for n in range(count):
+        words = "teacher pathways" if n % 2 else "pathways of the teacher"
+        writer.add_document(**scope_words(dict(
+            path=f"/groups/a/documents/{n}", group="a", fingerprint="x", type="document",
+            author="amara", title=f"Note {n}", modified=datetime(2026, 1, 1 + n % 28),
+            text=f"{words} " + "teacher " * (n % 9) + "filler " * (n % 13))))
+    writer.commit()
+    return ix
+
+
+def test_a_phrase_of_common_words_compares_the_best_candidates_and_estimates_the_rest(
+        monkeypatch):
+    from workspace.search import matchers
+    from workspace.search.query import run
+    ix = phrase_index(2000)
+    allowed = permission_filter(["a"], [])
+    with ix.searcher() as searcher:
+        q = parse(ix.schema, '"teacher pathways"')
+        monkeypatch.setattr(matchers, "PHRASE_CHECKS", 10_000)
+        exact = run(searcher, q, allowed, "relevance", 1, 10)
+        monkeypatch.setattr(matchers, "PHRASE_CHECKS", 200)
+        sampled = run(searcher, q, allowed, "relevance", 1, 10)
+        newest = run(searcher, q, allowed, "date", 1, 10)
+        excluding = run(searcher, parse(ix.schema, 'NOT "teacher pathways" teacher'),
+                        allowed, "relevance", 1, 10)
+    assert exact["exact"] and exact["total"] == exact["listed"] == 1000
+    assert not sampled["exact"] and sampled["listed"] <= 200
+    assert 700 <= sampled["total"] <= 1300  # about 1,000, from half of 200 matching
+    # the best are compared first, and they are the best matches of all
+    assert [h["path"] for h in sampled["hits"]] == [h["path"] for h in exact["hits"]]
+    assert all(int(h["path"].rsplit("/", 1)[1]) % 2 for h in newest["hits"])
+    assert {h["modified"] for h in newest["hits"]} == {datetime(2026, 1, 28)}
+    assert excluding["exact"] and excluding["total"] == 1000  # excluded ones: all compared

@@ -9,7 +9,7 @@ from .audit import shard_audit_log
 from .board import add_default_boards, add_topic_kinds
 from .collection import add_collections
 from .document import compact_revisions
-from .group import add_join_requests, index_groups
+from .group import add_join_requests, index_groups, list_open_groups
 from .library import add_library, list_published_versions
 from .mail import add_mail_folders
 from .notifications import add_notifications_folder, add_topic_watching
@@ -55,6 +55,7 @@ STEPS = [
     add_topic_watching,  # 16: who watches which topic (issue 16)
     add_applications,  # 17: /applications, membership applications (issue 13)
     list_published_versions,  # 18: published summaries listed and indexed by their published text
+    list_open_groups,  # 19: Groups.open, the open groups search reads on every query
 ]
 
 

@@ -39,14 +39,16 @@ PUBLIC_SCAN = 20_000  # public groups read one by one for a name search below th
 
 
 class Groups(Folder):
-    """All groups, by id, with what their lists need: a name index of their titles and
-    the ids of the groups every member sees (listed and open ones), counted."""
+    """All groups, by id, with what their lists need: a name index of their titles, the
+    ids of the groups every member sees (listed and open ones), counted, and of the
+    open ones (whose content every member reads: search needs them on every query)."""
 
     def __init__(self):
         super().__init__()
         self.names = NameIndex()
         self.public = OOTreeSet()  # ids of listed and open groups
         self.public_count = Length()
+        self.open = OOTreeSet()
 
     def add(self, name, obj, send_events=True):
         obj = super().add(name, obj, send_events)
@@ -64,6 +66,10 @@ class Groups(Folder):
         elif not public and gid in self.public:
             self.public.remove(gid)
             self.public_count.change(-1)
+        if group.visibility == "open":
+            self.open.insert(gid)
+        elif gid in self.open:
+            self.open.remove(gid)
 
     def listing(self, profile, start, stop, q="", mine=False):
         """The ids of one page of the groups `profile` sees (a `Selection`, by id): an
@@ -285,5 +291,12 @@ def add_join_requests(site):
 def index_groups(groups):
     """Evolve step: the name index and the public list of groups made before them."""
     groups.names, groups.public, groups.public_count = NameIndex(), OOTreeSet(), Length()
+    groups.open = OOTreeSet()
     for group in groups.values():
         groups.note_group(group)
+
+
+def list_open_groups(site):
+    """Evolve step: the list of open groups, from the listed and open ones."""
+    groups = site["groups"]
+    groups.open = OOTreeSet(gid for gid in groups.public if groups[gid].visibility == "open")

@@ -8,11 +8,14 @@ arrays, turns the rest of the search into array operations: at a million entries
 common word has 100,000 postings, and scoring, admitting, ranking and counting them one
 by one in Python was the whole cost of its query. Skips are binary searches.
 """
+from bisect import bisect_left, bisect_right
 from contextlib import contextmanager
 import contextvars
+import threading
 
+from cachetools import LRUCache
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3TermsReader, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3TermsReader, _lenfield
 from whoosh.matching import (IntersectionMatcher, ListMatcher, Matcher, NullMatcher,
                              ReadTooFar)
 from whoosh.query import And, Or, Phrase, Prefix, Term, Wildcard
@@ -22,6 +25,7 @@ from whoosh.util import make_binary_tree
 from whoosh.util.numeric import byte_to_length
 
 from .caches import SegmentCache
+from .columns import LARGEST, numbers
 
 
 NO_IDS, NO_SCORES = np.zeros(0, np.int64), np.zeros(0, np.float64)
@@ -115,17 +119,34 @@ def preload(sources, counted=False):
         return NullMatcher()
     ids = np.concatenate([pairs[0] for _, pairs in sources])
     scores = np.concatenate([pairs[1] for _, pairs in sources])
-    # Summed in the order the sources come, as adding them one by one would.
-    unique, where = np.unique(ids, return_inverse=True)
-    totals = np.bincount(where, weights=scores, minlength=len(unique))
+    # A stable sort keeps each number's scores in the order the sources come, so they
+    # are summed as adding them one by one would.
+    order = np.argsort(ids, kind="stable")
+    ids = ids[order]
+    starts = np.flatnonzero(firsts(ids))
+    unique, totals = ids[starts], np.add.reduceat(scores[order], starts)
     if not counted:
         return Preloaded(unique, totals)
     by_word = {}
     for word, (found, _) in sources:
         by_word.setdefault(word, []).append(found)
-    holding = np.concatenate([np.unique(np.concatenate(parts)) for parts in by_word.values()])
+    holding = np.concatenate([distinct(np.concatenate(parts)) for parts in by_word.values()])
     words = np.bincount(np.searchsorted(unique, holding), minlength=len(unique))
     return Preloaded(unique, words + totals / (1.0 + totals))
+
+
+def firsts(ordered):
+    """True where a sorted array's value differs from the one before."""
+    marks = np.ones(len(ordered), bool)
+    marks[1:] = ordered[1:] != ordered[:-1]
+    return marks
+
+
+def distinct(ids):
+    """The distinct numbers of `ids`, sorted (by sorting: NumPy's hashing `unique` took
+    a fifth of a question's time)."""
+    ids = np.sort(ids)
+    return ids[firsts(ids)]
 
 
 def summed_intersection(parts):
@@ -218,7 +239,37 @@ def read_term_pairs(term, searcher, context):
         info = terms.term_info(fieldname, text)
     except TermNotFound:
         return NO_IDS, NO_SCORES
-    m = terms._codec.postings_reader(terms._postfile, info, field.format)
+    ids, w = postings(reader, terms, fieldname, text, info, field.format)
+    parent = searcher.get_parent()
+    idf = whole_index(parent, "idf", fieldname, text)
+    avgfl = whole_index(parent, "avg_field_length", fieldname) or 1
+    b, k1 = weighting._field_B.get(fieldname, weighting.B), weighting.K1
+    if reader.has_deletions():
+        live = ~deleted_mask(reader)[ids]
+        ids, w = ids[live], w[live]
+    length = field_lengths(reader, fieldname, ids)
+    # whoosh.scoring.bm25 (the same expression in the same order, so the same floats)
+    return ids, idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * length / avgfl)))
+
+
+LONG_POSTINGS = 512  # postings: a list this long is kept once read (4 blocks)
+_postings = LRUCache(maxsize=64 * 1024 * 1024, getsizeof=lambda pair: pair[0].nbytes + pair[1].nbytes)
+_postings_lock = threading.Lock()
+
+
+def postings(reader, terms, fieldname, text, info, format_):
+    """(ids, weights) of every posting of a word in one segment, deleted ones included.
+
+    Decoding is most of a common word's cost (a pickle and a zlib block per 128
+    postings: 100,000 postings of a word in the profiles took 35 ms per segment), and
+    common words are the words most asked for: a long list is kept once decoded, in
+    at most 64 MB (8 bytes a posting), shared by every caller and query."""
+    key = (reader.segment().segment_id(), fieldname, text)
+    with _postings_lock:
+        kept = _postings.get(key)
+    if kept is not None:
+        return kept[0].astype(np.int64), kept[1].astype(np.float64)
+    m = terms._codec.postings_reader(terms._postfile, info, format_)
     if isinstance(m, ListMatcher):
         ids, weights = list(m.all_ids()), info.inlined_postings()[1]
         if weights is None or isinstance(weights, (int, float)):
@@ -233,17 +284,11 @@ def read_term_pairs(term, searcher, context):
             ids.extend(m._ids[m._i:m._blocklength])
             weights.extend(m._weights[m._i:m._blocklength])
             m._next_block()
-    parent = searcher.get_parent()
-    idf = whole_index(parent, "idf", fieldname, text)
-    avgfl = whole_index(parent, "avg_field_length", fieldname) or 1
-    b, k1 = weighting._field_B.get(fieldname, weighting.B), weighting.K1
-    ids, w = pairs_of(ids, weights)
-    if reader.has_deletions():
-        live = ~deleted_mask(reader)[ids]
-        ids, w = ids[live], w[live]
-    length = field_lengths(reader, fieldname, ids)
-    # whoosh.scoring.bm25 (the same expression in the same order, so the same floats)
-    return ids, idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * length / avgfl)))
+    ids, weights = pairs_of(ids, weights)
+    if len(ids) >= LONG_POSTINGS:
+        with _postings_lock:
+            _postings[key] = (ids.astype(np.int32), weights.astype(np.float32))
+    return ids, weights
 
 
 def expanded_pairs(query, searcher, context):
@@ -287,19 +332,86 @@ def phrase_pairs(phrase, searcher, context):
     docs, scores = summed_intersection(sorted(parts, key=lambda p: len(p[0])))
     if not len(docs):
         return NO_IDS, NO_SCORES
-    reader, docs = searcher.reader(), docs.tolist()
-    where = [word_positions(reader, phrase.fieldname, word, docs) for word in words]
-    keep = np.array([in_sequence([w[d] for w in where], phrase.slop) for d in docs])
-    return np.asarray(docs, np.int64)[keep], scores[keep]
+    reader, sample = searcher.reader(), _phrases.get()
+    checks = len(docs) if sample is None else max(sample["left"], PHRASE_LEAST)
+    sampled = len(docs) > checks
+    if sample is not None:
+        sample["left"] = max(0, sample["left"] - len(docs))
+    if sampled:
+        keys = LARGEST - numbers(reader, "modified")[docs] if sample["newest"] else -scores
+        pick = np.sort(best_first(docs, keys, checks))
+        sample["candidates"] += len(docs)
+        sample["checked"] += len(pick)
+        docs, scores = docs[pick], scores[pick]
+    where = [word_positions(reader, phrase.fieldname, word, docs.tolist()) for word in words]
+    keep = np.array([in_sequence([w[d] for w in where], phrase.slop) for d in docs.tolist()])
+    if sampled:
+        sample["matched"] += int(keep.sum())
+    return docs[keep], scores[keep]
+
+
+# Documents whose word positions one query compares at most, and once those are spent,
+# per segment and scope (enough for its best to be listed).
+PHRASE_CHECKS, PHRASE_LEAST = 300, 10
+
+
+@contextmanager
+def sampling_phrases(newest=False):
+    """Inside this block the phrases of a query compare the word positions of at most
+    PHRASE_CHECKS documents holding their words, and then PHRASE_LEAST per segment
+    and scope, the best (`newest`: latest) of them: comparing them is Python calls per
+    document and word, and two common words meet in tens of thousands of documents.
+    Yields the counts ({candidates, checked, matched} of the phrases sampled) to
+    estimate the total from. (Not for a query that excludes: there a phrase must be compared in
+    full, or excluded documents would be listed.)"""
+    counts = {"candidates": 0, "checked": 0, "matched": 0, "newest": newest,
+              "left": PHRASE_CHECKS}
+    token = _phrases.set(counts)
+    try:
+        yield counts
+    finally:
+        _phrases.reset(token)
+
+
+_phrases = contextvars.ContextVar("workspace_search_phrases", default=None)
+
+
+def best_first(ids, keys, limit):
+    """Positions of the `limit` smallest `keys` (ties to the lower id), in that order."""
+    if len(ids) > limit:  # those at most as large as the limit-th: the only candidates
+        least = np.partition(keys, limit - 1)[limit - 1]
+        candidates = np.flatnonzero(keys <= least)
+    else:
+        candidates = np.arange(len(ids))
+    return candidates[np.lexsort((ids[candidates], keys[candidates]))[:limit]]
 
 
 def word_positions(reader, fieldname, word, docs):
-    """{docnum: positions of `word`} for `docs` (sorted, all holding the word)."""
+    """{docnum: positions of `word`} for `docs` (sorted, all holding the word).
+
+    A block of postings is decoded only if it holds one of `docs`, and then each
+    document's positions are found by one binary search (Whoosh's matcher steps
+    through the block and decodes through three calls per document)."""
     m = reader.postings(fieldname, word)
-    found = {}
-    for docnum in docs:
-        m.skip_to(docnum)
-        found[docnum] = m.value_as("positions")
+    if not isinstance(m, W3LeafMatcher):  # inlined postings, deletions: Whoosh's way
+        found = {}
+        for docnum in docs:
+            m.skip_to(docnum)
+            found[docnum] = m.value_as("positions")
+        return found
+    decode, found, at = m.format.decode_positions, {}, 0
+    while at < len(docs) and m.is_active():
+        if docs[at] > m._maxid:
+            m._next_block()
+            continue
+        m._read_ids()
+        m._read_values()
+        ids, values = m._ids, m._values
+        end = bisect_right(docs, m._maxid, at)
+        for docnum in docs[at:end]:
+            found[docnum] = decode(values[bisect_left(ids, docnum)])
+        at = end
+        m._next_block()
     return found
 
 

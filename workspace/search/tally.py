@@ -14,7 +14,7 @@ import numpy as np
 from whoosh import collectors, sorting
 
 from .columns import LARGEST, coded, numbers, overall_number, overall_values
-from .matchers import Preloaded
+from .matchers import Preloaded, best_first
 
 FACETS = ("type", "group", "author")
 FACET_VALUES = 20  # values of each facet an answer lists, the most frequent
@@ -116,13 +116,3 @@ def take_newest(child, m):
     for n in ids[best_first(ids, newest, child.limit)].tolist():  # reversed column keys
         child.collect(n)
     return True
-
-
-def best_first(ids, keys, limit):
-    """Positions of the `limit` smallest `keys` (ties to the lower id), in that order."""
-    if len(ids) > limit:  # those at most as large as the limit-th: the only candidates
-        least = np.partition(keys, limit - 1)[limit - 1]
-        candidates = np.flatnonzero(keys <= least)
-    else:
-        candidates = np.arange(len(ids))
-    return candidates[np.lexsort((ids[candidates], keys[candidates]))[:limit]]

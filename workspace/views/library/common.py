@@ -44,8 +44,7 @@ def readable_groups(request, permission="view"):
         return []
     ids = set(gid for gid in user.groups if gid in groups)
     if permission == "view":
-        ids.update(gid for gid in groups.public
-                   if groups[gid].visibility == "open")
+        ids.update(groups.open)
     return [groups[gid] for gid in sorted(ids)
             if request.has_permission(permission, groups[gid])]
 
