@@ -60,3 +60,21 @@ def test_a_facet_lists_the_most_frequent_values_equals_by_their_text(monkeypatch
     assert list(tally.top_values("test-facet", numbered)) == ["fig", "kiwi", "apple"]
     assert tally.top_values("test-facet", column.overall[column.codes[[0, 6]]]) == {}
     assert tally.top_values("test-facet", np.zeros(0, np.int64)) == {}
+
+
+def test_a_sampled_phrase_says_about_on_the_page_and_in_the_api(cast, monkeypatch):
+    from workspace.search import matchers
+    member = cast.api["member"]
+    for n in range(8):
+        words = "quokka burrows" if n % 2 else "burrows of a quokka"
+        member.post_json("/api/groups/secret/documents", {"title": f"Note {n}",
+                                                          "body": words})
+    exact = member.get("/api/search", params={"q": '"quokka burrows"'}).json
+    assert exact["total_exact"] is True and exact["total"] == 4
+    monkeypatch.setattr(matchers, "PHRASE_CHECKS", 1)  # one candidate per segment
+    monkeypatch.setattr(matchers, "PHRASE_LEAST", 1)
+    sampled = member.get("/api/search", params={"q": '"quokka burrows"'}).json
+    assert sampled["total_exact"] is False and 0 < len(sampled["results"]) < 4
+    assert sampled["pages"] == 1  # pages count what can be listed
+    page = cast.html("member").get("/search", params={"q": '"quokka burrows"'})
+    assert "About " in page.text
