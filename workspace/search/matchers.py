@@ -25,7 +25,7 @@ from whoosh.util import make_binary_tree
 from whoosh.util.numeric import byte_to_length
 
 from .caches import SegmentCache
-from .columns import LARGEST, numbers
+from .columns import LARGEST, coded, numbers
 
 
 NO_IDS, NO_SCORES = np.zeros(0, np.int64), np.zeros(0, np.float64)
@@ -343,8 +343,9 @@ def phrase_pairs(phrase, searcher, context):
         sample["candidates"] += len(docs)
         sample["checked"] += len(pick)
         docs, scores = docs[pick], scores[pick]
-    where = [word_positions(reader, phrase.fieldname, word, docs.tolist()) for word in words]
-    keep = np.array([in_sequence([w[d] for w in where], phrase.slop) for d in docs.tolist()])
+    listed = docs.tolist()
+    where = [word_positions(reader, phrase.fieldname, word, listed) for word in words]
+    keep = np.array([in_sequence([w[d] for w in where], phrase.slop) for d in listed])
     if sampled:
         sample["matched"] += int(keep.sum())
     return docs[keep], scores[keep]
@@ -356,17 +357,18 @@ PHRASE_CHECKS, PHRASE_LEAST = 300, 10
 
 
 @contextmanager
-def sampling_phrases(newest=False):
+def sampling_phrases(newest=False, every=False):
     """Inside this block the phrases of a query compare the word positions of at most
     PHRASE_CHECKS documents holding their words, and then PHRASE_LEAST per segment
     and scope, the best (`newest`: latest) of them: comparing them is Python calls per
     document and word, and two common words meet in tens of thousands of documents.
     Yields the counts ({candidates, checked, matched} of the phrases sampled) to
-    estimate the total from. (Not for a query that excludes: there a phrase must be compared in
-    full, or excluded documents would be listed.)"""
+    estimate the total from. With `every` (a query that excludes: there a phrase is
+    compared in full, or excluded documents would be listed) nothing is sampled and
+    the counts stay 0."""
     counts = {"candidates": 0, "checked": 0, "matched": 0, "newest": newest,
               "left": PHRASE_CHECKS}
-    token = _phrases.set(counts)
+    token = _phrases.set(None if every else counts)
     try:
         yield counts
     finally:
@@ -425,13 +427,13 @@ def in_sequence(positions, slop):
     return True
 
 
-_lengths, _groups, _deleted = SegmentCache(500), SegmentCache(500), SegmentCache(200)
+_lengths, _deleted = SegmentCache(500), SegmentCache(200)
 
 
 def groups_in(reader):
-    """The ids of the groups that have entries in one segment (deleted ones included)."""
-    return _groups.get(reader.segment().segment_id(),
-                       lambda: frozenset(reader.column_reader("group")))
+    """The ids of the groups that have entries in one segment (deleted ones included),
+    as the keys of its group column's codes (the permission filter reads the same)."""
+    return coded(reader, "group").index
 
 
 # A length as Whoosh's scorer reads it from the byte it stores (0: none, read as 1).

@@ -7,7 +7,6 @@ holds; for an anonymous caller, only what the library lists as on the public web
 public scope, `PublicOnly`). Every hit on the page is then checked once more against
 the real security policy.
 """
-from contextlib import nullcontext
 from datetime import datetime, timedelta, timezone
 from fnmatch import translate
 from functools import lru_cache
@@ -227,10 +226,8 @@ class Permitted(Query):
                 few.update(ids.tolist())  # a group's managers: its entry, a few profiles
         few = np.array(sorted(few), np.int64)
         flags = principal_flags(reader, many) if many else None
-        deleted = deleted_mask(reader) if reader.has_deletions() else None
-        checks = self.column_checks(reader)
 
-        def admits(ids):
+        def readable(ids):
             codes = groups.codes[ids]
             ok = in_groups[codes]
             if site_wide is not None and (len(few) or flags is not None):
@@ -238,6 +235,17 @@ class Permitted(Query):
                 if flags is not None:
                     allowed |= flags[ids]
                 ok |= (codes == site_wide) & allowed
+            return ok
+        return self.narrowed(reader, readable)
+
+    def narrowed(self, reader, readable):
+        """`readable(ids)` (a mask) narrowed to live documents in the date range, kinds
+        and authors asked for."""
+        deleted = deleted_mask(reader) if reader.has_deletions() else None
+        checks = self.column_checks(reader)
+
+        def admits(ids):
+            ok = readable(ids)
             if deleted is not None:
                 ok &= ~deleted[ids]
             for check in checks:
@@ -253,7 +261,11 @@ class Permitted(Query):
             modified = numbers(reader, "modified")
             start = np.uint64(max(0, self.start) if self.start is not None else 0)
             end = np.uint64(max(0, self.end) if self.end is not None else LARGEST)
-            checks.append(lambda ids: (modified[ids] >= start) & (modified[ids] <= end))
+
+            def in_dates(ids):
+                when = modified[ids]
+                return (when >= start) & (when <= end)
+            checks.append(in_dates)
         for field, wanted in (("type", self.types), ("author", self.authors)):
             if wanted:
                 column = coded(reader, field)
@@ -325,17 +337,7 @@ class PublicOnly(Permitted):
 
     def admission(self, reader):
         public = self.public_ids(reader)
-        deleted = deleted_mask(reader) if reader.has_deletions() else None
-        checks = self.column_checks(reader)
-
-        def admits(ids):
-            ok = np.isin(ids, public)
-            if deleted is not None:
-                ok &= ~deleted[ids]
-            for check in checks:
-                ok &= check(ids)
-            return ok
-        return admits
+        return self.narrowed(reader, lambda ids: np.isin(ids, public))
 
 
 _by_public = SegmentCache(200)  # (segment, the public paths): few sets are ever current
@@ -509,8 +511,7 @@ def run(searcher, parsed, allowed, sort, page, limit):
         # No skipping of low-scoring blocks or sub-queries: the tally must see every match.
         top = collectors.TopCollector(page * limit, usequality=False, replace=0)
     tally = Tally(top)
-    with (sampling_phrases(newest=sort == "date") if not excludes(parsed)
-          else nullcontext({"checked": 0})) as sample:
+    with sampling_phrases(newest=sort == "date", every=excludes(parsed)) as sample:
         searcher.search_with_collector(query, tally)
     hits = [hit.fields() for hit in tally.results()[(page - 1) * limit:page * limit]]
     listed, facets = tally.counts()

@@ -53,11 +53,11 @@ class Tally(collectors.WrappingCollector):
         total = sum(len(ids) for _, parts in self.segments for ids in parts)
         facets = {}
         for name in FACETS:
-            numbered = [column.overall[column.codes[ids]]
-                        for reader, parts in self.segments
-                        for column in [coded(reader, name)] for ids in parts]
-            facets[name] = top_values(name, np.concatenate(numbered) if numbered
-                                      else np.zeros(0, np.int64))
+            numbered = [np.zeros(0, np.int64)]
+            for reader, parts in self.segments:
+                column = coded(reader, name)
+                numbered.extend(column.overall[column.codes[ids]] for ids in parts)
+            facets[name] = top_values(name, np.concatenate(numbered))
         return total, facets
 
 
