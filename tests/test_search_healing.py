@@ -16,11 +16,11 @@ from workspace.search.queue import enqueue
 from workspace.search.store import IndexStore
 
 
-def wait_for(condition, seconds=30):
+def wait_for(condition, seconds=30, every=0.2):
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, "gave up waiting"
-        time.sleep(0.2)
+        time.sleep(every)
 
 
 def test_an_index_deleted_while_serving_answers_503_then_heals(cast, settings):
@@ -70,7 +70,9 @@ def test_a_long_drain_lets_a_waiting_backup_in_between_batches(tmp_path):
     conn.close()
     draining = threading.Thread(target=indexer.drain)
     draining.start()
-    wait_for(lambda: not lock_is_free(store), seconds=10)
+    # The drain holds the lock only while it applies a batch: look often, or a look
+    # can fall between batches every time until the drain is over.
+    wait_for(lambda: not lock_is_free(store), seconds=10, every=0.001)
     with store.writer_lock():
         left = indexer.queue_length()  # what the drain had not applied when it let us in
     draining.join()
