@@ -19,7 +19,7 @@ from ..content.group import ROLES, VISIBILITIES, Group, GroupCreated, grant_role
 from ..content.ics import ICSInvalid, parse_ics
 from ..content.ids import is_slug
 from ..content.library import note_public_change
-from ..content.mail import DELIVERIES, MODERATIONS
+from ..content.mail import DELIVERIES, MODERATIONS, set_delivery
 from ..content.summary import attach_summary, is_consultation, note_in_library
 from ..content.vocabulary import check_terms, replace_terms, themes_of
 from ..content.people import AccountCreated, Profile
@@ -115,7 +115,7 @@ def read_mail(read, group, logins):
     for login, delivery in need(record, "deliveries", dict, where).items():
         if login not in logins or delivery not in DELIVERIES:
             raise ArchiveInvalid("A delivery of someone not a member, or unknown.", where)
-        mail.deliveries[login] = delivery
+        set_delivery(mail, login, delivery)
 
 
 def read_members(read):

@@ -18,6 +18,7 @@ from persistent import Persistent
 
 from .events import ObjectModified, notify
 from .folder import Folder
+from .unwritten import unwritten, written
 from .ids import IdTaken
 from .text import render_markdown
 
@@ -119,15 +120,16 @@ class LatestActivity(Persistent):
 class Board(Folder):
     """Topics by id; their order by last activity, pinned first; counts kept aside."""
 
+    _activity = unwritten(OOBTree)  # topic id -> time of its last activity (the order)
+    _pinned = unwritten(OOTreeSet)
+    _replies = unwritten(Length)
+
     def __init__(self, title, description="", creator=None):
         super().__init__()
         self.title = title
         self.description = description
         self.creator = creator
         self.created = now_utc()
-        self._activity = OOBTree()  # topic id -> time of its last activity (the order)
-        self._pinned = OOTreeSet()
-        self._replies = Length()
         self.last_activity = LatestActivity()
 
     def __getitem__(self, name):
@@ -142,10 +144,10 @@ class Board(Folder):
     # containment keeps the ordering and the counts -------------------------------
     def add(self, name, topic, send_events=True):
         super().add(name, topic, send_events)
-        self._activity[name] = topic.last_activity
+        written(self, "_activity")[name] = topic.last_activity
         self.count_replies(len(topic))
         if topic.pinned:
-            self._pinned.add(name)
+            written(self, "_pinned").add(name)
         self.last_activity.update(topic.last_activity, topic.last_author)
         return topic
 
@@ -159,16 +161,16 @@ class Board(Folder):
 
     def touched(self, topic):
         """`topic` had activity: move it up (writes one value of the ordering BTree)."""
-        self._activity[topic.__name__] = topic.last_activity
+        written(self, "_activity")[topic.__name__] = topic.last_activity
         self.last_activity.update(topic.last_activity, topic.last_author)
 
     def count_replies(self, delta):
-        self._replies.change(delta)
+        written(self, "_replies").change(delta)
 
     def set_pinned(self, topic, pinned):
         topic.pinned = pinned
         if pinned:
-            self._pinned.add(topic.__name__)
+            written(self, "_pinned").add(topic.__name__)
         elif topic.__name__ in self._pinned:
             self._pinned.remove(topic.__name__)
 

@@ -27,6 +27,7 @@ from .events import Audited, ObjectModified, notify
 from .folder import Folder
 from .roster import COUNTRIES, LANGUAGES
 from .trash import is_trashed
+from .unwritten import unwritten
 
 TYPES = ("good-practice", "publication", "research", "tool", "guide", "special-report",
          "country-report-card", "case-study", "discussion-summary", "link")
@@ -247,9 +248,7 @@ class Collection(Folder):
     "board/topic" under the group's boards), so the library finds them without reading
     every board."""
 
-    def __init__(self):
-        super().__init__()
-        self.summaries = OOTreeSet()
+    summaries = unwritten(OOTreeSet)
 
     def resources(self):
         return [item for item in self.values() if isinstance(item, Resource)]

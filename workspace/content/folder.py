@@ -5,6 +5,7 @@ from persistent import Persistent
 
 from .events import ObjectAdded, ObjectRemoved, notify
 from .ids import IdTaken
+from .unwritten import unwritten, written
 
 
 class Folder(Persistent):
@@ -12,15 +13,14 @@ class Folder(Persistent):
 
     Children live in an OOBTree and the count in a `Length`, both of which resolve
     concurrent inserts of different keys, so two people adding items never conflict on
-    the folder object itself.
+    the folder object itself. Both are stored at the first add (see unwritten.py): an
+    empty folder is one object.
     """
 
     __parent__ = None
     __name__ = None
-
-    def __init__(self):
-        self._items = OOBTree()
-        self._count = Length()
+    _items = unwritten(OOBTree)
+    _count = unwritten(Length)
 
     def __getitem__(self, name):
         return self._items[name]
@@ -52,8 +52,8 @@ class Folder(Persistent):
             raise IdTaken(name)
         obj.__parent__ = self
         obj.__name__ = name
-        self._items[name] = obj
-        self._count.change(1)
+        written(self, "_items")[name] = obj
+        written(self, "_count").change(1)
         if send_events:
             notify(ObjectAdded(obj, self, name))
         return obj

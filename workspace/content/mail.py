@@ -17,6 +17,7 @@ from persistent import Persistent
 from ZODB.blob import Blob
 
 from .events import Audited, notify
+from .unwritten import unwritten, written
 
 DELIVERIES = ("each", "daily", "weekly", "none")
 MODERATIONS = ("all", "new-members", "none")
@@ -68,18 +69,19 @@ class GroupMail(Persistent):
     __parent__ = None
     __name__ = None
     title = "Mail"
+    # stored at their first insert (see unwritten.py): most groups never turn mail on
+    deliveries = unwritten(OOBTree)  # login -> delivery; absent means DEFAULT_DELIVERY
+    posted = unwritten(OOTreeSet)  # logins who have had a post published from mail
+    held = unwritten(LOBTree)  # time key -> HeldMessage
+    held_count = unwritten(Length)
+    topics = unwritten(OOBTree)  # topic uid -> Topic (reply keys name topics by uid)
+    log = unwritten(LOBTree)  # time key -> post mailed to the group (digests read it)
+    digests = unwritten(OOBTree)  # "daily"/"weekly" -> time key up to which it was sent
 
     def __init__(self):
         self.enabled = False
         self.moderation = "new-members"
         self.board = None  # id of the board mail to the group's address starts topics in
-        self.deliveries = OOBTree()  # login -> delivery; absent means DEFAULT_DELIVERY
-        self.posted = OOTreeSet()  # logins who have had a post published from mail
-        self.held = LOBTree()  # time key -> HeldMessage
-        self.held_count = Length()
-        self.topics = OOBTree()  # topic uid -> Topic (reply keys name topics by uid)
-        self.log = LOBTree()  # time key -> post mailed to the group (digests read it)
-        self.digests = OOBTree()  # "daily"/"weekly" -> time key up to which it was sent
 
     # settings ------------------------------------------------------------------------
     def delivery_of(self, login):
@@ -99,14 +101,14 @@ class GroupMail(Persistent):
     # posts for digests and reply keys ------------------------------------------------
     def remember_topic(self, topic):
         if self.topics.get(topic.uid) is not topic:
-            self.topics[topic.uid] = topic
+            written(self, "topics")[topic.uid] = topic
 
     def log_post(self, post, when_key=None):
         """Remember that `post` went to the group (the digests list what was logged)."""
         key = when_key or time_key()
         while key in self.log:
             key += 1
-        self.log[key] = post
+        written(self, "log")[key] = post
         cutoff = key - KEEP_LOG_DAYS * 86_400 * 10 ** 6
         for old in list(self.log.keys(max=cutoff, excludemax=True))[:1000]:
             del self.log[old]
@@ -167,7 +169,7 @@ def set_delivery(mail, login, delivery):
     if delivery == DEFAULT_DELIVERY:
         mail.deliveries.pop(login, None)
     else:
-        mail.deliveries[login] = delivery
+        written(mail, "deliveries")[login] = delivery
 
 
 def hold_message(mail, message):
@@ -177,8 +179,8 @@ def hold_message(mail, message):
     while key in mail.held:
         key += 1
     message.__parent__, message.__name__ = mail, str(key)
-    mail.held[key] = message
-    mail.held_count.change(1)
+    written(mail, "held")[key] = message
+    written(mail, "held_count").change(1)
     while mail.held_count() > MAX_HELD:
         take_held(mail, mail.held.minKey())
     notify(MailHeld(message.login or message.sender, message,

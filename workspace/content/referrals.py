@@ -490,7 +490,6 @@ def candidates(referral, roster, people):
     and `reasons` (the parts in words). An expert who cannot take it now comes after
     every one who can, whatever their score; people invited already, and the
     requester, are left out."""
-    now = now_utc()
     found = []
     for login, entry in roster.entries.items():
         profile = people.get(login)

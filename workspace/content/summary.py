@@ -29,6 +29,7 @@ from .events import Audited, ObjectModified, notify
 from .group import Group
 from .text import render_markdown
 from .trash import is_trashed
+from .unwritten import written
 
 CITATION_RE = re.compile(r"\[\[reply:([0-9]{1,6})\]\]")
 MAX_NEW_SINCE = 200  # new_since lists at most this many replies (the newest ones)
@@ -342,7 +343,7 @@ def note_in_library(summary):
     key = f"{topic.__parent__.__name__}/{topic.__name__}"
     if collection is not None:
         if summary.published:
-            collection.summaries.add(key)
+            written(collection, "summaries").add(key)
         elif key in collection.summaries:
             collection.summaries.remove(key)
     note_public_change(summary)

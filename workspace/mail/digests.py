@@ -19,6 +19,7 @@ from ZODB.POSException import ConflictError
 from ..content.board import Reply, Topic
 from ..content.mail import time_key
 from ..content.site import appmaker
+from ..content.unwritten import written
 from .compose import (address, envelope_sender, header, mime, seq_of, subject_prefix,
                       unsubscribe_url, web_url)
 from .keys import reply_key
@@ -131,7 +132,7 @@ def build_digest(group, settings, kind, batch, scheduled, state):
     if not due(mail, kind, now_key, scheduled, settings.digest_hour):
         return 0
     posts = mail.posts_between(mail.digests.get(kind), now_key)
-    mail.digests[kind] = now_key
+    written(mail, "digests")[kind] = now_key
     if not posts:
         return 0
     digest = Digest(settings, group, kind, posts)

@@ -33,6 +33,7 @@ from ..content.mail import HeldMessage, hold_message
 from ..content.notifications import announce_post
 from ..content.site import appmaker
 from ..content.trash import is_trashed
+from ..content.unwritten import written
 from ..database import run_in_transaction
 from .compose import parse_message_id
 from .htmlmail import html_to_markdown
@@ -355,7 +356,7 @@ def publish(site, settings, group, message, login, topic, guest=None):
         post = start_topic(board, unique_id(board, title), title, body, author)
         mail.remember_topic(post)
     if login:
-        mail.posted.add(login)
+        written(mail, "posted").add(login)
         announce_post(group, post, login)
     return post
 

@@ -13,7 +13,7 @@ from pyramid.traversal import find_interface
 from ...content.board import KINDS, MAX_BODY, MAX_TITLE, Board, Topic, start_topic
 from ...content.events import ObjectModified, notify
 from ...content.group import Group
-from ...content.ids import MAX_LEN, unique_id
+from ...content.ids import unique_id
 from ...content.notifications import announce_post, inbox_of
 from ...content.summary import start_consultation
 from ..schemas import strict, text

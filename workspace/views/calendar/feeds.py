@@ -10,7 +10,7 @@ from pyramid.authorization import ACLHelper
 from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNoContent, HTTPNotFound
 from pyramid.response import Response
 from pyramid.security import NO_PERMISSION_REQUIRED
-from pyramid.view import view_config, view_defaults
+from pyramid.view import view_config
 
 from ...content.calendar import Calendar, Event
 from ...content.group import Group

@@ -11,7 +11,7 @@ from pyramid.httpexceptions import HTTPNotFound
 from pyramid.traversal import resource_path
 
 from ...content.document import Document, File, UnknownVersion
-from ...content.ids import MAX_LEN, unique_id
+from ...content.ids import unique_id
 from ..api import api_error, is_api
 from ..attachments import too_large_message, upload_limit  # noqa: F401 (used here too)
 from ..base import upload_node
