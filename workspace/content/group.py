@@ -24,6 +24,7 @@ from .mail import GroupMail
 from .names import NameIndex, query_words, select, select_matches
 from .people import now_utc
 from .trash import Trash
+from .unwritten import unwritten, written
 from .whiteboard import Whiteboards
 
 ROLES = ("manager", "member", "observer")
@@ -112,6 +113,10 @@ class Groups(Folder):
 class Group(Folder):
     """A small group: title, description, visibility and who holds which role."""
 
+    # login -> {"message", "created"}, stored at the first request (see unwritten.py):
+    # granting a role looks for a request to answer, and most groups never get one
+    join_requests = unwritten(OOBTree)
+
     def __init__(self, title, description="", visibility="private"):
         super().__init__()
         if visibility not in VISIBILITIES:
@@ -120,7 +125,6 @@ class Group(Folder):
         self.description = description
         self.visibility = visibility
         self.roles = OOBTree()  # login -> role
-        self.join_requests = OOBTree()  # login -> {"message", "created"}
         for name, factory in TOOLS:
             self.add(name, factory(), send_events=False)
 
@@ -219,6 +223,7 @@ def refuse_last_manager(group, profile, new_role, actor):
                         for login, role in group.roles.items())):
         raise LastManager(group)
 
+
 def add_group(groups, title, description="", visibility="private", gid=None, actor=None):
     """Make a group under `gid` (or an id derived from `title`), with its first discussion
     board; `IdTaken` if the id is taken."""
@@ -268,8 +273,8 @@ def revoke_role(group, profile, actor=None):
 
 def ask_to_join(group, login, message):
     """Record that `login` asks to join; asking again replaces the earlier message."""
-    group.join_requests[login] = {"message": message,
-                                  "created": now_utc().isoformat(timespec="seconds")}
+    written(group, "join_requests")[login] = {
+        "message": message, "created": now_utc().isoformat(timespec="seconds")}
     notify(JoinRequested(login, group))
 
 
@@ -282,10 +287,9 @@ def decline_join_request(group, login, actor):
 
 
 def add_join_requests(site):
-    """Evolve step: groups made before join requests existed get an empty request list."""
-    for group in site["groups"].values():
-        if not hasattr(group, "join_requests"):
-            group.join_requests = OOBTree()
+    """Evolve step: groups made before join requests existed needed an empty request
+    list; the class holds a shared empty one now (see unwritten.py), so nothing is left
+    to do and the step keeps its number only."""
 
 
 def index_groups(groups):
