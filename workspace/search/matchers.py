@@ -11,6 +11,7 @@ by one in Python was the whole cost of its query. Skips are binary searches.
 from bisect import bisect_left, bisect_right
 from contextlib import contextmanager
 import contextvars
+import itertools
 import threading
 
 from cachetools import LRUCache
@@ -189,14 +190,30 @@ def remembered():
         _memo.reset(token)
 
 
-def term_pairs(term, searcher, context):
-    """`read_term_pairs`, remembered inside a `remembered()` block."""
+def terms_pairs(terms, searcher, context):
+    """(ids, scores) of `read_terms`: every term's postings, one term after the other."""
+    read = read_terms(terms, searcher, context)
+    return None if read is None else read[:2]
+
+
+def terms_blocks(terms, searcher, context):
+    """[(ids, scores) of each of `terms`] from `read_terms`; None where it does not apply."""
+    read = read_terms(terms, searcher, context)
+    if read is None:
+        return None
+    ids, scores, counts = read
+    ends = np.cumsum(counts)[:-1]
+    return list(zip(np.split(ids, ends), np.split(scores, ends)))
+
+
+def read_terms(terms, searcher, context):
+    """`read_terms_postings`, remembered inside a `remembered()` block."""
     memo = _memo.get()
-    if memo is None or type(term) is not Term:
-        return read_term_pairs(term, searcher, context)
-    key = (id(searcher.reader()), term.fieldname, term.text, term.boost)
+    if memo is None or any(type(term) is not Term for term in terms):
+        return read_terms_postings(terms, searcher, context)
+    key = (id(searcher.reader()),) + tuple((t.fieldname, t.text, t.boost) for t in terms)
     if key not in memo:
-        memo[key] = read_term_pairs(term, searcher, context)
+        memo[key] = read_terms_postings(terms, searcher, context)
     return memo[key]
 
 
@@ -213,62 +230,88 @@ def whole_index(parent, statistic, *args):
     return memo[key]
 
 
-def read_term_pairs(term, searcher, context):
-    """(ids, scores) of every posting of a Term in one segment, scored with BM25F as
-    Whoosh scores them; None where this does not apply (other queries or weightings,
-    boosts, several segments).
+def read_terms_postings(terms, searcher, context):
+    """(ids, scores, counts) of every posting of `terms` (Terms of one field, such as one
+    word in each of a caller's scopes) in one segment, one term after the other (counts:
+    how many each has), each scored with BM25F as Whoosh scores it; None where this
+    does not apply (other queries or weightings, boosts, several segments).
 
     Whoosh looks a term up three times to match it (exists? scorer, postings) and calls
-    five functions per posting to score it; this looks it up once, reads the postings a
-    block at a time and scores them all at once, with field lengths from a cached
-    array."""
+    five functions per posting to score it; this looks each term up once, reads the
+    postings a block at a time and scores those of all the terms at once, with field
+    lengths from a cached array (a supervisor's word is 400 terms, scored one by one
+    they were most of the search)."""
     weighting = (context.weighting if context else None) or searcher.weighting
-    if (type(term) is not Term or term.boost != 1.0 or not searcher.is_atomic()
-            or type(weighting) is not BM25F or term.fieldname not in searcher.schema):
+    fieldname = terms[0].fieldname if terms else None
+    if (not terms or any(type(t) is not Term or t.boost != 1.0 or t.fieldname != fieldname
+                         for t in terms)
+            or not searcher.is_atomic() or type(weighting) is not BM25F
+            or fieldname not in searcher.schema):
         return None
-    fieldname, field = term.fieldname, searcher.schema[term.fieldname]
-    try:
-        text = term.text if isinstance(term.text, bytes) else field.to_bytes(term.text)
-    except ValueError:
-        return NO_IDS, NO_SCORES
-    reader = searcher.reader()
-    terms = getattr(reader, "_terms", None)
-    if not isinstance(terms, W3TermsReader) or not field.scorable:
+    field, reader = searcher.schema[fieldname], searcher.reader()
+    reader_terms = getattr(reader, "_terms", None)
+    if not isinstance(reader_terms, W3TermsReader) or not field.scorable:
         return None
-    try:
-        info = terms.term_info(fieldname, text)
-    except TermNotFound:
-        return NO_IDS, NO_SCORES
-    ids, w = postings(reader, terms, fieldname, text, info, field.format)
     parent = searcher.get_parent()
-    idf = whole_index(parent, "idf", fieldname, text)
+    found, weights, idfs, counts = [], [], [], [0] * len(terms)
+    for n, term in enumerate(terms):
+        try:
+            text = term.text if isinstance(term.text, bytes) else field.to_bytes(term.text)
+        except ValueError:
+            continue
+        ids, w = postings(reader, reader_terms, fieldname, text, field.format)
+        if not len(ids):
+            continue
+        found.append(ids)
+        weights.append(w)
+        idfs.append(whole_index(parent, "idf", fieldname, text))
+        counts[n] = len(ids)
+    if not found:
+        return NO_IDS, NO_SCORES, np.zeros(len(terms), np.int64)
+    ids, w = (found[0], weights[0]) if len(found) == 1 else \
+        (np.concatenate(found), np.concatenate(weights))
+    counts = np.array(counts, np.int64)
+    idf = np.repeat(np.array(idfs, np.float64), counts[counts > 0])
     avgfl = whole_index(parent, "avg_field_length", fieldname) or 1
     b, k1 = weighting._field_B.get(fieldname, weighting.B), weighting.K1
     if reader.has_deletions():
         live = ~deleted_mask(reader)[ids]
-        ids, w = ids[live], w[live]
+        if not live.all():
+            which = np.repeat(np.arange(len(terms)), counts)
+            counts = np.bincount(which[live], minlength=len(terms))
+            ids, w, idf = ids[live], w[live], idf[live]
     length = field_lengths(reader, fieldname, ids)
     # whoosh.scoring.bm25 (the same expression in the same order, so the same floats)
-    return ids, idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * length / avgfl)))
+    return ids, idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * length / avgfl))), counts
 
 
-LONG_POSTINGS = 512  # postings: a list this long is kept once read (4 blocks)
-_postings = LRUCache(maxsize=64 * 1024 * 1024, getsizeof=lambda pair: pair[0].nbytes + pair[1].nbytes)
+ENTRY_BYTES = 300  # what a kept list costs besides its numbers (key, tuple, arrays)
+_postings = LRUCache(maxsize=128 * 1024 * 1024,
+                     getsizeof=lambda pair: pair[0].nbytes + pair[1].nbytes + ENTRY_BYTES)
 _postings_lock = threading.Lock()
+_ABSENT = (np.zeros(0, np.int32), np.zeros(0, np.float32))
 
 
-def postings(reader, terms, fieldname, text, info, format_):
-    """(ids, weights) of every posting of a word in one segment, deleted ones included.
+def postings(reader, terms, fieldname, text, format_):
+    """(ids, weights) of every posting of a word in one segment, deleted ones included;
+    empty when the segment has no such word.
 
-    Decoding is most of a common word's cost (a pickle and a zlib block per 128
-    postings: 100,000 postings of a word in the profiles took 35 ms per segment), and
-    common words are the words most asked for: a long list is kept once decoded, in
-    at most 64 MB (8 bytes a posting), shared by every caller and query."""
+    Looking a word up and decoding its postings is most of a search's cost (a pickle
+    and a zlib block per 128 postings: 100,000 postings of a word in the profiles took
+    35 ms per segment; a supervisor's word is 400 lookups per field and segment), and
+    the words most asked for are asked again: every list is kept once decoded, and a
+    word's absence too, in at most 128 MB shared by every caller and query."""
     key = (reader.segment().segment_id(), fieldname, text)
     with _postings_lock:
         kept = _postings.get(key)
     if kept is not None:
         return kept[0].astype(np.int64), kept[1].astype(np.float64)
+    try:
+        info = terms.term_info(fieldname, text)
+    except TermNotFound:
+        with _postings_lock:
+            _postings[key] = _ABSENT
+        return NO_IDS, NO_SCORES
     m = terms._codec.postings_reader(terms._postfile, info, format_)
     if isinstance(m, ListMatcher):
         ids, weights = list(m.all_ids()), info.inlined_postings()[1]
@@ -285,54 +328,62 @@ def postings(reader, terms, fieldname, text, info, format_):
             weights.extend(m._weights[m._i:m._blocklength])
             m._next_block()
     ids, weights = pairs_of(ids, weights)
-    if len(ids) >= LONG_POSTINGS:
-        with _postings_lock:
-            _postings[key] = (ids.astype(np.int32), weights.astype(np.float32))
+    with _postings_lock:
+        _postings[key] = (ids.astype(np.int32), weights.astype(np.float32))
     return ids, weights
 
 
 def expanded_pairs(query, searcher, context):
-    """`term_pairs` of a Term, or of every word a Prefix or Wildcard stands for in this
-    segment (summed, as Whoosh's Or of those words sums them), `phrase_pairs` of a
+    """`terms_pairs` of a Term, or of every word a Prefix or Wildcard stands for in this
+    segment (summed, as Whoosh's Or of those words sums them), `phrases_pairs` of a
     Phrase; None where that does not apply."""
     if type(query) is Phrase:
-        return phrase_pairs(query, searcher, context)
+        return phrases_pairs([query], searcher, context)
     if not isinstance(query, (Prefix, Wildcard)) or query.boost != 1.0:
-        return term_pairs(query, searcher, context)
+        return terms_pairs([query], searcher, context)
     if not searcher.is_atomic():
         return None
-    parts = []
-    for word in query._btexts(searcher.reader()):
-        found = term_pairs(Term(query.fieldname, word), searcher, context)
-        if found is None:
-            return None
-        parts.append(found)
-    if not parts:
-        return NO_IDS, NO_SCORES
-    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+    words = [Term(query.fieldname, word) for word in query._btexts(searcher.reader())]
+    return terms_pairs(words, searcher, context) if words else (NO_IDS, NO_SCORES)
 
 
-def phrase_pairs(phrase, searcher, context):
-    """(ids, scores) of a Phrase in one segment: the documents having all its words
-    (read as `term_pairs` reads them), then word positions compared in those only;
-    scored as Whoosh scores a phrase, the sum of its words' scores. None where that
-    does not apply."""
-    schema = searcher.schema
-    if (phrase.boost != 1.0 or not searcher.is_atomic() or phrase.fieldname not in schema
-            or not schema[phrase.fieldname].format.supports("positions")):
+def phrases_pairs(phrases, searcher, context):
+    """(ids, scores) of Phrases that differ only in their scope (one phrase in each of
+    a caller's scopes; the same field, number of words and slop) in one segment: per
+    phrase the documents having all its words (each word read for every phrase at once,
+    as `read_terms` reads them), then word positions compared in those only; scored as
+    Whoosh scores a phrase, the sum of its words' scores. None where that does not
+    apply."""
+    first, schema = phrases[0], searcher.schema
+    if (any(p.boost != 1.0 for p in phrases) or not searcher.is_atomic()
+            or first.fieldname not in schema
+            or not schema[first.fieldname].format.supports("positions")):
         return None
-    field = schema[phrase.fieldname]
+    field = schema[first.fieldname]
     try:
-        words = [field.to_bytes(word) for word in phrase.words]
+        words = [[field.to_bytes(word) for word in p.words] for p in phrases]
     except ValueError:
         return NO_IDS, NO_SCORES
-    parts = [term_pairs(Term(phrase.fieldname, word), searcher, context) for word in words]
-    if any(pairs is None for pairs in parts):
+    columns = [terms_blocks([Term(first.fieldname, ws[k]) for ws in words], searcher, context)
+               for k in range(len(first.words))]
+    if any(column is None for column in columns):
         return None
+    found = [checked_phrase(searcher.reader(), first.fieldname, words[n], first.slop,
+                            [column[n] for column in columns])
+             for n in range(len(phrases)) if all(len(column[n][0]) for column in columns)]
+    if not found:
+        return NO_IDS, NO_SCORES
+    return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
+
+
+def checked_phrase(reader, fieldname, words, slop, parts):
+    """(ids, scores) of the documents of one segment where `words` (in one scope) occur
+    in order, from `parts` (each word's ids and scores): those holding every word, their
+    positions compared (in a sample of them inside `sampling_phrases`)."""
     docs, scores = summed_intersection(sorted(parts, key=lambda p: len(p[0])))
     if not len(docs):
         return NO_IDS, NO_SCORES
-    reader, sample = searcher.reader(), _phrases.get()
+    sample = _phrases.get()
     checks = len(docs) if sample is None else max(sample["left"], PHRASE_LEAST)
     sampled = len(docs) > checks
     if sample is not None:
@@ -344,8 +395,8 @@ def phrase_pairs(phrase, searcher, context):
         sample["checked"] += len(pick)
         docs, scores = docs[pick], scores[pick]
     listed = docs.tolist()
-    where = [word_positions(reader, phrase.fieldname, word, listed) for word in words]
-    keep = np.array([in_sequence([w[d] for w in where], phrase.slop) for d in listed])
+    where = [word_positions(reader, fieldname, word, listed) for word in words]
+    keep = np.array([in_sequence([w[d] for w in where], slop) for d in listed])
     if sampled:
         sample["matched"] += int(keep.sum())
     return docs[keep], scores[keep]
@@ -483,24 +534,51 @@ class PreloadedUnion(Or):
             m._scores = m._scores * self.boost
         return m
 
-    def sources(self, subs, searcher, context, word=None):
-        """(word, (ids, scores)) of every alternative, nested unions read as one; an alternative
-        in a group's scope is not even looked up in a segment that holds nothing of that
-        group (a supervisor of 400 groups looked each word up 400 times per segment)."""
+    def sources(self, subs, searcher, context):
+        """(word, (ids, scores)) of the alternatives; consecutive ones of one kind (see
+        `kind_of`: one word or one phrase in each scope) read together."""
+        wanted = self.alternatives(subs, searcher)
+        for (word, kind), run in itertools.groupby(wanted, key=lambda ws: (ws[0],
+                                                                           kind_of(ws[1]))):
+            run = [sub for _, sub in run]
+            pairs = None if kind is None else \
+                (terms_pairs if kind[0] is Term else phrases_pairs)(run, searcher, context)
+            if pairs is not None:
+                yield word, pairs
+                continue
+            for sub in run:
+                pairs = expanded_pairs(sub, searcher, context)
+                yield word, (pairs if pairs is not None
+                             else matcher_pairs(sub.matcher(searcher, context)))
+
+    def alternatives(self, subs, searcher, word=None):
+        """(word, query) of every alternative, nested unions read as one; an alternative
+        in a group's scope is left out in a segment that holds nothing of that group (a
+        supervisor of 400 groups looked each word up 400 times per segment)."""
         present = groups_in(searcher.reader()) if searcher.is_atomic() else None
         for n, sub in enumerate(subs):
             if self.words is not None:
                 word = self.words[n]
             if type(sub) is PreloadedUnion and sub.words is None and sub.boost == 1.0:
-                yield from sub.sources(sub.subqueries, searcher, context, word)
+                yield from sub.alternatives(sub.subqueries, searcher, word)
                 continue
             scope = getattr(sub, "scope", None)
             if present is not None and scope is not None and not scope.startswith("~") \
                     and scope not in present:
                 continue  # "~": the open and site-wide scopes, found in any segment
-            pairs = expanded_pairs(sub, searcher, context)
-            yield word, (pairs if pairs is not None
-                         else matcher_pairs(sub.matcher(searcher, context)))
+            yield word, sub
+
+
+def kind_of(query):
+    """What alternatives read together share: a Term's field; a Phrase's field, number
+    of words and slop; None for the others, read one by one."""
+    if getattr(query, "boost", None) != 1.0:
+        return None
+    if type(query) is Term:
+        return Term, query.fieldname
+    if type(query) is Phrase:
+        return Phrase, query.fieldname, len(query.words), query.slop
+    return None
 
 
 class PreloadedAnd(And):

@@ -497,6 +497,7 @@ def run(searcher, parsed, allowed, sort, page, limit):
     several = parsed is not None and len({repr(getattr(leaf, "text", None)
                                                or getattr(leaf, "words", None) or leaf)
                                           for leaf in parsed.leaves()}) > 1
+    excluding = excludes(parsed)  # the same before scoping, on a tree one scope wide
     if parsed is not None and isinstance(allowed, Permitted):
         parsed = within(parsed, allowed.scopes())
     if (not isinstance(allowed, Permitted)
@@ -511,7 +512,7 @@ def run(searcher, parsed, allowed, sort, page, limit):
         # No skipping of low-scoring blocks or sub-queries: the tally must see every match.
         top = collectors.TopCollector(page * limit, usequality=False, replace=0)
     tally = Tally(top)
-    with sampling_phrases(newest=sort == "date", every=excludes(parsed)) as sample:
+    with sampling_phrases(newest=sort == "date", every=excluding) as sample:
         searcher.search_with_collector(query, tally)
     hits = [hit.fields() for hit in tally.results()[(page - 1) * limit:page * limit]]
     listed, facets = tally.counts()
