@@ -4,7 +4,7 @@ import os
 
 from whoosh.filedb.filestore import RamStorage
 from whoosh.matching import ReadTooFar
-from whoosh.query import Or, Term
+from whoosh.query import Or, Phrase, Term
 import pytest
 
 from workspace.search.matchers import Preloaded, PreloadedUnion
@@ -172,3 +172,39 @@ def test_scoped_queries_find_and_score_as_the_same_query_on_unscoped_words(text)
         found = {h["path"]: round(h.score, 9)
                  for h in b.search(within(parse(scoped.schema, text), ["g"]), limit=None)}
     assert expected and found == expected
+
+
+@pytest.fixture
+def scoped_with_deletions(tmp_path):
+    """Two segments of six groups' entries, some of the first deleted."""
+    store = IndexStore(str(tmp_path))
+    name, ix = store.new_generation()
+    for part in range(2):
+        writer = ix.writer()
+        for n in range(part * 300, part * 300 + 300):
+            group = f"g{n % 6}"
+            writer.add_document(**scope_words(dict(
+                path=f"/groups/{group}/documents/{n}", group=group, title=f"Note {n % 9}",
+                text="teacher " * (1 + n % 5) + ("learning pathways " if n % 3 else
+                                                  "pathways learning ") + "x " * (n % 30))))
+        writer.commit(merge=False)
+    writer = ix.writer()
+    for n in range(0, 300, 7):
+        writer.delete_by_term("path", f"/groups/g{n % 6}/documents/{n}")
+    writer.commit(merge=False)
+    store.publish(name)
+    return store
+
+
+def test_a_word_read_in_many_scopes_at_once_scores_like_whooshs_or(scoped_with_deletions):
+    scopes = [f"g{k}" for k in range(6)] + ["g-none"]  # a scope with no entries too
+    alternatives = [Term("text", f"{scope}\x1fteacher") for scope in scopes] + [
+        Term("title", f"{scope}\x1fnote") for scope in scopes]
+    assert_scored_like_whooshs_or(scoped_with_deletions.searcher(), alternatives, 600 - 43)
+
+
+def test_a_phrase_read_in_many_scopes_at_once_matches_like_whooshs_or(scoped_with_deletions):
+    searcher = scoped_with_deletions.searcher()
+    alternatives = [Phrase("text", [f"g{k}\x1flearn", f"g{k}\x1fpathwai"]) for k in range(6)]
+    live = [n for n in range(600) if n % 3 and not (n < 300 and n % 7 == 0)]
+    assert_scored_like_whooshs_or(searcher, alternatives, len(live))
