@@ -56,21 +56,28 @@ def test_union_matches_and_scores_like_whooshs_or(index):
         assert_scored_like_whooshs_or(searcher, alternatives, 60)
 
 
-def test_union_reads_long_posting_lists_by_block_and_skips_deleted_entries(tmp_path):
+def two_segments_with_deletions(tmp_path, size, entry):
+    """A published index of two segments of `size` entries each (`entry(n)`: the fields
+    of entry n, its path unique), then every seventh entry of the first deleted."""
     store = IndexStore(str(tmp_path))
     name, ix = store.new_generation()
-    for part in range(2):  # two segments, then deletions in the first
+    for part in range(2):
         writer = ix.writer()
-        for n in range(part * 700, part * 700 + 700):
-            writer.add_document(**scope_words(dict(
-                path=f"/groups/g/documents/{n}", group="g", title=f"Note {n % 9}",
-                text="teacher " * (1 + n % 6) + "filler " * (n % 40))))
+        for n in range(part * size, part * size + size):
+            writer.add_document(**scope_words(entry(n)))
         writer.commit(merge=False)
     writer = ix.writer()
-    for n in range(0, 700, 7):
-        writer.delete_by_term("path", f"/groups/g/documents/{n}")
+    for n in range(0, size, 7):
+        writer.delete_by_term("path", entry(n)["path"])
     writer.commit(merge=False)
     store.publish(name)
+    return store
+
+
+def test_union_reads_long_posting_lists_by_block_and_skips_deleted_entries(tmp_path):
+    store = two_segments_with_deletions(tmp_path, 700, lambda n: dict(
+        path=f"/groups/g/documents/{n}", group="g", title=f"Note {n % 9}",
+        text="teacher " * (1 + n % 6) + "filler " * (n % 40)))
     alternatives = [Term("text", "g\x1fteacher"), Term("title", "g\x1fnote")]
     assert_scored_like_whooshs_or(store.searcher(), alternatives, 1400 - 100)
 
@@ -177,23 +184,10 @@ def test_scoped_queries_find_and_score_as_the_same_query_on_unscoped_words(text)
 @pytest.fixture
 def scoped_with_deletions(tmp_path):
     """Two segments of six groups' entries, some of the first deleted."""
-    store = IndexStore(str(tmp_path))
-    name, ix = store.new_generation()
-    for part in range(2):
-        writer = ix.writer()
-        for n in range(part * 300, part * 300 + 300):
-            group = f"g{n % 6}"
-            writer.add_document(**scope_words(dict(
-                path=f"/groups/{group}/documents/{n}", group=group, title=f"Note {n % 9}",
-                text="teacher " * (1 + n % 5) + ("learning pathways " if n % 3 else
-                                                  "pathways learning ") + "x " * (n % 30))))
-        writer.commit(merge=False)
-    writer = ix.writer()
-    for n in range(0, 300, 7):
-        writer.delete_by_term("path", f"/groups/g{n % 6}/documents/{n}")
-    writer.commit(merge=False)
-    store.publish(name)
-    return store
+    return two_segments_with_deletions(tmp_path, 300, lambda n: dict(
+        path=f"/groups/g{n % 6}/documents/{n}", group=f"g{n % 6}", title=f"Note {n % 9}",
+        text="teacher " * (1 + n % 5) + ("learning pathways " if n % 3 else
+                                          "pathways learning ") + "x " * (n % 30)))
 
 
 def test_a_word_read_in_many_scopes_at_once_scores_like_whooshs_or(scoped_with_deletions):

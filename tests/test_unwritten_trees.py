@@ -31,10 +31,9 @@ def db(tmp_path):
 
 
 def stored(db, make):
-    """Store `make()` at the root in a committed transaction; returns its name."""
+    """Store `make()` at the root under "it", in a committed transaction."""
     with db.transaction() as conn:
         conn.root()["it"] = make()
-    return "it"
 
 
 def test_an_empty_folder_reads_as_empty_and_removing_from_it_is_a_key_error():

@@ -368,7 +368,8 @@ def phrases_pairs(phrases, searcher, context):
                for k in range(len(first.words))]
     if any(column is None for column in columns):
         return None
-    found = [checked_phrase(searcher.reader(), first.fieldname, words[n], first.slop,
+    reader = searcher.reader()
+    found = [checked_phrase(reader, first.fieldname, words[n], first.slop,
                             [column[n] for column in columns])
              for n in range(len(phrases)) if all(len(column[n][0]) for column in columns)]
     if not found:
@@ -551,16 +552,17 @@ class PreloadedUnion(Or):
                 yield word, (pairs if pairs is not None
                              else matcher_pairs(sub.matcher(searcher, context)))
 
-    def alternatives(self, subs, searcher, word=None):
+    def alternatives(self, subs, searcher, word=None, present=None):
         """(word, query) of every alternative, nested unions read as one; an alternative
         in a group's scope is left out in a segment that holds nothing of that group (a
         supervisor of 400 groups looked each word up 400 times per segment)."""
-        present = groups_in(searcher.reader()) if searcher.is_atomic() else None
+        if present is None and searcher.is_atomic():
+            present = groups_in(searcher.reader())
         for n, sub in enumerate(subs):
             if self.words is not None:
                 word = self.words[n]
             if type(sub) is PreloadedUnion and sub.words is None and sub.boost == 1.0:
-                yield from sub.alternatives(sub.subqueries, searcher, word)
+                yield from sub.alternatives(sub.subqueries, searcher, word, present)
                 continue
             scope = getattr(sub, "scope", None)
             if present is not None and scope is not None and not scope.startswith("~") \
