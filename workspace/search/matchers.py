@@ -10,6 +10,7 @@ by one in Python was the whole cost of its query. Skips are binary searches.
 """
 from bisect import bisect_left, bisect_right
 from contextlib import contextmanager
+from math import log
 import contextvars
 import itertools
 import threading
@@ -237,10 +238,10 @@ def read_terms_postings(terms, searcher, context):
     does not apply (other queries or weightings, boosts, several segments).
 
     Whoosh looks a term up three times to match it (exists? scorer, postings) and calls
-    five functions per posting to score it; this looks each term up once, reads the
-    postings a block at a time and scores those of all the terms at once, with field
-    lengths from a cached array (a supervisor's word is 400 terms, scored one by one
-    they were most of the search)."""
+    five functions per posting to score it; this looks each term up once (or not at
+    all: see `unscoped_read`), reads the postings a block at a time and scores those of
+    all the terms at once, with field lengths from a cached array (a supervisor's word
+    is 400 terms, scored one by one they were most of the search)."""
     weighting = (context.weighting if context else None) or searcher.weighting
     fieldname = terms[0].fieldname if terms else None
     if (not terms or any(type(t) is not Term or t.boost != 1.0 or t.fieldname != fieldname
@@ -249,29 +250,15 @@ def read_terms_postings(terms, searcher, context):
             or fieldname not in searcher.schema):
         return None
     field, reader = searcher.schema[fieldname], searcher.reader()
-    reader_terms = getattr(reader, "_terms", None)
-    if not isinstance(reader_terms, W3TermsReader) or not field.scorable:
+    if not isinstance(getattr(reader, "_terms", None), W3TermsReader) or not field.scorable:
         return None
     parent = searcher.get_parent()
-    found, weights, idfs, counts = [], [], [], [0] * len(terms)
-    for n, term in enumerate(terms):
-        try:
-            text = term.text if isinstance(term.text, bytes) else field.to_bytes(term.text)
-        except ValueError:
-            continue
-        ids, w = postings(reader, reader_terms, fieldname, text, field.format)
-        if not len(ids):
-            continue
-        found.append(ids)
-        weights.append(w)
-        idfs.append(whole_index(parent, "idf", fieldname, text))
-        counts[n] = len(ids)
-    if not found:
-        return NO_IDS, NO_SCORES, np.zeros(len(terms), np.int64)
-    ids, w = (found[0], weights[0]) if len(found) == 1 else \
-        (np.concatenate(found), np.concatenate(weights))
-    counts = np.array(counts, np.int64)
-    idf = np.repeat(np.array(idfs, np.float64), counts[counts > 0])
+    read = unscoped_read(terms, reader, parent)
+    if read is None:
+        read = scoped_read(terms, reader, parent, field)
+    ids, w, idf, counts = read
+    if not len(ids):
+        return NO_IDS, NO_SCORES, counts
     avgfl = whole_index(parent, "avg_field_length", fieldname) or 1
     b, k1 = weighting._field_B.get(fieldname, weighting.B), weighting.K1
     if reader.has_deletions():
@@ -283,6 +270,121 @@ def read_terms_postings(terms, searcher, context):
     length = field_lengths(reader, fieldname, ids)
     # whoosh.scoring.bm25 (the same expression in the same order, so the same floats)
     return ids, idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * length / avgfl))), counts
+
+
+def scoped_read(terms, reader, parent, field):
+    """(ids, weights, idf of each posting, counts) of `terms` in one segment, each term
+    looked up in turn."""
+    found, weights, idfs, counts = [], [], [], np.zeros(len(terms), np.int64)
+    for n, term in enumerate(terms):
+        try:
+            text = term.text if isinstance(term.text, bytes) else field.to_bytes(term.text)
+        except ValueError:
+            continue
+        ids, w = postings(reader, reader._terms, term.fieldname, text, field.format)
+        if len(ids):
+            found.append(ids)
+            weights.append(w)
+            idfs.append(whole_index(parent, "idf", term.fieldname, text))
+            counts[n] = len(ids)
+    if not found:
+        return NO_IDS, NO_SCORES, NO_SCORES, counts
+    idf = np.repeat(np.array(idfs, np.float64), counts[counts > 0])
+    return np.concatenate(found), np.concatenate(weights), idf, counts
+
+
+# A term lookup costs about as much as decoding this many postings (bench/
+# bench_search_million.py: a supervisor's word is a lookup in each of 400 scopes).
+POSTINGS_PER_LOOKUP = 100
+
+
+def unscoped_read(terms, reader, parent):
+    """What `scoped_read` reads, when `terms` are one word in several scopes (as
+    scopes.within makes them) and its postings without a scope are fewer than
+    POSTINGS_PER_LOOKUP per scope: read from those (one lookup, see schema.py), each
+    posting given to its entry's scope, each scope's idf counted from them as Whoosh
+    counts it from the scoped term (every segment's postings, deleted ones included).
+    The same numbers in the same order as `scoped_read`; None where it does not apply
+    or would cost more."""
+    target = getattr(terms[0], "unscoped", None)
+    if (target is None or target[0] not in parent.schema
+            or any(getattr(t, "unscoped", None) != target for t in terms)
+            or len({t.scope for t in terms}) < len(terms)):
+        return None
+    fieldname, word = target
+    try:
+        text = word if isinstance(word, bytes) else parent.schema[fieldname].to_bytes(word)
+    except ValueError:
+        return None
+    if whole_index(parent, "doc_frequency", fieldname, text) > POSTINGS_PER_LOOKUP * len(terms):
+        return None
+    frequencies = scope_frequencies(parent, fieldname, text)
+    if frequencies is None:
+        return None
+    scopes = [t.scope for t in terms]
+    ids, w = postings(reader, reader._terms, fieldname, text, parent.schema[fieldname].format)
+    column = coded(reader, "scope")
+    number = np.full(len(column.values), -1, np.int64)  # the term of each scope's code
+    for n, scope in enumerate(scopes):
+        code = column.index.get(scope)
+        if code is not None:
+            number[code] = n
+    which = number[column.codes[ids]]
+    keep = np.flatnonzero(which >= 0)
+    keep = keep[np.argsort(which[keep], kind="stable")]  # term after term, ids in order
+    ids, w, which = ids[keep], w[keep], which[keep]
+    counts = np.bincount(which, minlength=len(terms))
+    count_all = parent.doc_count_all()
+    idfs = np.array([log(count_all / (frequencies.get(scope, 0) + 1)) + 1  # Whoosh's idf
+                     for scope in scopes], np.float64)
+    return ids, w, idfs[which], counts
+
+
+def held_in_scopes(searcher, terms):
+    """Whether any of `terms` (one word in several scopes) is in the index, told from
+    the word without a scope (the deleted entries' words count, as Whoosh's document
+    frequency counts them); None where that does not apply or costs more than asking
+    each term."""
+    target = getattr(terms[0], "unscoped", None)
+    if (target is None or target[0] not in searcher.schema
+            or any(getattr(t, "unscoped", None) != target for t in terms)):
+        return None
+    fieldname, word = target
+    text = searcher.schema[fieldname].to_bytes(word)
+    frequency = whole_index(searcher, "doc_frequency", fieldname, text)
+    if not frequency:
+        return False
+    if frequency > POSTINGS_PER_LOOKUP * len(terms):
+        return None
+    frequencies = scope_frequencies(searcher, fieldname, text)
+    return None if frequencies is None else any(t.scope in frequencies for t in terms)
+
+
+def scope_frequencies(parent, fieldname, text):
+    """{scope: how many entries of the scope hold `text`} of an unscoped field over every
+    segment, deleted ones included (the document frequency of the word's scoped term);
+    computed once per query inside a `remembered()` block. None if a segment cannot be
+    read this way."""
+    memo = _memo.get()
+    key = ("scope frequencies", id(parent), fieldname, text)
+    if memo is not None and key in memo:
+        return memo[key]
+    totals = {}
+    for reader, _ in parent.reader().leaf_readers():
+        if not isinstance(getattr(reader, "_terms", None), W3TermsReader):
+            return None
+        ids, _ = postings(reader, reader._terms, fieldname, text,
+                          parent.schema[fieldname].format)
+        if not len(ids):
+            continue
+        column = coded(reader, "scope")
+        counts = np.bincount(column.codes[ids], minlength=len(column.values))
+        for code in np.flatnonzero(counts).tolist():
+            scope = column.values[code]
+            totals[scope] = totals.get(scope, 0) + int(counts[code])
+    if memo is not None:
+        memo[key] = totals
+    return totals
 
 
 ENTRY_BYTES = 300  # what a kept list costs besides its numbers (key, tuple, arrays)
@@ -349,9 +451,9 @@ def expanded_pairs(query, searcher, context):
 
 def phrases_pairs(phrases, searcher, context):
     """(ids, scores) of Phrases that differ only in their scope (one phrase in each of
-    a caller's scopes; the same field, number of words and slop) in one segment: per
-    phrase the documents having all its words (each word read for every phrase at once,
-    as `read_terms` reads them), then word positions compared in those only; scored as
+    a caller's scopes; the same field, words and slop) in one segment: per phrase the
+    documents having all its words (each word read for every phrase at once, as
+    `read_terms` reads them), then word positions compared in those only; scored as
     Whoosh scores a phrase, the sum of its words' scores. None where that does not
     apply."""
     first, schema = phrases[0], searcher.schema
@@ -364,43 +466,69 @@ def phrases_pairs(phrases, searcher, context):
         words = [[field.to_bytes(word) for word in p.words] for p in phrases]
     except ValueError:
         return NO_IDS, NO_SCORES
-    columns = [terms_blocks([Term(first.fieldname, ws[k]) for ws in words], searcher, context)
+    columns = [terms_blocks([word_of_phrase(p, ws[k], k) for p, ws in zip(phrases, words)],
+                            searcher, context)
                for k in range(len(first.words))]
     if any(column is None for column in columns):
         return None
     reader = searcher.reader()
-    found = [checked_phrase(reader, first.fieldname, words[n], first.slop,
-                            [column[n] for column in columns])
-             for n in range(len(phrases)) if all(len(column[n][0]) for column in columns)]
-    if not found:
+    candidates = [(n, phrase_candidates(reader, [column[n] for column in columns]))
+                  for n in range(len(phrases)) if all(len(column[n][0]) for column in columns)]
+    if not candidates:
         return NO_IDS, NO_SCORES
+    positions = positions_reader(reader, phrases, words, [c[1][0] for c in candidates])
+    found = []
+    for n, (docs, scores, sampled) in candidates:
+        where = positions(n, docs)
+        keep = np.array([in_sequence([w[d] for w in where], first.slop) for d in docs.tolist()])
+        if sampled:
+            _phrases.get()["matched"] += int(keep.sum())
+        found.append((docs[keep], scores[keep]))
     return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
 
 
-def checked_phrase(reader, fieldname, words, slop, parts):
-    """(ids, scores) of the documents of one segment where `words` (in one scope) occur
-    in order, from `parts` (each word's ids and scores): those holding every word, their
-    positions compared (in a sample of them inside `sampling_phrases`)."""
+def word_of_phrase(phrase, text, k):
+    """The Term of the `k`th word (`text`) of a scoped phrase, in its scope."""
+    term = Term(phrase.fieldname, text)
+    unscoped = getattr(phrase, "unscoped", None)
+    if unscoped is not None:
+        term.scope, term.unscoped = phrase.scope, (unscoped[0], unscoped[1][k])
+    return term
+
+
+def phrase_candidates(reader, parts):
+    """(docs, scores, sampled) of one segment where a phrase's words (in one scope) may
+    occur in order, from `parts` (each word's ids and scores): those holding every word
+    (a sample of them inside `sampling_phrases`, `sampled` then True)."""
     docs, scores = summed_intersection(sorted(parts, key=lambda p: len(p[0])))
-    if not len(docs):
-        return NO_IDS, NO_SCORES
     sample = _phrases.get()
-    checks = len(docs) if sample is None else max(sample["left"], PHRASE_LEAST)
-    sampled = len(docs) > checks
-    if sample is not None:
-        sample["left"] = max(0, sample["left"] - len(docs))
-    if sampled:
-        keys = LARGEST - numbers(reader, "modified")[docs] if sample["newest"] else -scores
-        pick = np.sort(best_first(docs, keys, checks))
-        sample["candidates"] += len(docs)
-        sample["checked"] += len(pick)
-        docs, scores = docs[pick], scores[pick]
-    listed = docs.tolist()
-    where = [word_positions(reader, fieldname, word, listed) for word in words]
-    keep = np.array([in_sequence([w[d] for w in where], slop) for d in listed])
-    if sampled:
-        sample["matched"] += int(keep.sum())
-    return docs[keep], scores[keep]
+    if not len(docs) or sample is None:
+        return docs, scores, False
+    checks = max(sample["left"], PHRASE_LEAST)
+    sample["left"] = max(0, sample["left"] - len(docs))
+    if len(docs) <= checks:
+        return docs, scores, False
+    keys = LARGEST - numbers(reader, "modified")[docs] if sample["newest"] else -scores
+    pick = np.sort(best_first(docs, keys, checks))
+    sample["candidates"] += len(docs)
+    sample["checked"] += len(pick)
+    return docs[pick], scores[pick], True
+
+
+def positions_reader(reader, phrases, words, docs):
+    """`positions(n, docs)`: for each word of phrase n, {doc: its positions} in `docs`.
+    Phrases in several scopes read them from the words without a scope, once for the
+    documents of all (`docs`); one phrase reads its own words."""
+    unscoped = getattr(phrases[0], "unscoped", None)
+    fieldname = phrases[0].fieldname
+    if len(docs) > 1 and unscoped is not None and unscoped[0] in reader.schema:
+        everyone = np.sort(np.concatenate(docs)).tolist()
+        field = reader.schema[unscoped[0]]
+        where = [word_positions(reader, unscoped[0], field.to_bytes(word), everyone)
+                 for word in unscoped[1]]
+        return lambda n, docs: where
+    return lambda n, docs: [word_positions(reader, fieldname, word, docs.tolist())
+                            for word in words[n]]
 
 
 # Documents whose word positions one query compares at most, and once those are spent,
@@ -572,14 +700,16 @@ class PreloadedUnion(Or):
 
 
 def kind_of(query):
-    """What alternatives read together share: a Term's field; a Phrase's field, number
-    of words and slop; None for the others, read one by one."""
+    """What alternatives read together share: a Term's field and word; a Phrase's field,
+    number of words, slop and words; None for the others, read one by one. (Words
+    without their scope: `unscoped_read` reads one word in many scopes.)"""
     if getattr(query, "boost", None) != 1.0:
         return None
     if type(query) is Term:
-        return Term, query.fieldname
+        return Term, query.fieldname, getattr(query, "unscoped", None)
     if type(query) is Phrase:
-        return Phrase, query.fieldname, len(query.words), query.slop
+        return Phrase, query.fieldname, len(query.words), query.slop, \
+            getattr(query, "unscoped", None)
     return None
 
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from fnmatch import translate
 from functools import lru_cache
 import html
+import itertools
 import logging
 import re
 
@@ -25,8 +26,8 @@ from . import speedups
 from .helpful import nearest_word, plain_window
 from .caches import SegmentCache
 from .columns import LARGEST, coded, numbers
-from .matchers import (NO_IDS, Preloaded, deleted_mask, groups_in, remembered,
-                       sampling_phrases)
+from .matchers import (NO_IDS, Preloaded, deleted_mask, groups_in, held_in_scopes,
+                       remembered, sampling_phrases)
 from .records import as_aware_utc, as_naive_utc, find_by_path
 from .schema import make_schema, text_analyzer
 from .scopes import OPEN, scopes_for, within
@@ -551,8 +552,15 @@ def cannot_match(searcher, query):
                    for word in query.words)
     if isinstance(query, And):  # PreloadedAnd too
         return any(cannot_match(searcher, sub) for sub in query.subqueries)
-    if isinstance(query, Or):  # PreloadedUnion too
-        return all(cannot_match(searcher, sub) for sub in query.subqueries)
+    if isinstance(query, Or):  # PreloadedUnion too: one word in each scope told at once
+        for target, run in itertools.groupby(
+                query.subqueries, key=lambda q: getattr(q, "unscoped", None)
+                if type(q) is Term else None):
+            run = list(run)
+            held = None if target is None else held_in_scopes(searcher, run)
+            if held or held is None and not all(cannot_match(searcher, q) for q in run):
+                return False
+        return True
     return False
 
 

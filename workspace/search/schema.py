@@ -1,8 +1,9 @@
 """The Whoosh schema: what one index entry holds, and how words are matched.
 
 Text fields fold case and accents (é = e) and stem English words, so that "pathways",
-"Pathway" and "pathwäy" meet; their words are indexed per group (see scopes.py).
-`group` carries the id of the group whose content this is (empty for site-wide
+"Pathway" and "pathwäy" meet; their words are indexed per group (see scopes.py), and once more
+without a scope in `title_all` and `text_all`, with each entry's `scope` as a column
+(read for callers of many scopes, see matchers.py). `group` carries the id of the group whose content this is (empty for site-wide
 entries); `allowed` carries the principals that may see a site-wide entry (a group's
 name, a profile). Those two fields are what the permission filter reads.
 """
@@ -47,6 +48,9 @@ def make_schema():
         author=fields.ID(stored=True, sortable=True),
         title=fields.TEXT(analyzer=analyzer, stored=True, field_boost=3.0),
         text=fields.TEXT(analyzer=analyzer),
+        title_all=fields.TEXT(analyzer=text_analyzer(), field_boost=3.0),
+        text_all=fields.TEXT(analyzer=text_analyzer()),
+        scope=fields.ID(sortable=True),
         body=fields.STORED,
         modified=fields.DATETIME(stored=True, sortable=True),
         fingerprint=fields.ID(sortable=True),

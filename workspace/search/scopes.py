@@ -22,6 +22,7 @@ SEP = "\x1f"
 SITE = "~"  # not group ids: ids are slugs of [a-z0-9-]
 OPEN = "~open"
 SCOPED_FIELDS = ("title", "text")
+UNSCOPED = {"title": "title_all", "text": "text_all"}  # the same words without a scope
 
 
 class ScopedAnalyzer(Analyzer):
@@ -59,11 +60,13 @@ def scope_of(group):
 
 def scope_words(doc, scope=None):
     """The Whoosh document `doc` with its title and text put in `scope` (by default its
-    group's id, or SITE); the stored title stays as written."""
+    group's id, or SITE), and once more as they are (see UNSCOPED); the stored title
+    stays as written."""
     scope = scope or doc.get("group") or SITE
+    doc["scope"] = scope
     for field in SCOPED_FIELDS:
         if field in doc:
-            doc["_stored_" + field] = doc[field]
+            doc["_stored_" + field] = doc[UNSCOPED[field]] = doc[field]
             doc[field] = f"{scope}{SEP}{doc[field]}"
     return doc
 
@@ -132,9 +135,11 @@ def in_scope(leaf, scope):
     scoped.scope = scope  # a segment without entries in this scope skips it (matchers.py)
     if kind in (Term, Prefix, Wildcard):
         scoped.text = prefix + leaf.text
+        scoped.unscoped = (UNSCOPED[leaf.fieldname], leaf.text)  # see matchers.py
         return scoped
     if kind is Phrase:
         scoped.words = [prefix + word for word in leaf.words]
+        scoped.unscoped = (UNSCOPED[leaf.fieldname], tuple(leaf.words))
         return scoped
     if kind is TermRange:
         scoped.start = prefix + (leaf.start or "")

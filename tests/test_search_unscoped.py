@@ -1,0 +1,145 @@
+"""A word in many scopes read from its postings without a scope (matchers.unscoped_read)
+finds, scores and counts exactly what looking it up in each scope does: the route is
+a matter of cost, never of results."""
+from whoosh.query import Or, Phrase
+import pytest
+
+from workspace.search import matchers
+from workspace.search.matchers import remembered
+from workspace.search.query import Permitted, cannot_match, parse, run
+from workspace.search.schema import make_schema
+from workspace.search.scopes import in_scope, scope_words, within
+from workspace.search.store import IndexStore
+
+GROUPS = [f"g{k}" for k in range(12)]
+READ = GROUPS[:8] + ["g-none"]  # the caller's groups: four others, and one with no entries
+WORDS = ["teacher", "learning", "pathways", "budget", "notes", "school"]
+
+
+def entry(n):
+    if n % 50 == 7:  # a site-wide entry, seen by every member
+        return dict(path=f"/people/p{n}", group="", allowed="system.Authenticated",
+                    type="person", title=f"Person {n}", text="teacher notes school")
+    group = GROUPS[n % 12]
+    words = [WORDS[(n * k) % 6] for k in range(1, 2 + n % 9)]
+    if group == "g11":
+        words.append("zebra")  # a word held only outside the caller's groups
+    return dict(path=f"/groups/{group}/documents/{n}", group=group, type="document",
+                title=f"Note {n % 9} {WORDS[n % 6]}", text=" ".join(words) + " x" * (n % 13),
+                modified=None)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """Three segments (one with deletions) of twelve groups and site-wide entries."""
+    store = IndexStore(str(tmp_path_factory.mktemp("unscoped")))
+    name, ix = store.new_generation()
+    for part in range(3):
+        writer = ix.writer()
+        for n in range(part * 400, part * 400 + 400):
+            doc = {k: v for k, v in entry(n).items() if v is not None}
+            writer.add_document(**scope_words(doc))
+        writer.commit(merge=False)
+    writer = ix.writer()
+    for n in range(0, 400, 7):
+        writer.delete_by_term("path", entry(n)["path"])
+    writer.commit(merge=False)
+    store.publish(name)
+    return store
+
+
+def read_both_ways(monkeypatch, read):
+    """`read()` with every word looked up per scope, then with every word read without
+    its scope; and the fields whose postings each way read."""
+    fields = []
+    real = matchers.postings
+
+    def noted(reader, terms, fieldname, text, format_):
+        fields.append(fieldname)
+        return real(reader, terms, fieldname, text, format_)
+    monkeypatch.setattr(matchers, "postings", noted)
+    matchers._postings.clear()
+    results = []
+    for per_lookup in (0, 10 ** 9):
+        monkeypatch.setattr(matchers, "POSTINGS_PER_LOOKUP", per_lookup)
+        fields.clear()
+        with remembered():
+            results.append(read())
+        results.append(set(fields))
+    scoped, scoped_fields, unscoped, unscoped_fields = results
+    return scoped, unscoped, scoped_fields, unscoped_fields
+
+
+QUERIES = ["teacher", "teacher pathways", "teacher OR budget", '"learning pathways"',
+           '"pathways learning"~2', '"teacher teacher"', "title:note", "teacher NOT budget",
+           "school notes teacher", 'title:"note teacher"']
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_words_read_without_their_scope_score_exactly_as_per_scope(store, monkeypatch, text):
+    searcher = store.searcher()
+    query = within(parse(make_schema(), text), READ + ["~"])
+
+    def read():
+        return {h["path"]: h.score for h in searcher.search(query, limit=None)}
+    scoped, unscoped, scoped_fields, unscoped_fields = read_both_ways(monkeypatch, read)
+    assert scoped and unscoped == scoped  # the same floats, not just close ones
+    assert {"title_all", "text_all"} & unscoped_fields
+    assert not {"title_all", "text_all"} & scoped_fields
+    assert all(path.split("/")[2] in READ for path in scoped if path.startswith("/groups/"))
+
+
+@pytest.mark.parametrize("text", ['"learning pathways"', '"teacher notes"~3',
+                                  '"school teacher learning"'])
+def test_phrases_of_many_scopes_match_as_whooshs_own_or_of_them(store, text):
+    """The positions of phrases in several scopes are read once from the words without
+    a scope; Whoosh's own Or of the scoped phrases is the reference."""
+    searcher = store.searcher()
+    phrase = parse(make_schema(), f"text:{text}")
+    assert type(phrase) is Phrase
+    scoped = [in_scope(phrase, scope) for scope in READ]
+    theirs = {h["path"]: round(h.score, 9) for h in searcher.search(Or(scoped), limit=None)}
+    ours = {h["path"]: round(h.score, 9)
+            for h in searcher.search(within(phrase, READ), limit=None)}
+    assert theirs and ours == theirs
+
+
+@pytest.mark.parametrize("text,sort,relaxed", [
+    ('"teacher learning"', "relevance", False), ('"notes school"', "date", False),
+    ("what did the school say about zebra", "relevance", False),
+    ("what did the school say about zebra pathways", "relevance", True),
+    ("budget pathways", "relevance", False)])
+def test_pages_totals_and_facets_are_the_same_either_way(store, monkeypatch, text, sort,
+                                                         relaxed):
+    allowed = Permitted(READ, ["system.Authenticated"])
+    searcher = store.searcher()
+
+    def read():
+        return run(searcher, parse(make_schema(), text, relaxed), allowed, sort, 1, 20)
+    scoped, unscoped, _, unscoped_fields = read_both_ways(monkeypatch, read)
+    assert unscoped == scoped
+    assert {"title_all", "text_all"} & unscoped_fields
+
+
+def test_a_word_held_only_outside_the_callers_groups_cannot_match(store, monkeypatch):
+    searcher = store.searcher()
+    for text, expected in (("zebra teacher", True), ("budget teacher", False),
+                           ("unheard teacher", True)):
+        query = within(parse(make_schema(), text), READ)
+        scoped, unscoped, _, _ = read_both_ways(
+            monkeypatch, lambda: cannot_match(searcher, query))
+        assert scoped is unscoped is expected, text
+    assert not cannot_match(searcher, within(parse(make_schema(), "zebra"), ["g11"]))
+
+
+def test_sampled_phrases_check_the_same_entries_either_way(store, monkeypatch):
+    monkeypatch.setattr(matchers, "PHRASE_CHECKS", 20)
+    monkeypatch.setattr(matchers, "PHRASE_LEAST", 2)
+    allowed = Permitted(READ, [])
+    searcher = store.searcher()
+
+    def read():  # run() samples the phrase, and says so
+        return run(searcher, parse(make_schema(), '"teacher learning"'), allowed,
+                   "relevance", 1, 20)
+    scoped, unscoped, _, _ = read_both_ways(monkeypatch, read)
+    assert unscoped == scoped and not scoped["exact"]
