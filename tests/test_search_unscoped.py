@@ -1,11 +1,11 @@
 """A word in many scopes read from its postings without a scope (matchers.unscoped_read)
 finds, scores and counts exactly what looking it up in each scope does: the route is
 a matter of cost, never of results."""
-from whoosh.query import Or, Phrase
+from whoosh.query import Or, Phrase, Prefix, Wildcard
 import pytest
 
 from workspace.search import matchers
-from workspace.search.matchers import remembered
+from workspace.search.matchers import remembered, sampling_phrases
 from workspace.search.query import Permitted, cannot_match, parse, run
 from workspace.search.schema import make_schema
 from workspace.search.scopes import in_scope, scope_words, within
@@ -72,7 +72,8 @@ def read_both_ways(monkeypatch, read):
 
 QUERIES = ["teacher", "teacher pathways", "teacher OR budget", '"learning pathways"',
            '"pathways learning"~2', '"teacher teacher"', "title:note", "teacher NOT budget",
-           "school notes teacher", 'title:"note teacher"']
+           "school notes teacher", 'title:"note teacher"', "teach*", "te?cher", "pat* notes",
+           "title:no*"]
 
 
 @pytest.mark.parametrize("text", QUERIES)
@@ -90,17 +91,18 @@ def test_words_read_without_their_scope_score_exactly_as_per_scope(store, monkey
 
 
 @pytest.mark.parametrize("text", ['"learning pathways"', '"teacher notes"~3',
-                                  '"school teacher learning"'])
-def test_phrases_of_many_scopes_match_as_whooshs_own_or_of_them(store, text):
+                                  '"school teacher learning"', "teach*", "sc?ool", "le*n"])
+def test_phrases_and_patterns_of_many_scopes_match_as_whooshs_own_or_of_them(store, text):
     """The positions of phrases in several scopes are read once from the words without
-    a scope; Whoosh's own Or of the scoped phrases is the reference."""
+    a scope, and the words a prefix stands for are found there; Whoosh's own Or of the
+    scoped phrases or patterns is the reference."""
     searcher = store.searcher()
-    phrase = parse(make_schema(), f"text:{text}")
-    assert type(phrase) is Phrase
-    scoped = [in_scope(phrase, scope) for scope in READ]
+    leaf = parse(make_schema(), f"text:{text}")
+    assert type(leaf) in (Phrase, Prefix, Wildcard)
+    scoped = [in_scope(leaf, scope) for scope in READ]
     theirs = {h["path"]: round(h.score, 9) for h in searcher.search(Or(scoped), limit=None)}
     ours = {h["path"]: round(h.score, 9)
-            for h in searcher.search(within(phrase, READ), limit=None)}
+            for h in searcher.search(within(leaf, READ), limit=None)}
     assert theirs and ours == theirs
 
 
@@ -143,3 +145,42 @@ def test_sampled_phrases_check_the_same_entries_either_way(store, monkeypatch):
                    "relevance", 1, 20)
     scoped, unscoped, _, _ = read_both_ways(monkeypatch, read)
     assert unscoped == scoped and not scoped["exact"]
+
+
+def test_a_phrase_whose_words_meet_apart_in_some_scopes(tmp_path):
+    """Scopes holding both words in no one entry, beside scopes holding the phrase."""
+    store = IndexStore(str(tmp_path))
+    name, ix = store.new_generation()
+    writer = ix.writer()
+    for n in range(40):
+        group = f"g{n % 4}"
+        text = "quiet garden" if group in ("g0", "g2") and n % 3 else \
+            ("quiet" if n % 2 else "garden")
+        writer.add_document(**scope_words(dict(path=f"/groups/{group}/d/{n}", group=group,
+                                               title=f"Note {n}", text=text)))
+    writer.commit()
+    store.publish(name)
+    phrase = parse(make_schema(), 'text:"quiet garden"')
+    scopes = ["g0", "g1", "g2", "g3"]
+    searcher = store.searcher()
+    theirs = {h["path"] for h in searcher.search(Or([in_scope(phrase, s) for s in scopes]),
+                                                 limit=None)}
+    ours = {h["path"] for h in searcher.search(within(phrase, scopes), limit=None)}
+    assert theirs and ours == theirs and {p.split("/")[2] for p in ours} == {"g0", "g2"}
+
+
+def test_a_phrase_in_many_scopes_compares_its_best_candidates_per_segment(store, monkeypatch):
+    """Once a query's checks are spent, a segment compares its `least` best candidates
+    of all the caller's scopes together, not so many per scope."""
+    monkeypatch.setattr(matchers, "PHRASE_CHECKS", 20)
+    monkeypatch.setattr(matchers, "PHRASE_LEAST", 5)
+    searcher = store.searcher()
+    query = within(parse(make_schema(), 'text:"teacher learning"'), READ)
+    with sampling_phrases() as sample:
+        found = searcher.search(query, limit=None)
+    segments = len(searcher.reader().leaf_readers())
+    assert sample["candidates"] > sample["checked"] >= len(found) > 0
+    assert sample["checked"] <= 20 + 5 * segments
+    with sampling_phrases(least=1000) as deep:  # a page that deep compares them all
+        assert len(searcher.search(query, limit=None)) > len(found)
+    assert deep["checked"] == 0

@@ -8,7 +8,7 @@ arrays, turns the rest of the search into array operations: at a million entries
 common word has 100,000 postings, and scoring, admitting, ranking and counting them one
 by one in Python was the whole cost of its query. Skips are binary searches.
 """
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from contextlib import contextmanager
 from math import log
 import contextvars
@@ -449,6 +449,39 @@ def expanded_pairs(query, searcher, context):
     return terms_pairs(words, searcher, context) if words else (NO_IDS, NO_SCORES)
 
 
+def patterns_pairs(patterns, searcher, context):
+    """(ids, scores) of one Prefix or Wildcard in several scopes (as scopes.within makes
+    them) in one segment: the words it stands for found once among the words without a
+    scope, then each word read in all the scopes at once (`terms_pairs`), word after
+    word, as each scope's own words would be (a supervisor's prefix was 400 lookups of
+    it per field and segment). None where that does not apply."""
+    first = patterns[0]
+    unscoped = getattr(first, "unscoped", None)
+    if unscoped is None or not searcher.is_atomic() or unscoped[0] not in searcher.schema:
+        return None
+    scoped = [(p.text[:len(p.text) - len(unscoped[1])].encode("utf-8"), p.scope)
+              for p in patterns]  # each pattern's scope, as its words start
+    found = []
+    for word in type(first)(unscoped[0], unscoped[1])._btexts(searcher.reader()):
+        pairs = terms_pairs([scoped_term(first.fieldname, start + word, scope,
+                                         (unscoped[0], word)) for start, scope in scoped],
+                            searcher, context)
+        if pairs is None:
+            return None
+        found.append(pairs)
+    if not found:
+        return NO_IDS, NO_SCORES
+    return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
+
+
+def scoped_term(fieldname, text, scope, unscoped):
+    """The Term of `text` in `scope` (`unscoped`: its field and word without a scope), as
+    scopes.in_scope makes one."""
+    term = Term(fieldname, text)
+    term.scope, term.unscoped = scope, unscoped
+    return term
+
+
 def phrases_pairs(phrases, searcher, context):
     """(ids, scores) of Phrases that differ only in their scope (one phrase in each of
     a caller's scopes; the same field, words and slop) in one segment: per phrase the
@@ -466,88 +499,92 @@ def phrases_pairs(phrases, searcher, context):
         words = [[field.to_bytes(word) for word in p.words] for p in phrases]
     except ValueError:
         return NO_IDS, NO_SCORES
-    columns = [terms_blocks([word_of_phrase(p, ws[k], k) for p, ws in zip(phrases, words)],
-                            searcher, context)
+    unscoped = getattr(first, "unscoped", None)
+    columns = [terms_blocks([Term(first.fieldname, ws[k]) if unscoped is None else
+                             scoped_term(first.fieldname, ws[k], p.scope,
+                                         (unscoped[0], unscoped[1][k]))
+                             for p, ws in zip(phrases, words)], searcher, context)
                for k in range(len(first.words))]
     if any(column is None for column in columns):
         return None
     reader = searcher.reader()
-    candidates = [(n, phrase_candidates(reader, [column[n] for column in columns]))
-                  for n in range(len(phrases)) if all(len(column[n][0]) for column in columns)]
-    if not candidates:
+    held = [(n, summed_intersection(sorted([column[n] for column in columns],
+                                           key=lambda p: len(p[0]))))
+            for n in range(len(phrases)) if all(len(column[n][0]) for column in columns)]
+    held = [(n, pair) for n, pair in held if len(pair[0])]
+    if not held:
         return NO_IDS, NO_SCORES
-    positions = positions_reader(reader, phrases, words, [c[1][0] for c in candidates])
-    found = []
-    for n, (docs, scores, sampled) in candidates:
-        where = positions(n, docs)
-        keep = np.array([in_sequence([w[d] for w in where], first.slop) for d in docs.tolist()])
-        if sampled:
-            _phrases.get()["matched"] += int(keep.sum())
-        found.append((docs[keep], scores[keep]))
-    return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
+    docs = np.concatenate([pair[0] for _, pair in held])
+    scores = np.concatenate([pair[1] for _, pair in held])
+    which = np.repeat([n for n, _ in held], [len(pair[0]) for _, pair in held])
+    pick = sampled(reader, docs, scores)
+    if pick is not None:
+        docs, scores, which = docs[pick], scores[pick], which[pick]
+    where = positions_reader(reader, phrases, words, docs, which, len(held) > 1)
+    keep = np.array([in_sequence([w[d] for w in where(n)], first.slop)
+                     for d, n in zip(docs.tolist(), which.tolist())], bool)
+    if pick is not None:
+        _phrases.get()["matched"] += int(keep.sum())
+    return docs[keep], scores[keep]
 
 
-def word_of_phrase(phrase, text, k):
-    """The Term of the `k`th word (`text`) of a scoped phrase, in its scope."""
-    term = Term(phrase.fieldname, text)
-    unscoped = getattr(phrase, "unscoped", None)
-    if unscoped is not None:
-        term.scope, term.unscoped = phrase.scope, (unscoped[0], unscoped[1][k])
-    return term
-
-
-def phrase_candidates(reader, parts):
-    """(docs, scores, sampled) of one segment where a phrase's words (in one scope) may
-    occur in order, from `parts` (each word's ids and scores): those holding every word
-    (a sample of them inside `sampling_phrases`, `sampled` then True)."""
-    docs, scores = summed_intersection(sorted(parts, key=lambda p: len(p[0])))
+def sampled(reader, docs, scores):
+    """Inside `sampling_phrases`, the positions in `docs` (one segment's candidates of a
+    phrase, in any of its scopes) of those whose words are compared, when not all are:
+    the best (newest) of them, in their order; None when all are compared."""
     sample = _phrases.get()
-    if not len(docs) or sample is None:
-        return docs, scores, False
-    checks = max(sample["left"], PHRASE_LEAST)
+    if sample is None:
+        return None
+    checks = max(sample["left"], sample["least"])
     sample["left"] = max(0, sample["left"] - len(docs))
     if len(docs) <= checks:
-        return docs, scores, False
+        return None
     keys = LARGEST - numbers(reader, "modified")[docs] if sample["newest"] else -scores
     pick = np.sort(best_first(docs, keys, checks))
     sample["candidates"] += len(docs)
     sample["checked"] += len(pick)
-    return docs[pick], scores[pick], True
+    return pick
 
 
-def positions_reader(reader, phrases, words, docs):
-    """`positions(n, docs)`: for each word of phrase n, {doc: its positions} in `docs`.
-    Phrases in several scopes read them from the words without a scope, once for the
-    documents of all (`docs`); one phrase reads its own words."""
+def positions_reader(reader, phrases, words, docs, which, several):
+    """`where(n)`: for each word of phrase n, {doc: its positions} for the `docs` of
+    phrase n (`which`). Phrases of `several` scopes read them from the words without a
+    scope, once for all their documents; otherwise each phrase from its own words."""
     unscoped = getattr(phrases[0], "unscoped", None)
-    fieldname = phrases[0].fieldname
-    if len(docs) > 1 and unscoped is not None and unscoped[0] in reader.schema:
-        everyone = np.sort(np.concatenate(docs)).tolist()
+    if several and unscoped is not None and unscoped[0] in reader.schema:
+        everyone = np.sort(docs).tolist()
         field = reader.schema[unscoped[0]]
-        where = [word_positions(reader, unscoped[0], field.to_bytes(word), everyone)
-                 for word in unscoped[1]]
-        return lambda n, docs: where
-    return lambda n, docs: [word_positions(reader, fieldname, word, docs.tolist())
-                            for word in words[n]]
+        shared = [word_positions(reader, unscoped[0], field.to_bytes(word), everyone)
+                  for word in unscoped[1]]
+        return lambda n: shared
+    fieldname, read = phrases[0].fieldname, {}
+
+    def where(n):
+        if n not in read:
+            listed = np.sort(docs[which == n]).tolist()
+            read[n] = [word_positions(reader, fieldname, word, listed) for word in words[n]]
+        return read[n]
+    return where
 
 
 # Documents whose word positions one query compares at most, and once those are spent,
-# per segment and scope (enough for its best to be listed).
+# per segment (or as many as the page asked for needs, if more).
 PHRASE_CHECKS, PHRASE_LEAST = 300, 10
 
 
 @contextmanager
-def sampling_phrases(newest=False, every=False):
+def sampling_phrases(newest=False, every=False, least=0):
     """Inside this block the phrases of a query compare the word positions of at most
-    PHRASE_CHECKS documents holding their words, and then PHRASE_LEAST per segment
-    and scope, the best (`newest`: latest) of them: comparing them is Python calls per
-    document and word, and two common words meet in tens of thousands of documents.
-    Yields the counts ({candidates, checked, matched} of the phrases sampled) to
-    estimate the total from. With `every` (a query that excludes: there a phrase is
-    compared in full, or excluded documents would be listed) nothing is sampled and
-    the counts stay 0."""
+    PHRASE_CHECKS documents holding their words, and then PHRASE_LEAST (or `least`, the
+    depth of the page asked for, if more) per segment, the best (`newest`: latest) of
+    them, a phrase's candidates in every scope of the caller taken together: comparing
+    them is Python calls per document and word, and two common words meet in tens of
+    thousands of documents. Yields the counts ({candidates, checked, matched} of the
+    phrases sampled) to estimate the total from. With `every` (a query that excludes:
+    there a phrase is compared in full, or excluded documents would be listed) nothing
+    is sampled and the counts stay 0."""
     counts = {"candidates": 0, "checked": 0, "matched": 0, "newest": newest,
-              "left": PHRASE_CHECKS}
+              "left": PHRASE_CHECKS, "least": max(PHRASE_LEAST, least)}
     token = _phrases.set(None if every else counts)
     try:
         yield counts
@@ -574,27 +611,49 @@ def word_positions(reader, fieldname, word, docs):
     A block of postings is decoded only if it holds one of `docs`, and then each
     document's positions are found by one binary search (Whoosh's matcher steps
     through the block and decodes through three calls per document)."""
-    m = reader.postings(fieldname, word)
-    if not isinstance(m, W3LeafMatcher):  # inlined postings, deletions: Whoosh's way
+    terms = getattr(reader, "_terms", None)  # its own postings: `docs` are all live ones
+    m = terms.matcher(fieldname, word, reader.schema[fieldname].format) \
+        if isinstance(terms, W3TermsReader) else reader.postings(fieldname, word)
+    if not isinstance(m, W3LeafMatcher):  # inlined postings: Whoosh's way
         found = {}
         for docnum in docs:
             m.skip_to(docnum)
             found[docnum] = m.value_as("positions")
         return found
-    decode, found, at = m.format.decode_positions, {}, 0
-    while at < len(docs) and m.is_active():
-        if docs[at] > m._maxid:
-            m._next_block()
-            continue
+    decode, found = m.format.decode_positions, {}
+    maxids, starts = blocks_of(reader, m, fieldname, word)
+    ends = np.searchsorted(docs, maxids, side="right")  # the docs up to each block's end
+    begins = np.concatenate([[0], ends[:-1]])
+    for block in np.flatnonzero(ends > begins).tolist():
+        m._goto(int(starts[block]))
         m._read_ids()
         m._read_values()
         ids, values = m._ids, m._values
-        end = bisect_right(docs, m._maxid, at)
-        for docnum in docs[at:end]:
+        for docnum in docs[begins[block]:ends[block]]:
             found[docnum] = decode(values[bisect_left(ids, docnum)])
-        at = end
-        m._next_block()
     return found
+
+
+_blocks = SegmentCache(20_000)
+
+
+def blocks_of(reader, m, fieldname, word):
+    """(largest number, offset) of each block of the posting list `m` (just opened), as
+    arrays. A long list's are read once from its block headers and kept: a common word
+    has a thousand blocks per segment, and finding the few that hold a phrase's
+    candidates walked them all, a header at a time."""
+    if m._lastblock:
+        return np.array([m._maxid], np.int64), np.array([m._baseoffset], np.int64)
+
+    def compute():
+        maxids, starts, position = [m._maxid], [m._baseoffset], m._baseoffset
+        while not m._lastblock:
+            position = m._nextoffset
+            m._goto(position)
+            maxids.append(m._maxid)
+            starts.append(position)
+        return np.array(maxids, np.int64), np.array(starts, np.int64)
+    return _blocks.get((reader.segment().segment_id(), fieldname, word), compute)
 
 
 def in_sequence(positions, slop):
@@ -670,8 +729,7 @@ class PreloadedUnion(Or):
         for (word, kind), run in itertools.groupby(wanted, key=lambda ws: (ws[0],
                                                                            kind_of(ws[1]))):
             run = [sub for _, sub in run]
-            pairs = None if kind is None else \
-                (terms_pairs if kind[0] is Term else phrases_pairs)(run, searcher, context)
+            pairs = None if kind is None else READERS[kind[0]](run, searcher, context)
             if pairs is not None:
                 yield word, pairs
                 continue
@@ -701,16 +759,23 @@ class PreloadedUnion(Or):
 
 def kind_of(query):
     """What alternatives read together share: a Term's field and word; a Phrase's field,
-    number of words, slop and words; None for the others, read one by one. (Words
-    without their scope: `unscoped_read` reads one word in many scopes.)"""
+    number of words, slop and words; a Prefix's or Wildcard's field and pattern; None
+    for the others, read one by one. (Words without their scope: one word in many
+    scopes is read at once, see `unscoped_read`.)"""
     if getattr(query, "boost", None) != 1.0:
         return None
+    unscoped = getattr(query, "unscoped", None)
     if type(query) is Term:
-        return Term, query.fieldname, getattr(query, "unscoped", None)
+        return Term, query.fieldname, unscoped
     if type(query) is Phrase:
-        return Phrase, query.fieldname, len(query.words), query.slop, \
-            getattr(query, "unscoped", None)
+        return Phrase, query.fieldname, len(query.words), query.slop, unscoped
+    if type(query) in (Prefix, Wildcard) and unscoped is not None:
+        return type(query), query.fieldname, unscoped
     return None
+
+
+READERS = {Term: terms_pairs, Phrase: phrases_pairs, Prefix: patterns_pairs,
+           Wildcard: patterns_pairs}  # what reads a run of alternatives of each kind
 
 
 class PreloadedAnd(And):

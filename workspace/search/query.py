@@ -513,7 +513,8 @@ def run(searcher, parsed, allowed, sort, page, limit):
         # No skipping of low-scoring blocks or sub-queries: the tally must see every match.
         top = collectors.TopCollector(page * limit, usequality=False, replace=0)
     tally = Tally(top)
-    with sampling_phrases(newest=sort == "date", every=excluding) as sample:
+    with sampling_phrases(newest=sort == "date", every=excluding,
+                          least=page * limit) as sample:
         searcher.search_with_collector(query, tally)
     hits = [hit.fields() for hit in tally.results()[(page - 1) * limit:page * limit]]
     listed, facets = tally.counts()
