@@ -520,7 +520,7 @@ def phrases_pairs(phrases, searcher, context):
     pick = sampled(reader, docs, scores)
     if pick is not None:
         docs, scores, which = docs[pick], scores[pick], which[pick]
-    where = positions_reader(reader, phrases, words, docs, which, len(held) > 1)
+    where = positions_reader(reader, phrases, words, docs, which)
     keep = np.array([in_sequence([w[d] for w in where(n)], first.slop)
                      for d, n in zip(docs.tolist(), which.tolist())], bool)
     if pick is not None:
@@ -546,18 +546,24 @@ def sampled(reader, docs, scores):
     return pick
 
 
-def positions_reader(reader, phrases, words, docs, which, several):
+def positions_reader(reader, phrases, words, docs, which):
     """`where(n)`: for each word of phrase n, {doc: its positions} for the `docs` of
-    phrase n (`which`). Phrases of `several` scopes read them from the words without a
-    scope, once for all their documents; otherwise each phrase from its own words."""
+    phrase n (`which`). A phrase with one document to compare (a supervisor's phrase is
+    one in each of 400 scopes) reads it from the words without a scope, together with
+    every other such phrase's: one lookup per word instead of one per word and scope.
+    A phrase with several reads them from its own words, where they share blocks."""
+    phrase_of, count = np.unique(which, return_counts=True)
+    alone = set(phrase_of[count == 1].tolist())
     unscoped = getattr(phrases[0], "unscoped", None)
-    if several and unscoped is not None and unscoped[0] in reader.schema:
-        everyone = np.sort(docs).tolist()
+    if len(alone) < 2 or unscoped is None or unscoped[0] not in reader.schema:
+        alone = set()
+    read, fieldname = {}, phrases[0].fieldname
+    if alone:
+        single = np.sort(docs[np.isin(which, list(alone))]).tolist()
         field = reader.schema[unscoped[0]]
-        shared = [word_positions(reader, unscoped[0], field.to_bytes(word), everyone)
+        shared = [word_positions(reader, unscoped[0], field.to_bytes(word), single)
                   for word in unscoped[1]]
-        return lambda n: shared
-    fieldname, read = phrases[0].fieldname, {}
+        read.update((n, shared) for n in alone)
 
     def where(n):
         if n not in read:
@@ -569,7 +575,7 @@ def positions_reader(reader, phrases, words, docs, which, several):
 
 # Documents whose word positions one query compares at most, and once those are spent,
 # per segment (or as many as the page asked for needs, if more).
-PHRASE_CHECKS, PHRASE_LEAST = 300, 10
+PHRASE_CHECKS, PHRASE_LEAST = 100, 10
 
 
 @contextmanager
