@@ -184,3 +184,43 @@ def test_a_phrase_in_many_scopes_compares_its_best_candidates_per_segment(store,
     with sampling_phrases(least=1000) as deep:  # a page that deep compares them all
         assert len(searcher.search(query, limit=None)) > len(found)
     assert deep["checked"] == 0
+
+
+def postings_by_word(reader, fieldname):
+    """{(document, word without its scope): (weight, positions)} of one field."""
+    found = {}
+    for field, word in reader.all_terms():
+        if field != fieldname:
+            continue
+        m = reader.postings(fieldname, word)
+        plain = word.decode("utf-8").rpartition("\x1f")[2]
+        while m.is_active():
+            found[(m.id(), plain)] = (m.weight(), tuple(m.value_as("positions")))
+            m.next()
+    return found
+
+
+def test_a_text_analysed_once_is_indexed_alike_in_its_scope_and_without(tmp_path):
+    """The words of a title or text are analysed once and written twice (schema.py):
+    both fields hold the same words, weights and positions, document by document, the
+    title (boosted) apart from the text even where they read the same."""
+    store = IndexStore(str(tmp_path))
+    name, ix = store.new_generation()
+    writer = ix.writer()
+    texts = ["Teacher pathways and teacher notes", "Budget notes", "pathways pathways",
+             "Résumé of the école's **bold** notes", "a typed \x1f separator, teacher"]
+    for n in range(30):
+        text = texts[n % 5]
+        writer.add_document(**scope_words(dict(
+            path=f"/groups/g{n % 3}/d/{n}", group=f"g{n % 3}",
+            title=text if n % 2 else texts[(n + 1) % 5], text=text)))
+    writer.commit()
+    store.publish(name)
+    reader = store.searcher().reader()
+    for scoped, unscoped in (("text", "text_all"), ("title", "title_all")):
+        ours = postings_by_word(reader, scoped)
+        assert ours and postings_by_word(reader, unscoped) == ours
+    assert postings_by_word(reader, "title") != postings_by_word(reader, "text")
+    typed = within(parse(make_schema(), "separator"), ["g0", "g1", "g2"])  # a typed \x1f
+    assert sorted(int(h["path"].rsplit("/", 1)[1]) for h in store.searcher().search(
+        typed, limit=None)) == [4, 8, 9, 14, 18, 19, 24, 28, 29]

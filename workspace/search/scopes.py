@@ -12,7 +12,6 @@ The permission filter is still ANDed in: scoping is for speed, the filter for sa
 """
 import copy
 
-from whoosh.analysis import Analyzer
 from whoosh.query import (And, BinaryQuery, CompoundQuery, Not, NullQuery, Or, Phrase,
                           Prefix, Term, TermRange, Wildcard, WrappingQuery)
 
@@ -23,32 +22,6 @@ SITE = "~"  # not group ids: ids are slugs of [a-z0-9-]
 OPEN = "~open"
 SCOPED_FIELDS = ("title", "text")
 UNSCOPED = {"title": "title_all", "text": "text_all"}  # the same words without a scope
-
-
-class ScopedAnalyzer(Analyzer):
-    """Wraps the text analyzer: when indexing "<scope>\\x1f<text>", every token of the
-    text comes out as "<scope>\\x1f<token>". Query text is analysed as it is (the query
-    is scoped afterwards, by `within`), so a typed separator scopes nothing."""
-
-    def __init__(self, inner):
-        self.inner = inner
-
-    def __eq__(self, other):
-        return type(other) is type(self) and other.inner == self.inner
-
-    def __call__(self, value, mode="", **kwargs):
-        prefix = ""
-        if mode == "index":
-            scope, sep, rest = value.partition(SEP)
-            if sep:
-                prefix, value = scope + SEP, rest
-        for token in self.inner(value, mode=mode, **kwargs):
-            if prefix:
-                token.text = prefix + token.text
-            yield token
-
-    def clean(self):
-        self.inner.clean()
 
 
 def scope_of(group):
