@@ -224,3 +224,39 @@ def test_a_text_analysed_once_is_indexed_alike_in_its_scope_and_without(tmp_path
     typed = within(parse(make_schema(), "separator"), ["g0", "g1", "g2"])  # a typed \x1f
     assert sorted(int(h["path"].rsplit("/", 1)[1]) for h in store.searcher().search(
         typed, limit=None)) == [4, 8, 9, 14, 18, 19, 24, 28, 29]
+
+
+def test_a_sampled_phrase_counts_only_what_the_caller_may_see(tmp_path, monkeypatch):
+    """Site-wide entries allowed to others hold the phrase too: the estimated total
+    counts the caller's only."""
+    store = IndexStore(str(tmp_path))
+    name, ix = store.new_generation()
+    writer = ix.writer()
+    for n in range(300):
+        writer.add_document(**scope_words(dict(
+            path=f"/people/p{n}", group="", type="person", title=f"Person {n}",
+            allowed="role:mine" if n % 3 == 0 else "role:theirs",
+            text="quiet garden " + "x " * (n % 17))))
+    writer.commit()
+    store.publish(name)
+    searcher, query = store.searcher(), parse(make_schema(), '"quiet garden"')
+    exact = run(searcher, query, Permitted([], ["role:mine"]), "relevance", 1, 5)
+    assert exact["exact"] and exact["total"] == 100
+    monkeypatch.setattr(matchers, "PHRASE_CHECKS", 10)
+    monkeypatch.setattr(matchers, "PHRASE_LEAST", 5)
+    sampled = run(searcher, query, Permitted([], ["role:mine"]), "relevance", 1, 5)
+    assert not sampled["exact"] and sampled["total"] == 100  # all its checked ones matched
+
+
+@pytest.mark.parametrize("most", [0, 200])
+def test_a_prefix_of_many_words_is_expanded_in_each_scope(store, monkeypatch, most):
+    """Past PATTERN_WORDS words (the whole site's), a prefix is expanded scope by scope,
+    as before: the same matches and scores either way."""
+    monkeypatch.setattr(matchers, "PATTERN_WORDS", most)
+    searcher = store.searcher()
+    leaf = parse(make_schema(), "text:sc*")
+    theirs = {h["path"]: round(h.score, 9) for h in searcher.search(
+        Or([in_scope(leaf, scope) for scope in READ]), limit=None)}
+    ours = {h["path"]: round(h.score, 9)
+            for h in searcher.search(within(leaf, READ), limit=None)}
+    assert theirs and ours == theirs

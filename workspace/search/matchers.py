@@ -449,20 +449,32 @@ def expanded_pairs(query, searcher, context):
     return terms_pairs(words, searcher, context) if words else (NO_IDS, NO_SCORES)
 
 
+# A pattern is read through the unscoped words when they hold at most this many words
+# for it, and this many per scope asked: they are the whole site's words, where each
+# scope's own expansion finds its words only.
+PATTERN_WORDS, PATTERN_WORDS_PER_SCOPE = 200, 5
+
+
 def patterns_pairs(patterns, searcher, context):
     """(ids, scores) of one Prefix or Wildcard in several scopes (as scopes.within makes
     them) in one segment: the words it stands for found once among the words without a
     scope, then each word read in all the scopes at once (`terms_pairs`), word after
     word, as each scope's own words would be (a supervisor's prefix was 400 lookups of
-    it per field and segment). None where that does not apply."""
+    it per field and segment). None where that does not apply or would read more words
+    than each scope's own expansion (PATTERN_WORDS)."""
     first = patterns[0]
     unscoped = getattr(first, "unscoped", None)
     if unscoped is None or not searcher.is_atomic() or unscoped[0] not in searcher.schema:
         return None
+    expanded = type(first)(unscoped[0], unscoped[1])._btexts(searcher.reader())
+    words = list(itertools.islice(expanded, min(PATTERN_WORDS, PATTERN_WORDS_PER_SCOPE
+                                                * len(patterns)) + 1))
+    if len(words) > min(PATTERN_WORDS, PATTERN_WORDS_PER_SCOPE * len(patterns)):
+        return None  # the whole site's words: each scope's own are fewer
     scoped = [(p.text[:len(p.text) - len(unscoped[1])].encode("utf-8"), p.scope)
               for p in patterns]  # each pattern's scope, as its words start
     found = []
-    for word in type(first)(unscoped[0], unscoped[1])._btexts(searcher.reader()):
+    for word in words:
         pairs = terms_pairs([scoped_term(first.fieldname, start + word, scope,
                                          (unscoped[0], word)) for start, scope in scoped],
                             searcher, context)
@@ -517,6 +529,12 @@ def phrases_pairs(phrases, searcher, context):
     docs = np.concatenate([pair[0] for _, pair in held])
     scores = np.concatenate([pair[1] for _, pair in held])
     which = np.repeat([n for n, _ in held], [len(pair[0]) for _, pair in held])
+    admits = _admits.get()
+    if admits is not None:  # what the caller may not see is neither counted nor compared
+        keep = admits(docs)
+        docs, scores, which = docs[keep], scores[keep], which[keep]
+        if not len(docs):
+            return NO_IDS, NO_SCORES
     pick = sampled(reader, docs, scores)
     if pick is not None:
         docs, scores, which = docs[pick], scores[pick], which[pick]
@@ -599,6 +617,19 @@ def sampling_phrases(newest=False, every=False, least=0):
 
 
 _phrases = contextvars.ContextVar("workspace_search_phrases", default=None)
+_admits = contextvars.ContextVar("workspace_search_admits", default=None)
+
+
+@contextmanager
+def admitting(admits):
+    """Inside this block the phrases of one segment take as candidates only the entries
+    `admits(ids)` (the permission filter's mask) lets through: an estimated total counts
+    nothing the caller may not see, and no comparison is spent on it."""
+    token = _admits.set(admits)
+    try:
+        yield
+    finally:
+        _admits.reset(token)
 
 
 def best_first(ids, keys, limit):
@@ -640,7 +671,9 @@ def word_positions(reader, fieldname, word, docs):
     return found
 
 
-_blocks = SegmentCache(20_000)
+_blocks = LRUCache(maxsize=16 * 1024 * 1024,  # 16 bytes a block: a million blocks
+                   getsizeof=lambda pair: pair[0].nbytes + pair[1].nbytes + ENTRY_BYTES)
+_blocks_lock = threading.Lock()
 
 
 def blocks_of(reader, m, fieldname, word):
@@ -651,15 +684,21 @@ def blocks_of(reader, m, fieldname, word):
     if m._lastblock:
         return np.array([m._maxid], np.int64), np.array([m._baseoffset], np.int64)
 
-    def compute():
-        maxids, starts, position = [m._maxid], [m._baseoffset], m._baseoffset
-        while not m._lastblock:
-            position = m._nextoffset
-            m._goto(position)
-            maxids.append(m._maxid)
-            starts.append(position)
-        return np.array(maxids, np.int64), np.array(starts, np.int64)
-    return _blocks.get((reader.segment().segment_id(), fieldname, word), compute)
+    key = (reader.segment().segment_id(), fieldname, word)
+    with _blocks_lock:
+        kept = _blocks.get(key)
+    if kept is not None:
+        return kept
+    maxids, starts, position = [m._maxid], [m._baseoffset], m._baseoffset
+    while not m._lastblock:
+        position = m._nextoffset
+        m._goto(position)
+        maxids.append(m._maxid)
+        starts.append(position)
+    kept = np.array(maxids, np.int64), np.array(starts, np.int64)
+    with _blocks_lock:
+        _blocks[key] = kept
+    return kept
 
 
 def in_sequence(positions, slop):

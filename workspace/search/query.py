@@ -26,8 +26,8 @@ from . import speedups
 from .helpful import nearest_word, plain_window
 from .caches import SegmentCache
 from .columns import LARGEST, coded, numbers
-from .matchers import (NO_IDS, Preloaded, deleted_mask, groups_in, held_in_scopes,
-                       remembered, sampling_phrases)
+from .matchers import (NO_IDS, Preloaded, admitting, deleted_mask, groups_in,
+                       held_in_scopes, remembered, sampling_phrases)
 from .records import as_aware_utc, as_naive_utc, find_by_path
 from .schema import make_schema, text_analyzer
 from .scopes import OPEN, scopes_for, within
@@ -399,9 +399,11 @@ class Filtered(Query):
     def matcher(self, searcher, context=None):
         if not searcher.is_atomic():
             return And([self.query, self.allowed]).matcher(searcher, context)
-        m = self.query.matcher(searcher, context)
+        admits = self.allowed.admission(searcher.reader())
+        with admitting(admits):  # a phrase's candidates: those the caller may see
+            m = self.query.matcher(searcher, context)
         if isinstance(m, Preloaded):
-            return m.where(self.allowed.admission(searcher.reader()))
+            return m.where(admits)
         if not m.is_active():
             return NullMatcher()
         ids = self.allowed.segment_ids(searcher.reader())
@@ -451,9 +453,9 @@ def search(store, site, user, principals, permits, q="", types=(), groups=(), au
     # Not for anonymous callers: a public item's scope holds its group's other words.
     if (found["total"] == 0 and parsed is not None and isinstance(allowed, Permitted)
             and not isinstance(allowed, PublicOnly)):
-        suggestion = did_you_mean(searcher, q, allowed,
-                                  lambda text: run(searcher, parse(schema, text), allowed,
-                                                   "relevance", 1, 1)["hits"])
+        with remembered():
+            suggestion = did_you_mean(searcher, q, allowed, lambda text: run(
+                searcher, parse(schema, text), allowed, "relevance", 1, 1)["hits"])
     marker = Marker(parsed)
     results, facets = checked_hits(site, found["hits"], permits, marker), found["facets"]
     if user is None:  # who wrote it and in which group are not for the public web

@@ -75,6 +75,7 @@ def words_of(field, text, **kwargs):
     key = (text, field.analyzer, type(field.format), field.format.field_boost,
            tuple(sorted(kwargs.items())))
     last = getattr(_last_words, "value", None)
+    _last_words.value = None  # kept for the next field only
     if last is not None and last[0] == key:
         return last[1]
     words = list(fields.FieldType.index(field, text, **kwargs))
