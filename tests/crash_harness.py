@@ -4,6 +4,7 @@ Used by tests/test_crash_burst.py (small burst) and bench/crash_burst.py (bigger
 figures). Every save answered 201 must be in the database after the restart and, once
 the indexer has caught up, in the index; `workspace check` must then pass.
 """
+import http.client
 import json
 import os
 import shutil
@@ -118,7 +119,7 @@ def burst(server, token, clients, seconds_before_kill):
                                     {"id": doc_id, "title": f"Burst {doc_id}",
                                      "body": f"burstmarker {doc_id.replace('-', 'x')} "
                                              "induction pathways " * 5})
-            except OSError:
+            except (OSError, http.client.HTTPException):  # refused, reset, or cut short
                 with lock:
                     lost[0] += 1
                 time.sleep(0.05)
