@@ -306,21 +306,10 @@ def unscoped_read(terms, reader, parent):
     counts it from the scoped term (every segment's postings, deleted ones included).
     The same numbers in the same order as `scoped_read`; None where it does not apply
     or would cost more."""
-    target = getattr(terms[0], "unscoped", None)
-    if (target is None or target[0] not in parent.schema
-            or any(getattr(t, "unscoped", None) != target for t in terms)
-            or len({t.scope for t in terms}) < len(terms)):
+    found = unscoped_word(terms, parent)
+    if found is None:
         return None
-    fieldname, word = target
-    try:
-        text = word if isinstance(word, bytes) else parent.schema[fieldname].to_bytes(word)
-    except ValueError:
-        return None
-    if whole_index(parent, "doc_frequency", fieldname, text) > POSTINGS_PER_LOOKUP * len(terms):
-        return None
-    frequencies = scope_frequencies(parent, fieldname, text)
-    if frequencies is None:
-        return None
+    fieldname, text, frequencies = found
     scopes = [t.scope for t in terms]
     ids, w = postings(reader, reader._terms, fieldname, text, parent.schema[fieldname].format)
     column = coded(reader, "scope")
@@ -345,19 +334,29 @@ def held_in_scopes(searcher, terms):
     the word without a scope (the deleted entries' words count, as Whoosh's document
     frequency counts them); None where that does not apply or costs more than asking
     each term."""
+    found = unscoped_word(terms, searcher)
+    return None if found is None else any(t.scope in found[2] for t in terms)
+
+
+def unscoped_word(terms, parent):
+    """(unscoped field, word, {scope: entries holding it}) of `terms` when they are one
+    word, each in its own scope, and its postings without a scope are few enough to
+    read (POSTINGS_PER_LOOKUP per scope); None otherwise."""
     target = getattr(terms[0], "unscoped", None)
-    if (target is None or target[0] not in searcher.schema
-            or any(getattr(t, "unscoped", None) != target for t in terms)):
+    if (target is None or target[0] not in parent.schema
+            or any(getattr(t, "unscoped", None) != target for t in terms)
+            or len({t.scope for t in terms}) < len(terms)):
         return None
     fieldname, word = target
-    text = searcher.schema[fieldname].to_bytes(word)
-    frequency = whole_index(searcher, "doc_frequency", fieldname, text)
-    if not frequency:
-        return False
+    try:
+        text = word if isinstance(word, bytes) else parent.schema[fieldname].to_bytes(word)
+    except ValueError:
+        return None
+    frequency = whole_index(parent, "doc_frequency", fieldname, text)
     if frequency > POSTINGS_PER_LOOKUP * len(terms):
         return None
-    frequencies = scope_frequencies(searcher, fieldname, text)
-    return None if frequencies is None else any(t.scope in frequencies for t in terms)
+    frequencies = scope_frequencies(parent, fieldname, text) if frequency else {}
+    return None if frequencies is None else (fieldname, text, frequencies)
 
 
 def scope_frequencies(parent, fieldname, text):
@@ -467,9 +466,9 @@ def patterns_pairs(patterns, searcher, context):
     if unscoped is None or not searcher.is_atomic() or unscoped[0] not in searcher.schema:
         return None
     expanded = type(first)(unscoped[0], unscoped[1])._btexts(searcher.reader())
-    words = list(itertools.islice(expanded, min(PATTERN_WORDS, PATTERN_WORDS_PER_SCOPE
-                                                * len(patterns)) + 1))
-    if len(words) > min(PATTERN_WORDS, PATTERN_WORDS_PER_SCOPE * len(patterns)):
+    most = min(PATTERN_WORDS, PATTERN_WORDS_PER_SCOPE * len(patterns))
+    words = list(itertools.islice(expanded, most + 1))
+    if len(words) > most:
         return None  # the whole site's words: each scope's own are fewer
     scoped = [(p.text[:len(p.text) - len(unscoped[1])].encode("utf-8"), p.scope)
               for p in patterns]  # each pattern's scope, as its words start
